@@ -1,0 +1,59 @@
+"""Hostdesk: the host stand and lost-and-found for a restaurant's front of house."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from .database import configure_engine
+    from .extensions import csrf, db, migrate
+    from .i18n import register_i18n
+    from .security import register_security
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    register_i18n(app)
+    register_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.session import register_login
+    from .auth.views import bp as auth_bp
+    from .floor.views import bp as floor_bp
+    from .lostfound.views import bp as lostfound_bp
+    from .manager.views import bp as manager_bp
+    from .reservations.views import bp as reservations_bp
+    from .web import bp as core_bp
+
+    register_login(app)
+    for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, manager_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_web(app: Flask) -> None:
+    from .web import register_error_handlers, register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""Users, roles, login, and switching persons on a shared tablet by PIN."""

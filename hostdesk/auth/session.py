@@ -1,0 +1,105 @@
+"""Who is making this request: the server-side session behind the cookie, and the guard.
+
+The signed cookie holds two random tokens: `sid` for the person's session and, on a
+shared tablet, `device` for the tablet itself. When a person's PIN session has been idle
+too long it ends and the tablet shows the PIN switch; without a device it's the login.
+"""
+from __future__ import annotations
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask_login import AnonymousUserMixin, current_user
+
+from .. import clock
+from ..extensions import db, login
+from ..htmx import is_htmx
+from . import operations
+from .access import PUBLIC, access_for, may_access
+
+ACTIVITY_RESOLUTION_SECONDS = 30
+
+
+class Anonymous(AnonymousUserMixin):
+    display_name = ""
+    role = None
+    language = None
+
+    def has_role(self, *roles) -> bool:
+        return False
+
+
+def passive(view):
+    """Mark a view (the board's poll) whose requests do not count as a person's activity."""
+    view.hostdesk_passive = True
+    return view
+
+
+def _session_expired(row, now) -> bool:
+    cfg = current_app.config
+    if row.ended_at is not None or not row.user.active:
+        return True
+    if row.device is not None and row.device.revoked_at is not None:
+        return True
+    if now - row.created_at > cfg["SESSION_ABSOLUTE_LIMIT"] or now - row.last_active_at > cfg["SESSION_IDLE_LIMIT"]:
+        return True
+    return False
+
+
+def _pin_idle(row, now) -> bool:
+    from ..settings import get_settings
+
+    return row.device is not None and (now - row.last_active_at).total_seconds() > get_settings().pin_idle_minutes * 60
+
+
+def load_request_user(_request):
+    row = operations.find_session(session.get("sid"))
+    if row is None:
+        return None
+    now = clock.utcnow()
+    if _session_expired(row, now):
+        session.pop("sid", None)
+        return None
+    if _pin_idle(row, now):
+        operations.end_session(row, "timeout")
+        db.session.commit()
+        session.pop("sid", None)
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "hostdesk_passive", False) and (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS:
+        row.last_active_at = now
+        db.session.commit()
+    g.auth_session = row
+    return row.user
+
+
+def current_device():
+    if "hostdesk_device" not in g:
+        g.hostdesk_device = operations.find_device(session.get("device"))
+    return g.hostdesk_device
+
+
+def _refuse_anonymous():
+    target = url_for("auth.switch") if current_device() is not None else url_for("auth.login", next=request.full_path)
+    if is_htmx():
+        response = current_app.response_class(status=401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def guard():
+    """Every route but the public ones needs a login, and each role reaches only its pages."""
+    if access_for(request.endpoint) == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return _refuse_anonymous()
+    if not may_access(current_user, request.endpoint):
+        current_app.logger.warning("refused %s for %s (%s)", request.path, current_user.username, current_user.role)
+        abort(403)
+    return None
+
+
+def register_login(app: Flask) -> None:
+    login.init_app(app)
+    login.anonymous_user = Anonymous
+    login.request_loader(load_request_user)
+    app.before_request(guard)

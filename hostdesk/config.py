@@ -1,0 +1,81 @@
+"""Configuration, read once in create_app: defaults, then instance/config.py, then the environment.
+
+Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_TZ, HOSTDESK_HTTPS=1 (Secure cookies
+when served over HTTPS).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,  # valid as long as the login session: a page open all shift
+    "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_NAME": "hostdesk",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=16),
+    # A login session ends after this long without any request, and in any case after the absolute limit.
+    "SESSION_IDLE_LIMIT": timedelta(hours=12),
+    "SESSION_ABSOLUTE_LIMIT": timedelta(days=30),
+    "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "LANGUAGES": ["nl", "en"],
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+    "LOGIN_LOCK_DURATION": timedelta(minutes=15),
+    "DEVICE_MAX_PIN_FAILURES": 5,
+    "POLL_INTERVAL_MS": 2000,
+    "UPLOAD_FOLDER": None,  # default: instance/uploads
+    "HOSTDESK_HTTPS": False,
+}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Generated on first start and kept in the instance folder, never in the code."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    env = os.environ
+    if env.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if env.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("HOSTDESK_TZ"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = env["HOSTDESK_TZ"]
+    if env.get("HOSTDESK_HTTPS") == "1":
+        app.config["HOSTDESK_HTTPS"] = True
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'hostdesk.db'}")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config["HOSTDESK_HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)

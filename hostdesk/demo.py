@@ -1,0 +1,40 @@
+"""The demo restaurant, for a first start and for trying things out.
+
+Each feature seeds its own part (its `demo.seed()`); each step checks what is there first,
+so running the command twice adds nothing twice.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .auth.models import Role, User
+from .auth.operations import create_user
+from .extensions import db
+
+DEMO_USERS = [
+    ("host", "Sanne (host)", Role.HOST, "demo-host", "1111"),
+    ("staff", "Daan (staff)", Role.STAFF, "demo-staff", "2222"),
+    ("manager", "Mila (manager)", Role.MANAGER, "demo-manager", "3333"),
+]
+
+
+def seed_users() -> int:
+    added = 0
+    for username, name, role, password, pin in DEMO_USERS:
+        if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
+            create_user(None, username, name, role, password, pin=pin)
+            added += 1
+    return added
+
+
+def seed_demo() -> dict[str, int]:
+    from .floor import demo as floor_demo
+    from .lostfound import demo as lostfound_demo
+    from .reservations import demo as reservations_demo
+
+    added = {"users": seed_users()}
+    db.session.flush()
+    for feature in (floor_demo, reservations_demo, lostfound_demo):
+        added.update(feature.seed())
+        db.session.flush()
+    return added

@@ -1,0 +1,1 @@
+"""Tables and areas, and the floor view."""

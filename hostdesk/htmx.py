@@ -1,0 +1,22 @@
+"""The one place that knows htmx's request headers.
+
+A view renders its page; when htmx asks, the same data renders only the fragment
+(`_thing.html`, which the page itself includes).
+"""
+from __future__ import annotations
+
+from flask import render_template, request
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def htmx_target() -> str | None:
+    return request.headers.get("HX-Target")
+
+
+def render(page: str, fragment: str | None = None, status: int = 200, **context):
+    """Render `fragment` for an htmx request, `page` otherwise."""
+    template = fragment if fragment and is_htmx() else page
+    return render_template(template, **context), status

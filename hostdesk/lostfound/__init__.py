@@ -1,0 +1,1 @@
+"""Found items, verification of claimants, returns, lost reports and action points."""

@@ -1,0 +1,1 @@
+"""The manager's view: the lost-and-found log, service figures, settings and users."""

@@ -1,0 +1,1 @@
+"""Bookings, guests, walk-ins and the waitlist, and the host screen."""

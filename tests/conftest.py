@@ -1,0 +1,148 @@
+"""Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), a clean
+database for every test, users of each role, logged-in clients and a frozen clock.
+
+Each pytest-xdist worker gets its own database (a file, or a PostgreSQL database of its own).
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from hostdesk import clock, create_app
+from hostdesk.auth.models import Role
+from hostdesk.extensions import db
+
+PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
+PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
+
+
+def _database_url(tmp_path_factory, worker: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    if worker == "master":
+        return url
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    base, _, name = url.rpartition("/")
+    worker_db = f"{name}_{re.sub(r'[^a-z0-9]', '', worker)}"
+    with engine.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": worker_db}):
+            conn.execute(sa.text(f'CREATE DATABASE "{worker_db}"'))
+    engine.dispose()
+    return f"{base}/{worker_db}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return _database_url(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER", "master"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "WTF_CSRF_ENABLED": False,
+    })
+    with application.app_context():
+        db.drop_all()
+        db.create_all()
+    return application
+
+
+def _wipe() -> None:
+    """Empty every table: far quicker than recreating the schema for each test."""
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    yield
+    clock.unfreeze()
+    if "app" in request.fixturenames:
+        application = request.getfixturevalue("app")
+        with application.app_context():
+            db.session.rollback()
+            _wipe()
+            db.session.remove()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An app context, as operations tested without HTTP need; yields the session."""
+    with app.test_request_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def frozen():
+    """Freeze the clock at a known moment (a Friday evening in Amsterdam); move it with clock.advance."""
+    moment = datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc)
+    clock.freeze(moment)
+    return moment
+
+
+@pytest.fixture
+def make_user(app):
+    from hostdesk.auth.operations import create_user
+
+    def make(role: Role = Role.HOST, username: str | None = None, active: bool = True):
+        with app.app_context():
+            user = create_user(None, username or role.value, (username or role.value).title(), role,
+                               PASSWORDS[role], pin=PINS[role])
+            user.active = active
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    return {role: make_user(role) for role in Role}
+
+
+def login(client, username: str, password: str, **extra):
+    return client.post("/login", data={"username": username, "password": password, **extra})
+
+
+@pytest.fixture
+def client_for(app, users):
+    """client_for(Role.HOST): a test client logged in as that role."""
+    def make(role: Role):
+        client = app.test_client()
+        response = login(client, role.value, PASSWORDS[role])
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def host_client(client_for):
+    return client_for(Role.HOST)
+
+
+@pytest.fixture
+def staff_client(client_for):
+    return client_for(Role.STAFF)
+
+
+@pytest.fixture
+def manager_client(client_for):
+    return client_for(Role.MANAGER)
