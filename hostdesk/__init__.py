@@ -1,6 +1,8 @@
 """Hostdesk: the host stand and lost-and-found for a restaurant's front of house."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from .config import load_config
@@ -26,7 +28,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+                     compare_type=True)
     csrf.init_app(app)
     register_i18n(app)
     register_security(app)

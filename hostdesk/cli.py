@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .database import write_intent
 from .extensions import db
@@ -24,6 +25,7 @@ def _read_password(prompt: str) -> str:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(["host", "staff", "manager"]), required=True)
 @click.option("--name", "display_name", default=None, help="Name shown in the app (default: the user name).")
@@ -47,6 +49,7 @@ def create_user_command(username: str, role: str, display_name: str | None) -> N
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load the demo restaurant; running it again adds nothing twice."""
     from .demo import seed_demo
@@ -58,6 +61,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write a consistent copy of the live SQLite database to PATH (SQLite's online backup)."""
@@ -78,6 +82,7 @@ def backup_command(path: Path) -> None:
 
 
 @click.command("purge-personal-data")
+@with_appcontext
 def purge_personal_data_command() -> None:
     """Erase claimants' and lost reports' personal data past the erasure period."""
     from .lostfound.operations import purge_personal_data
@@ -89,6 +94,7 @@ def purge_personal_data_command() -> None:
 
 
 @click.command("db-is-empty", hidden=True)
+@with_appcontext
 def db_is_empty_command() -> None:
     """Exit 0 when no user exists yet (the run script seeds the demo then)."""
     from .auth.models import User

@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, r
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -56,6 +57,10 @@ def register_error_handlers(app: Flask) -> None:
             flash(str(error.message), "error")
             return redirect(request.referrer)
         return _message_response(str(error.message), error.status)
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        return _message_response(_("This form has expired. Please reload the page and try again."), 400)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):

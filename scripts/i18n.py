@@ -19,7 +19,7 @@ LANGUAGES = ("nl", "en")
 
 
 def pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], cwd=ROOT, check=True)  # noqa: S603
 
 
 def sources(patterns: list[str]) -> list[str]:
@@ -29,18 +29,51 @@ def sources(patterns: list[str]) -> list[str]:
     return [s for s in found if (ROOT / s).exists()]
 
 
+def extract(name: str, pot: Path) -> None:
+    _, patterns = CATALOGUES[name]
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+            "-o", str(pot), *sources(patterns))
+
+
 def update(name: str) -> None:
-    folder, patterns = CATALOGUES[name]
+    folder, _ = CATALOGUES[name]
     pot = folder / "messages.pot"
     folder.mkdir(parents=True, exist_ok=True)
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output", "--omit-header",
-            "-o", str(pot), *sources(patterns))
+    extract(name, pot)
     for lang in LANGUAGES:
         po = folder / lang / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            pybabel("update", "-i", str(pot), "-d", str(folder), "-l", lang, "--no-fuzzy-matching", "--omit-header")
+            pybabel("update", "-i", str(pot), "-d", str(folder), "-l", lang, "--no-fuzzy-matching")
         else:
             pybabel("init", "-i", str(pot), "-d", str(folder), "-l", lang)
+    fill_english(folder / "en" / "LC_MESSAGES" / "messages.po")
+    clear_header_fuzzy(folder / "nl" / "LC_MESSAGES" / "messages.po")
+
+
+def clear_header_fuzzy(po: Path) -> None:
+    """A new catalogue's header is marked fuzzy, and pybabel compile would skip the whole file."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    catalog.fuzzy = False
+    with po.open("wb") as handle:
+        write_po(handle, catalog, width=120)
+
+
+def fill_english(po: Path) -> None:
+    """The source strings are English: the English catalogue repeats them, so it is complete too."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    catalog.fuzzy = False
+    with po.open("wb") as handle:
+        write_po(handle, catalog, omit_header=False, width=120)
 
 
 def compile_(name: str) -> None:
@@ -50,23 +83,43 @@ def compile_(name: str) -> None:
 
 
 def missing(name: str) -> list[str]:
+    """What the sources say that a catalogue does not translate (extracted afresh, so a string
+    added without running `update` counts as missing too)."""
+    import tempfile
+
+    from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
     folder, _ = CATALOGUES[name]
     problems = []
-    for lang in ("nl",):
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = Path(tmp) / "fresh.pot"
+        extract(name, pot)
+        with pot.open("rb") as handle:
+            wanted = {m.id for m in read_po(handle) if m.id}
+    for lang in LANGUAGES:
         po = folder / lang / "LC_MESSAGES" / "messages.po"
         if not po.exists():
             problems.append(f"{po} is missing")
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle)
-        for message in catalog:
-            if not message.id:
-                continue
-            text = message.string if isinstance(message.string, str) else all(message.string)
+        if catalog.fuzzy:
+            problems.append(f"{po}: the catalogue header is marked fuzzy (compile would skip it)")
+        for message_id in sorted(wanted, key=str):
+            message = catalog.get(message_id)
+            text = message and (message.string if isinstance(message.string, str) else all(message.string))
             if not text or message.fuzzy:
-                problems.append(f"{name}/{lang}: {message.id!r}")
+                problems.append(f"{name}/{lang}: {message_id!r}")
+        mo = po.with_suffix(".mo")
+        if lang == "nl":
+            if not mo.exists():
+                problems.append(f"{mo} is missing: run scripts/i18n.py compile {name}")
+            else:
+                with mo.open("rb") as handle:
+                    compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+                if any(compiled.get(m.id) != m.string for m in catalog if m.id and m.string and not m.fuzzy):
+                    problems.append(f"{mo} is older than its .po: run scripts/i18n.py compile {name}")
     return problems
 
 

@@ -44,6 +44,9 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
+    from hostdesk.auth.passwords import use_cheap_hashing
+
+    use_cheap_hashing()
     instance = tmp_path_factory.mktemp("instance")
     application = create_app({
         "TESTING": True,

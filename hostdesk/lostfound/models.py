@@ -1,1 +1,354 @@
-"""Models of this feature (see ../shared/DESIGN.md)."""
+"""Found items, their verification questions, claims, action points, lost reports, mail.
+
+Expected answers are stored only as salted one-way hashes (see matching.py). Personal data
+of claimants and lost reports sits in a few named columns (PERSONAL_FIELDS) that
+`purge_personal_data()` empties after the erasure period, leaving an anonymised record.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..auth.models import User
+from ..database import UtcDateTime, enum_type
+from ..extensions import db
+
+
+class Category(enum.StrEnum):
+    BANK_CARD = "bank_card"
+    ID_DOCUMENT = "id_document"
+    PHONE = "phone"
+    KEYS = "keys"
+    WALLET = "wallet"
+    BAG = "bag"
+    CLOTHING = "clothing"
+    JEWELLERY = "jewellery"
+    GLASSES = "glasses"
+    UMBRELLA = "umbrella"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.BANK_CARD: _l("Bank card"), Category.ID_DOCUMENT: _l("ID or passport"), Category.PHONE: _l("Phone"),
+    Category.KEYS: _l("Keys"), Category.WALLET: _l("Wallet or purse"), Category.BAG: _l("Bag"),
+    Category.CLOTHING: _l("Clothing"), Category.JEWELLERY: _l("Jewellery"), Category.GLASSES: _l("Glasses"),
+    Category.UMBRELLA: _l("Umbrella"), Category.OTHER: _l("Other"),
+}
+
+
+class ItemState(enum.StrEnum):
+    IN_STORAGE = "in_storage"
+    CLAIM_VERIFIED = "claim_verified"
+    AWAITING_PICKUP = "awaiting_pickup"
+    POSTED = "posted"
+    RETURNED = "returned"
+    DISPOSED = "disposed"
+
+    @property
+    def label(self):
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    ItemState.IN_STORAGE: _l("In storage"), ItemState.CLAIM_VERIFIED: _l("Claim verified"),
+    ItemState.AWAITING_PICKUP: _l("Awaiting pickup"), ItemState.POSTED: _l("Posted"),
+    ItemState.RETURNED: _l("Returned"), ItemState.DISPOSED: _l("Disposed"),
+}
+CLOSED_STATES = frozenset({ItemState.RETURNED, ItemState.DISPOSED})
+
+
+class QuestionKind(enum.StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    DIGITS = "digits"
+    NAME = "name"
+
+    @property
+    def label(self):
+        return {QuestionKind.TEXT: _l("Free text"), QuestionKind.CHOICE: _l("Colour"),
+                QuestionKind.DIGITS: _l("4 digits"), QuestionKind.NAME: _l("Name")}[self]
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    EMAIL = "email"
+
+    @property
+    def label(self):
+        return {Channel.PHONE: _l("Phone"), Channel.IN_PERSON: _l("In person"), Channel.EMAIL: _l("E-mail")}[self]
+
+
+class AttemptOutcome(enum.StrEnum):
+    VERIFIED = "verified"
+    FAILED = "failed"
+    REFUSED_LOCKED = "refused_locked"
+
+
+class ReturnMethod(enum.StrEnum):
+    PICKUP = "pickup"
+    POST = "post"
+
+
+class DisposalMethod(enum.StrEnum):
+    DESTROYED = "destroyed"
+    DONATED = "donated"
+    TO_BANK = "to_bank"
+    TO_POLICE = "to_police"
+
+    @property
+    def label(self):
+        return {DisposalMethod.DESTROYED: _l("Destroyed"), DisposalMethod.DONATED: _l("Donated"),
+                DisposalMethod.TO_BANK: _l("Handed to the bank"), DisposalMethod.TO_POLICE: _l("Handed to the police")}[self]
+
+
+class ActionKind(enum.StrEnum):
+    CALLBACK = "callback"
+    POST_ITEM = "post_item"
+    ARRIVAL_CHECK = "arrival_check"
+    CONTACT_GUEST = "contact_guest"
+
+    @property
+    def label(self):
+        return {ActionKind.CALLBACK: _l("Call back"), ActionKind.POST_ITEM: _l("Post the item"),
+                ActionKind.ARRIVAL_CHECK: _l("Ask whether it arrived"),
+                ActionKind.CONTACT_GUEST: _l("Contact the guest whose lost report matches")}[self]
+
+
+class ReportState(enum.StrEnum):
+    OPEN = "open"
+    MATCHED = "matched"
+    CLOSED = "closed"
+
+
+class ReferenceCounter(db.Model):
+    """One row per year; the UPDATE that takes the next number locks the row (race-safe)."""
+
+    __tablename__ = "lf_reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class FoundItem(db.Model):
+    __tablename__ = "lf_items"
+    audit_type = "lf_item"
+    __table_args__ = (
+        sa.Index("ix_lf_items_state_found", "state", "found_at"),
+        sa.Index("ix_lf_items_category_found", "category", "found_at"),
+        sa.Index("ix_lf_items_found_at", "found_at"),
+        sa.Index("ix_lf_items_storage", "storage_location"),
+        sa.Index("ix_lf_items_dispose_after", "state", "dispose_after"),
+        sa.Index("ix_lf_items_locked", "locked_at"),
+        sa.Index("ix_lf_items_closed", "closed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category))
+    description: Mapped[str] = mapped_column(sa.String(200))
+    where_found: Mapped[str] = mapped_column(sa.String(120), default="")
+    found_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    found_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    storage_location: Mapped[str] = mapped_column(sa.String(80))
+    photo_name: Mapped[str | None] = mapped_column(sa.String(64))
+    state: Mapped[ItemState] = mapped_column(enum_type(ItemState), default=ItemState.IN_STORAGE)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    dispose_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disposal_method: Mapped[DisposalMethod | None] = mapped_column(enum_type(DisposalMethod))
+    disposed_on: Mapped[date | None] = mapped_column(sa.Date)
+    disposal_witness: Mapped[str | None] = mapped_column(sa.String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    found_by: Mapped[User | None] = relationship(foreign_keys=[found_by_id])
+    questions: Mapped[list[Question]] = relationship(back_populates="item", order_by="Question.position",
+                                                     cascade="all, delete-orphan")
+    claim: Mapped[Claim | None] = relationship(back_populates="item", uselist=False)
+
+    @property
+    def claims_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def is_card(self) -> bool:
+        return self.category in (Category.BANK_CARD, Category.ID_DOCUMENT)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in CLOSED_STATES
+
+
+class ItemWord(db.Model):
+    """Words of an item's description, for indexed search and lost-report matching."""
+
+    __tablename__ = "lf_item_words"
+
+    word: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Question(db.Model):
+    """A verification question of one item; the expected answer only as hashes."""
+
+    __tablename__ = "lf_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    prompt: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
+    required: Mapped[bool] = mapped_column(default=True)
+    salt: Mapped[str] = mapped_column(sa.String(32))
+    answer_hash: Mapped[str] = mapped_column(sa.String(64))
+    initial_hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    item: Mapped[FoundItem] = relationship(back_populates="questions")
+
+
+class DefaultQuestion(db.Model):
+    """A manager's default question for a category (when a category has none, built-ins apply)."""
+
+    __tablename__ = "lf_default_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    prompt: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
+    required: Mapped[bool] = mapped_column(default=True)
+
+
+class ClaimAttempt(db.Model):
+    """One try at verification: who asked, how, who took it, which questions matched (never the answers)."""
+
+    __tablename__ = "lf_claim_attempts"
+    audit_type = "lf_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel))
+    claimant_name: Mapped[str | None] = mapped_column(sa.String(120))
+    taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    outcome: Mapped[AttemptOutcome] = mapped_column(enum_type(AttemptOutcome))
+    matched: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)  # {question id: true/false}
+    matched_count: Mapped[int] = mapped_column(default=0)
+    question_count: Mapped[int] = mapped_column(default=0)
+
+    taken_by: Mapped[User | None] = relationship()
+
+
+class Claim(db.Model):
+    """The verified claimant of an item and how it goes back: pickup or post."""
+
+    __tablename__ = "lf_claims"
+    audit_type = "lf_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), unique=True)
+    attempt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_claim_attempts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel))
+    # personal data (erased by purge_personal_data)
+    claimant_name: Mapped[str | None] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    postal_address: Mapped[str | None] = mapped_column(sa.Text)
+    reply_note: Mapped[str | None] = mapped_column(sa.Text)
+    # the return
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    method: Mapped[ReturnMethod | None] = mapped_column(enum_type(ReturnMethod))
+    pickup_code: Mapped[str | None] = mapped_column(sa.String(12))
+    posted_on: Mapped[date | None] = mapped_column(sa.Date)
+    carrier: Mapped[str | None] = mapped_column(sa.String(60))
+    tracking: Mapped[str | None] = mapped_column(sa.String(60))
+    postage_cents: Mapped[int | None] = mapped_column()
+    id_checked: Mapped[bool] = mapped_column(default=False)
+    handed_over_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    handed_over_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    aftercare_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reply_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+    item: Mapped[FoundItem] = relationship(back_populates="claim")
+    handed_over_by: Mapped[User | None] = relationship(foreign_keys=[handed_over_by_id])
+
+
+class LostReport(db.Model):
+    """A guest who lost something before it was found: what, when, where, how to reach them."""
+
+    __tablename__ = "lf_lost_reports"
+    audit_type = "lf_report"
+    __table_args__ = (sa.Index("ix_lf_reports_state_lost", "state", "lost_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category))
+    what: Mapped[str] = mapped_column(sa.String(200))
+    lost_on: Mapped[date] = mapped_column(sa.Date)
+    where: Mapped[str] = mapped_column(sa.String(120), default="")
+    # personal data (erased by purge_personal_data)
+    name: Mapped[str | None] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    state: Mapped[ReportState] = mapped_column(enum_type(ReportState), default=ReportState.OPEN)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+    item: Mapped[FoundItem | None] = relationship()
+
+
+class ActionPoint(db.Model):
+    """Something to do about an item or a report, by a time, by someone."""
+
+    __tablename__ = "lf_action_points"
+    audit_type = "lf_action"
+    __table_args__ = (sa.Index("ix_lf_actions_open_due", "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_lost_reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ActionKind] = mapped_column(enum_type(ActionKind))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    done_note: Mapped[str | None] = mapped_column(sa.String(300))
+
+    item: Mapped[FoundItem | None] = relationship()
+    report: Mapped[LostReport | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+class OutboxMail(db.Model):
+    """E-mail that would have been sent while no SMTP server is configured (and a log of sent ones)."""
+
+    __tablename__ = "lf_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    sent: Mapped[bool] = mapped_column(default=False)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

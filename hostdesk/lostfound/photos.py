@@ -1,0 +1,74 @@
+"""Photos of found items: checked to be real images, resized, stripped of metadata, re-encoded.
+
+The file is saved as a fresh JPEG under a random name in UPLOAD_FOLDER/lostfound (the folder
+the backup note points at); the original bytes, their name and their EXIF/GPS data are dropped.
+"""
+from __future__ import annotations
+
+import io
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import ValidationFailed
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 1600
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF"}
+
+
+def photo_folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "lostfound"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _refuse() -> ValidationFailed:
+    return ValidationFailed(_l("The photo could not be read as an image. Take it again, or leave it out."))
+
+
+def clean_photo(data: bytes) -> bytes:
+    """A re-encoded JPEG of at most MAX_SIDE pixels a side, without any metadata."""
+    if not data:
+        raise _refuse()
+    if len(data) > MAX_BYTES:
+        raise ValidationFailed(_l("The photo is larger than %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in FORMATS:
+                raise _refuse()
+            width, height = probe.size
+            if width * height > MAX_PIXELS or width < 1 or height < 1:
+                raise ValidationFailed(_l("The photo has too many pixels."))
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image = image.convert("RGB")
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no icc: nothing carried over
+            return out.getvalue()
+    except ValidationFailed:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise _refuse() from None
+
+
+def save_photo(data: bytes) -> str:
+    """Clean and store the photo; returns its new random file name."""
+    cleaned = clean_photo(data)
+    name = f"{secrets.token_hex(16)}.jpg"
+    (photo_folder() / name).write_bytes(cleaned)
+    return name
+
+
+def photo_path(name: str) -> Path | None:
+    if not name or not name.endswith(".jpg") or "/" in name or "\\" in name:
+        return None
+    path = photo_folder() / name
+    return path if path.is_file() else None

@@ -1,0 +1,102 @@
+"""Lost reports: a guest who lost something before it was found, and matching with found items."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..audit import record
+from ..errors import AlreadyDone, ValidationFailed
+from ..extensions import db
+from ..settings import get_settings
+from .models import ActionKind, Category, FoundItem, ItemState, ItemWord, LostReport, ReportState
+from .operations import _check_length, card_fields, description_words
+
+WINDOW_BEFORE = timedelta(days=2)   # found a little before the guest thinks he lost it
+WINDOW_AFTER = timedelta(days=14)
+
+
+def report_lost(actor, *, category: Category, what: str, lost_on: date, where: str = "", name: str,
+                phone: str = "", email: str = "", language: str = "nl") -> LostReport:
+    from .claims import _contact
+    from .matching import refuse_card_numbers
+
+    what = _check_length(what, 200, _("What"))
+    where = _check_length(where, 120, _("Where"))
+    name = _check_length(name, 120, _("Name"))
+    if not what:
+        raise ValidationFailed(_l("Describe what was lost."))
+    if not name:
+        raise ValidationFailed(_l("Type the guest's name."))
+    today = clock.utcnow().astimezone(get_settings().zone).date()
+    if lost_on > today or lost_on < today - timedelta(days=366):
+        raise ValidationFailed(_l("The day lost must be within the last year, not in the future."))
+    category = Category(category)
+    refuse_card_numbers(category in (Category.BANK_CARD, Category.ID_DOCUMENT),
+                        card_fields(what=what, where=where, claimant_name=name, email=email))
+    phone, email, language = _contact(None, phone, email, language)
+    report = LostReport(category=category, what=what, lost_on=lost_on, where=where, name=name, phone=phone or None,
+                        email=email or None, language=language, created_by_id=getattr(actor, "id", None),
+                        created_at=clock.utcnow())
+    db.session.add(report)
+    db.session.flush()
+    record(actor, "lostfound.report_lost", report, category=category, lost_on=lost_on)
+    return report
+
+
+def close_report(actor, report: LostReport) -> LostReport:
+    if report.state is ReportState.CLOSED:
+        raise AlreadyDone(_l("This lost report is already closed."))
+    report.state, report.closed_at = ReportState.CLOSED, clock.utcnow()
+    record(actor, "lostfound.report_closed", report)
+    db.session.flush()
+    return report
+
+
+def _day_start(day: date):
+    from datetime import datetime, time
+
+    return datetime.combine(day, time(0, 0), tzinfo=get_settings().zone)
+
+
+def matching_items_query(report: LostReport) -> sa.Select:
+    """Found items that could be the guest's: same category (or 'other'), in the window, sharing a word."""
+    start = _day_start(report.lost_on) - WINDOW_BEFORE
+    end = _day_start(report.lost_on) + WINDOW_AFTER
+    words = description_words(report.what)
+    shared = (sa.select(sa.func.count()).where(ItemWord.item_id == FoundItem.id, ItemWord.word.in_(words or {""}))
+              .correlate(FoundItem).scalar_subquery())
+    category_ok = FoundItem.category.in_({report.category, Category.OTHER}) if report.category is not Category.OTHER \
+        else sa.true()
+    return (sa.select(FoundItem, shared.label("shared"))
+            .where(FoundItem.state == ItemState.IN_STORAGE, FoundItem.found_at >= start, FoundItem.found_at < end,
+                   sa.or_(category_ok, shared > 0))
+            .order_by(sa.desc(FoundItem.category == report.category), shared.desc(), FoundItem.found_at.desc())
+            .limit(10))
+
+
+def link_matching_reports(actor, item: FoundItem) -> list[LostReport]:
+    """After registering an item: open reports it may answer get a "contact the guest" action point."""
+    from .actions import add_action_point
+
+    start = (item.found_at - WINDOW_AFTER).astimezone(get_settings().zone).date()
+    end = (item.found_at + WINDOW_BEFORE).astimezone(get_settings().zone).date()
+    words = description_words(item.description)
+    candidates = db.session.scalars(sa.select(LostReport).where(
+        LostReport.state == ReportState.OPEN, LostReport.lost_on >= start, LostReport.lost_on <= end))
+    linked = []
+    for report in candidates:
+        same_category = report.category is item.category
+        shared = words & description_words(report.what)
+        if not (same_category and (shared or item.category not in (Category.OTHER, Category.CLOTHING, Category.BAG))) \
+                and len(shared) < 2:
+            continue
+        report.state, report.item_id = ReportState.MATCHED, item.id
+        record(actor, "lostfound.report_matched", report, item=item.reference)
+        add_action_point(actor, ActionKind.CONTACT_GUEST, item=item, report=report, due_at=clock.utcnow(),
+                         note=_("Lost report of %(day)s: %(what)s", day=report.lost_on.isoformat(), what=report.what))
+        linked.append(report)
+    return linked

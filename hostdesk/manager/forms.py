@@ -1,0 +1,100 @@
+"""The manager's forms: input checks only (format, range, required).
+
+The settings form is in settings_form.py; these are the users' forms and the log's filters.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from ..auth.models import Role
+
+
+def options(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+ROLE_CHOICES = [(Role.HOST.value, _l("Host")), (Role.STAFF.value, _l("Staff")), (Role.MANAGER.value, _l("Manager"))]
+LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nl", "Nederlands"), ("en", "English")]
+PIN_MESSAGE = _l("A PIN is 4 to 6 digits.")
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
+    display_name = StringField(_l("Name shown in the app"), validators=[DataRequired(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    pin = PasswordField(_l("PIN (for shared tablets)"),
+                        validators=[Optional(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
+
+
+class EditUserForm(FlaskForm):
+    display_name = StringField(_l("Name shown in the app"), validators=[DataRequired(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class ResetPinForm(FlaskForm):
+    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+
+
+class OwnPasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    repeat_password = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+
+
+class OwnPinForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+
+
+class OwnLanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
+
+
+class TestEmailForm(FlaskForm):
+    to_address = StringField(_l("Send a test e-mail to"), validators=[DataRequired(), Length(max=254)])
+
+
+class PeriodForm(FlaskForm):
+    """The dashboard's period: a day, the week of a day, or a range. Read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField(_l("Period"), choices=options([("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
+                         default="day")
+    day = DateField(_l("Day"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("Until"), validators=[Optional()])
+
+
+class LogFilterForm(FlaskForm):
+    """The lost-and-found log's search and filters, from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Reference or words in the description"), validators=[Optional(), Length(max=100)])
+    state = SelectField(_l("State"), choices=[], validators=[Optional()])
+    category = SelectField(_l("Category"), choices=[], validators=[Optional()])
+    found_from = DateField(_l("Found from"), validators=[Optional()])
+    found_until = DateField(_l("Found until"), validators=[Optional()])
+    location = StringField(_l("Storage location"), validators=[Optional(), Length(max=80)])
+    past_retention = SelectField(_l("Past retention"), choices=options([("", _l("Any")), ("1", _l("Only past retention"))]),
+                                 validators=[Optional()])
+    locked = SelectField(_l("Claims locked"), choices=options([("", _l("Any")), ("1", _l("Only locked items"))]),
+                         validators=[Optional()])
+    open_actions = SelectField(_l("Open action points"), choices=options([("", _l("Any")), ("1", _l("Only with open action points"))]),
+                               validators=[Optional()])
+    page = IntegerField(validators=[Optional()])

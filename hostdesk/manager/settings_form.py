@@ -1,0 +1,256 @@
+"""The settings form: one field (or a list of rows) for every field of `Settings`.
+
+`SettingsForm.validate()` checks each value and the rules between them (amber before red,
+services that do not overlap...); `changes()` turns a valid form into the keyword
+arguments of `update_settings()`. A setting added later to `Settings` without a field
+here still gets a plain field under "Other settings" (ints, text and yes/no).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..settings import FIELDS, Settings
+from .forms import options
+
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+TIME_MESSAGE = _l("Give a time as hours:minutes, for example 17:30.")
+DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t", "pipe": "|"}
+EXTRA_ROWS = 2
+
+
+def _number(label, low: int, high: int, **kwargs) -> IntegerField:
+    message = _l("Give a whole number from %(min)d to %(max)d.", min=low, max=high)
+    return IntegerField(label, validators=[InputRequired(message=message), NumberRange(low, high, message=message)],
+                        render_kw={"inputmode": "numeric", "min": low, "max": high}, **kwargs)
+
+
+def _time(label) -> StringField:
+    return StringField(label, validators=[DataRequired(message=TIME_MESSAGE), Regexp(HHMM, message=TIME_MESSAGE)],
+                       render_kw={"type": "time"})
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+class ServiceRow(Form):
+    name = StringField(_l("Service"), validators=[Optional(), Length(max=40)])
+    start = StringField(_l("Starts"), validators=[Optional(), Regexp(HHMM, message=TIME_MESSAGE)],
+                        render_kw={"type": "time"})
+    end = StringField(_l("Ends"), validators=[Optional(), Regexp(HHMM, message=TIME_MESSAGE)],
+                      render_kw={"type": "time"})
+
+
+class DurationRow(Form):
+    up_to = IntegerField(_l("Parties up to (guests)"), validators=[
+        Optional(), NumberRange(1, 500, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=500))])
+    minutes = IntegerField(_l("Minutes at the table"), validators=[
+        Optional(), NumberRange(15, 720, message=_l("Give a whole number from %(min)d to %(max)d.", min=15, max=720))])
+
+
+class RetentionRow(Form):
+    category = StringField(_l("Category"), validators=[
+        Optional(), Length(max=40), Regexp(r"^[a-z0-9_]+$", message=_l("A category is written like bank_card."))])
+    days = IntegerField(_l("Days kept"), validators=[
+        Optional(), NumberRange(1, 3650, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=3650))])
+
+
+class BaseSettingsForm(FlaskForm):
+    restaurant_name = StringField(_l("Restaurant name"), validators=[DataRequired(), Length(max=80)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
+                           description=_l("For example Europe/Amsterdam."))
+    day_boundary = _time(_l("A new day starts at"))
+    default_language = SelectField(_l("Default language"), choices=options([("nl", "Nederlands"), ("en", "English")]))
+    services = FieldList(FormField(ServiceRow), min_entries=0)
+    greet_amber_seconds = _number(_l("Greeting turns amber after (seconds)"), 5, 3600)
+    greet_red_seconds = _number(_l("Greeting turns red after (seconds)"), 5, 3600)
+    arriving_window_minutes = _number(_l("Show arriving guests (minutes ahead)"), 5, 240)
+    no_show_grace_minutes = _number(_l("Grace period before a no-show (minutes)"), 0, 240)
+    undo_seconds = _number(_l("A tap can be undone for (seconds)"), 0, 3600)
+    max_party_size = _number(_l("Largest party (guests)"), 1, 500)
+    durations = FieldList(FormField(DurationRow), min_entries=0)
+    pin_idle_minutes = _number(_l("Shared tablet asks for a PIN after idle (minutes)"), 1, 240)
+    retention_days_default = _number(_l("Keep found items (days, default)"), 1, 3650)
+    retention_days = FieldList(FormField(RetentionRow), min_entries=0)
+    personal_data_erasure_days = _number(_l("Erase claimants' personal data after (days)"), 1, 3650)
+    verification_required_matches = _number(_l("Answers that must match (0 = all)"), 0, 10)
+    bank_card_min_questions = _number(_l("Questions asked for a bank card (at least)"), 1, 10)
+    claim_lock_after_failures = _number(_l("Lock claims after failed attempts"), 1, 20)
+    arrival_check_days = _number(_l("Ask whether a posted item arrived after (days)"), 1, 60)
+    smtp_host = StringField(_l("Mail server (SMTP host)"), validators=[
+        Optional(), Length(max=253), Regexp(r"^[A-Za-z0-9][A-Za-z0-9.-]*$", message=_l("Give a host name like smtp.example.com."))])
+    smtp_port = _number(_l("Port"), 1, 65535)
+    smtp_tls = BooleanField(_l("Use TLS (STARTTLS)"))
+    smtp_user = StringField(_l("User name at the mail server"), validators=[Optional(), Length(max=200)])
+    smtp_password = PasswordField(_l("Password at the mail server"), validators=[Optional(), Length(max=200)],
+                                  description=_l("Leave empty to keep the stored password."))
+    smtp_password_clear = BooleanField(_l("Remove the stored password"))
+    smtp_sender = StringField(_l("Sender address"), validators=[
+        Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))])
+    csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
+        ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),
+        ("tab", _l("Tab")), ("pipe", _l("Vertical bar |"))]))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_errors: dict[str, list[str]] = {"services": [], "durations": [], "retention_days": []}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.section_errors = {"services": [], "durations": [], "retention_days": []}
+        if self.timezone.data and self.timezone.data.strip() not in time_zones():
+            self.timezone.errors.append(_l("%(zone)s is not a time zone we know. Use a name like Europe/Amsterdam.",
+                                           zone=self.timezone.data[:64]))
+        amber, red = self.greet_amber_seconds.data, self.greet_red_seconds.data
+        if amber is not None and red is not None and amber >= red:
+            self.greet_red_seconds.errors.append(_l("Red must come later than amber."))
+        self._check_services()
+        self._check_durations()
+        self._check_retention()
+        return valid and not any(f.errors for f in self if not isinstance(f, FieldList)) \
+            and not any(self.section_errors.values())
+
+    # --- the lists of rows -------------------------------------------------------------------
+    def service_rows(self) -> list[dict[str, str]]:
+        return [{"name": (r.form.name.data or "").strip(), "start": r.form.start.data or "", "end": r.form.end.data or ""}
+                for r in self.services if any([(r.form.name.data or "").strip(), r.form.start.data, r.form.end.data])]
+
+    def _check_services(self) -> None:
+        errors = self.section_errors["services"]
+        rows = self.service_rows()
+        if any(r.form.errors for r in self.services):
+            return
+        if not rows:
+            errors.append(_l("Give at least one service, for example dinner from 17:00 to 23:00."))
+        names = set()
+        spans = []
+        for row in rows:
+            if not (row["name"] and row["start"] and row["end"]):
+                errors.append(_l("Every service needs a name, a start and an end."))
+                return
+            if row["name"].lower() in names:
+                errors.append(_l("Two services are called %(name)s.", name=row["name"]))
+            names.add(row["name"].lower())
+            if row["start"] == row["end"]:
+                errors.append(_l("The service %(name)s starts and ends at the same time.", name=row["name"]))
+                continue
+            start, end = _minutes(row["start"]), _minutes(row["end"])
+            spans.append((start, end if end > start else end + 1440, row["name"]))
+        spans.sort()
+        for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:], strict=False):
+            if start_b < end_a:
+                errors.append(_l("The services %(a)s and %(b)s overlap.", a=name_a, b=name_b))
+
+    def duration_rows(self) -> list[list[int]]:
+        rows = [[r.form.up_to.data, r.form.minutes.data] for r in self.durations
+                if r.form.up_to.data is not None or r.form.minutes.data is not None]
+        return sorted(rows, key=lambda row: row[0] or 0)
+
+    def _check_durations(self) -> None:
+        errors = self.section_errors["durations"]
+        if any(r.form.errors for r in self.durations):
+            return
+        rows = self.duration_rows()
+        if not rows:
+            errors.append(_l("Give at least one duration."))
+        if any(None in row for row in rows):
+            errors.append(_l("Every row of durations needs a party size and minutes."))
+            return
+        sizes = [row[0] for row in rows]
+        if len(set(sizes)) != len(sizes):
+            errors.append(_l("Each party size may appear only once."))
+
+    def retention_rows(self) -> dict[str, int]:
+        return {(r.form.category.data or "").strip(): r.form.days.data for r in self.retention_days
+                if (r.form.category.data or "").strip() or r.form.days.data is not None}
+
+    def _check_retention(self) -> None:
+        errors = self.section_errors["retention_days"]
+        if any(r.form.errors for r in self.retention_days):
+            return
+        filled = [r for r in self.retention_days if (r.form.category.data or "").strip() or r.form.days.data is not None]
+        if any(not (r.form.category.data or "").strip() or r.form.days.data is None for r in filled):
+            errors.append(_l("Every retention row needs a category and a number of days."))
+        elif len(self.retention_rows()) != len(filled):
+            errors.append(_l("Each category may appear only once."))
+
+    # --- from and to Settings ----------------------------------------------------------------
+    def changes(self) -> dict[str, Any]:
+        """The keyword arguments for update_settings(); unchanged values are skipped there."""
+        changes: dict[str, Any] = {}
+        for name in FIELDS:
+            if name in SPECIAL or name not in self._fields:
+                continue
+            value = self[name].data
+            changes[name] = value.strip() if isinstance(value, str) else value
+        changes["services"] = self.service_rows()
+        changes["durations"] = self.duration_rows()
+        changes["retention_days"] = self.retention_rows()
+        changes["csv_delimiter"] = DELIMITERS[self.csv_delimiter.data]
+        if self.smtp_password_clear.data:
+            changes["smtp_password"] = ""
+        elif self.smtp_password.data:
+            changes["smtp_password"] = self.smtp_password.data
+        return changes
+
+
+SPECIAL = {"services", "durations", "retention_days", "csv_delimiter", "smtp_password"}
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def initial_data(settings: Settings) -> dict[str, Any]:
+    data = {name: getattr(settings, name) for name in FIELDS if name not in SPECIAL}
+    data["services"] = [dict(s) for s in settings.services]
+    data["durations"] = [{"up_to": up_to, "minutes": minutes} for up_to, minutes in settings.durations]
+    data["retention_days"] = [{"category": k, "days": v} for k, v in sorted(settings.retention_days.items())]
+    reverse = {v: k for k, v in DELIMITERS.items()}
+    data["csv_delimiter"] = reverse.get(settings.csv_delimiter, "semicolon")
+    return data
+
+
+def extra_setting_names() -> list[str]:
+    """Settings added after this form was written: shown as plain fields under 'Other settings'."""
+    known = {name for name, value in vars(BaseSettingsForm).items() if isinstance(value, UnboundField)}
+    return [name for name in FIELDS if name not in known]
+
+
+@lru_cache(maxsize=1)
+def settings_form_class() -> type[BaseSettingsForm]:
+    defaults = Settings()
+    extra = {}
+    for name in extra_setting_names():
+        value, label = getattr(defaults, name), name.replace("_", " ").capitalize()
+        if isinstance(value, bool):
+            extra[name] = BooleanField(label)
+        elif isinstance(value, int):
+            extra[name] = IntegerField(label, validators=[InputRequired(), NumberRange(0, 1_000_000)])
+        elif isinstance(value, str):
+            extra[name] = StringField(label, validators=[Optional(), Length(max=200)])
+    return type("SettingsForm", (BaseSettingsForm,), extra)
+
+
+def make_settings_form(settings: Settings, fresh: bool = False) -> BaseSettingsForm:
+    """The form for `settings`; from the request's input when it was submitted (unless `fresh`)."""
+    from flask import request
+
+    kwargs = {"formdata": None} if fresh else {}
+    form = settings_form_class()(data=initial_data(settings), **kwargs)
+    form.extra_names = [name for name in extra_setting_names() if name in form._fields]
+    if fresh or request.method == "GET":
+        for rows in (form.services, form.durations, form.retention_days):
+            for _ in range(EXTRA_ROWS):
+                rows.append_entry()
+    return form

@@ -1,0 +1,118 @@
+"""The host board: a service day's reservations sorted into the sections a host works from.
+
+`sort_board()` is pure (reservations in, sections out) so it is tested around any frozen
+"now"; `load_board()` adds the reads, a constant number of statements however busy the day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .. import clock
+from ..settings import Settings, get_settings
+from . import live, queries
+from .models import Reservation, ShiftNote, State
+from .operations import can_undo
+
+
+@dataclass
+class Card:
+    res: Reservation
+    level: str = ""  # greet: ok, amber, red
+    waited_seconds: int = 0  # since arrival (greet), since the quote began (waitlist)
+    minutes_late: int = 0
+    deadline: datetime | None = None  # waitlist: when the quoted wait runs out
+    undo: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.res.id
+
+
+@dataclass
+class Board:
+    day: date
+    now: datetime
+    greet: list[Card] = field(default_factory=list)
+    walk: list[Card] = field(default_factory=list)
+    arriving: list[Card] = field(default_factory=list)
+    late: list[Card] = field(default_factory=list)
+    waiting: list[Card] = field(default_factory=list)
+    seated: list[Card] = field(default_factory=list)
+    later: list[Card] = field(default_factory=list)
+    done: list[Card] = field(default_factory=list)  # left, no-show, cancelled
+    covers_expected: int = 0
+    covers_arrived: int = 0
+    covers_seated: int = 0
+    floor: queries.Floor | None = None
+    note: ShiftNote | None = None
+    token: str = ""
+
+    @property
+    def attention(self) -> int:
+        return len(self.greet)
+
+    def section_of(self, reservation_id: int) -> str | None:
+        for name in ("greet", "walk", "arriving", "late", "waiting", "seated", "later", "done"):
+            if any(c.id == reservation_id for c in getattr(self, name)):
+                return name
+        return None
+
+
+def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Settings) -> Board:
+    board = Board(day=day, now=now)
+    window = timedelta(minutes=s.arriving_window_minutes)
+    grace = timedelta(minutes=s.no_show_grace_minutes)
+    for res in reservations:
+        card = Card(res, undo=can_undo(res, now))
+        state = res.state
+        if state is State.ARRIVED:
+            card.waited_seconds = max(0, int((now - (res.arrived_at or now)).total_seconds()))
+            card.level = ("red" if card.waited_seconds >= s.greet_red_seconds
+                          else "amber" if card.waited_seconds >= s.greet_amber_seconds else "ok")
+            board.greet.append(card)
+        elif state is State.GREETED:
+            board.walk.append(card)
+        elif state is State.SEATED:
+            board.seated.append(card)
+        elif state is State.WAITING:
+            card.waited_seconds = max(0, int((now - res.created_at).total_seconds()))
+            card.deadline = res.created_at + timedelta(minutes=res.quoted_wait_minutes or 0)
+            board.waiting.append(card)
+        elif state is State.BOOKED:
+            if res.start_at + grace <= now:
+                card.minutes_late = int((now - res.start_at).total_seconds() // 60)
+                board.late.append(card)
+            elif res.start_at - window <= now:
+                card.minutes_late = max(0, int((now - res.start_at).total_seconds() // 60))
+                board.arriving.append(card)
+            else:
+                board.later.append(card)
+        else:
+            board.done.append(card)
+        if state in (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
+            board.covers_expected += res.party_size
+        if state in (State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
+            board.covers_arrived += res.party_size
+        if state in (State.SEATED, State.LEFT):
+            board.covers_seated += res.party_size
+    board.greet.sort(key=lambda c: (c.res.arrived_at, -c.res.party_size, c.id))
+    board.walk.sort(key=lambda c: (c.res.greeted_at, c.id))
+    board.seated.sort(key=lambda c: (c.res.seated_at, c.id))
+    board.waiting.sort(key=lambda c: (c.res.created_at, c.id))
+    return board
+
+
+def load_board(now: datetime | None = None) -> Board:
+    """Everything the board shows, in six statements: version, settings, reservations, their
+    tables, all tables, the shift note."""
+    token = live.token()
+    s = get_settings()
+    now = now or clock.utcnow()
+    day = clock.service_day(now, s.zone, s.boundary)
+    reservations = queries.reservations_of(day)
+    board = sort_board(reservations, now, day, s)
+    board.floor = queries.floor_state(queries.all_tables(), reservations, now)
+    board.note = queries.shift_note(day)
+    board.token = token
+    return board

@@ -1,0 +1,190 @@
+"""Bookings (the phone booking form): create, edit, cancel, with the restaurant's rules;
+guests recognised by phone or e-mail; the manager's shift note."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+import phonenumbers
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..audit import record
+from ..errors import InvalidTransition, ValidationFailed
+from ..extensions import db
+from ..floor.models import Table
+from ..settings import Settings, get_settings
+from . import live
+from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
+from .operations import cancel, local_hhmm
+
+
+@dataclass
+class BookingData:
+    name: str
+    party_size: int
+    start_at: datetime
+    phone: str = ""
+    email: str = ""
+    duration_minutes: int | None = None
+    table_ids: list[int] = field(default_factory=list)
+    source: Source = Source.PHONE
+    notes: str = ""
+    allergy: str = ""
+    vip: bool = False
+    occasion: Occasion | None = None
+    high_chairs: int = 0
+    wheelchair: bool = False
+    regular: bool = False
+    preferred_area_id: int | None = None
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164 (+31612345678), Dutch numbers without a country code accepted."""
+    if not raw.strip():
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationFailed(_l("This is not a valid phone number."), field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def find_or_add_guest(name: str, phone: str, email: str) -> Guest | None:
+    """The guest with this phone (else e-mail), brought up to date; a new guest otherwise."""
+    if not phone and not email:
+        return None
+    guest = None
+    if phone:
+        guest = db.session.scalars(sa.select(Guest).where(Guest.phone == phone).limit(1)).first()
+    if guest is None and email:
+        guest = db.session.scalars(sa.select(Guest).where(Guest.email == email).limit(1)).first()
+    if guest is None:
+        guest = Guest(name=name, phone=phone or None, email=email or None, visits=0, last_visit_note="")
+        db.session.add(guest)
+    else:
+        guest.name = name or guest.name
+        guest.phone = phone or guest.phone
+        guest.email = email or guest.email
+    return guest
+
+
+def opening_hours(s: Settings) -> str:
+    return ", ".join(f"{sv['start']}–{sv['end']}" for sv in s.services)
+
+
+def is_open(moment: datetime, s: Settings) -> bool:
+    local = moment.astimezone(s.zone).time().replace(tzinfo=None)
+    for service in s.services:
+        start, end = time.fromisoformat(service["start"]), time.fromisoformat(service["end"])
+        if (start <= local < end) if start <= end else (local >= start or local < end):
+            return True
+    return False
+
+
+def check_overlap(tables: list[Table], start: datetime, minutes: int, own_id: int | None) -> None:
+    end = start + timedelta(minutes=minutes)
+    stmt = (sa.select(Reservation).join(Assignment)
+            .where(Assignment.table_id.in_([t.id for t in tables]), Reservation.state.in_(ACTIVE),
+                   Reservation.id != (own_id or 0), Reservation.start_at < end,
+                   Reservation.start_at > start - timedelta(hours=12)))
+    for other in db.session.scalars(stmt).unique():
+        if other.end_at > start:
+            raise ValidationFailed(
+                _l("Table %(table)s is already booked from %(start)s to %(end)s for %(name)s (%(size)s).",
+                   table=other.table_names, start=local_hhmm(other.start_at), end=local_hhmm(other.end_at),
+                   name=other.display_name, size=other.party_size), field="table_ids")
+
+
+def _validate(data: BookingData, own_id: int | None = None) -> tuple[str, list[Table]]:
+    s = get_settings()
+    if not 1 <= data.party_size <= s.max_party_size:
+        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
+                               field="party_size")
+    if not data.name.strip():
+        raise ValidationFailed(_l("Give the guest's name."), field="name")
+    phone = normalise_phone(data.phone)
+    if not phone and not data.email.strip():
+        raise ValidationFailed(_l("Give a phone number or an e-mail address."), field="phone")
+    if not is_open(data.start_at, s):
+        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(data.start_at),
+                                  hours=opening_hours(s)), field="time")
+    tables = list(db.session.scalars(sa.select(Table).where(Table.id.in_(data.table_ids)))) if data.table_ids else []
+    if len(tables) != len(set(data.table_ids)):
+        raise ValidationFailed(_l("That table does not exist (any more)."), field="table_ids")
+    if tables:
+        check_overlap(tables, data.start_at, data.duration_minutes or s.duration_for(data.party_size), own_id)
+    return phone, tables
+
+
+def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table]) -> None:
+    s = get_settings()
+    res.guest = find_or_add_guest(data.name.strip(), phone, data.email.strip().lower())
+    res.name = data.name.strip()
+    res.party_size = data.party_size
+    res.start_at = data.start_at
+    res.service_day = clock.service_day(data.start_at, s.zone, s.boundary)
+    res.duration_minutes = data.duration_minutes or s.duration_for(data.party_size)
+    for attr in ("source", "notes", "allergy", "vip", "occasion", "high_chairs", "wheelchair", "regular",
+                 "preferred_area_id"):
+        setattr(res, attr, getattr(data, attr))
+    wanted = {t.id for t in tables}
+    for assignment in list(res.assignments):
+        if assignment.table_id not in wanted:
+            res.assignments.remove(assignment)
+    have = {a.table_id for a in res.assignments}
+    res.assignments.extend(Assignment(table=t, occupied=False) for t in tables if t.id not in have)
+
+
+def book(actor, data: BookingData) -> Reservation:
+    phone, tables = _validate(data)
+    res = Reservation(state=State.BOOKED, created_by_id=getattr(actor, "id", None), created_at=clock.utcnow())
+    _apply(res, data, phone, tables)
+    db.session.add(res)
+    db.session.flush()
+    record(actor, "reservation.book", res, party_size=res.party_size, start_at=res.start_at,
+           tables=[t.id for t in tables], source=res.source)
+    live.bump()
+    return res
+
+
+def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
+    if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
+        raise InvalidTransition(_l("This reservation can no longer be changed."))
+    phone, tables = _validate(data, own_id=res.id)
+    _apply(res, data, phone, tables)
+    db.session.flush()
+    record(actor, "reservation.edit", res, party_size=res.party_size, start_at=res.start_at,
+           tables=[t.id for t in tables])
+    live.bump()
+    return res
+
+
+def cancel_booking(res: Reservation, actor) -> None:
+    cancel(res, actor)
+
+
+def post_note(actor, text: str) -> ShiftNote:
+    text = text.strip()
+    if not text:
+        raise ValidationFailed(_l("Write the note first."), field="text")
+    s = get_settings()
+    note = ShiftNote(service_day=clock.service_day(clock.utcnow(), s.zone, s.boundary), text=text[:1000],
+                     created_by_id=actor.id, created_at=clock.utcnow())
+    db.session.add(note)
+    db.session.flush()
+    record(actor, "shift_note.post", note)
+    live.bump()
+    return note
+
+
+def dismiss_note(note: ShiftNote, actor) -> None:
+    if note.dismissed_at is not None:
+        return
+    note.dismissed_at = clock.utcnow()
+    note.dismissed_by_id = actor.id
+    record(actor, "shift_note.dismiss", note)
+    live.bump()

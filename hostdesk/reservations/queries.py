@@ -1,0 +1,177 @@
+"""Read-only selections: a service day's reservations, the tables' states, free tables that fit.
+
+The board (board.py) is built from three reads: the day's reservations (with their guests and
+tables, one query plus one for the tables), every table, and the shift note.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..extensions import db
+from ..floor.models import Table
+from ..settings import get_settings
+from .models import Assignment, Reservation, ShiftNote, State
+
+UPCOMING = (State.BOOKED, State.ARRIVED, State.GREETED)
+
+
+def today() -> date:
+    s = get_settings()
+    return clock.service_day(clock.utcnow(), s.zone, s.boundary)
+
+
+def day_of(moment: datetime) -> date:
+    s = get_settings()
+    return clock.service_day(moment, s.zone, s.boundary)
+
+
+def reservations_of(day: date) -> list[Reservation]:
+    stmt = (sa.select(Reservation).where(Reservation.service_day == day)
+            .options(selectinload(Reservation.assignments)).order_by(Reservation.start_at, Reservation.id))
+    return list(db.session.scalars(stmt).unique())
+
+
+def get_reservation(reservation_id: int) -> Reservation | None:
+    return db.session.get(Reservation, reservation_id)
+
+
+def all_tables() -> list[Table]:
+    stmt = sa.select(Table).where(Table.active.is_(True)).order_by(Table.position, Table.name)
+    return list(db.session.scalars(stmt))
+
+
+def shift_note(day: date) -> ShiftNote | None:
+    stmt = (sa.select(ShiftNote).where(ShiftNote.service_day == day, ShiftNote.dismissed_at.is_(None))
+            .order_by(ShiftNote.id.desc()).limit(1))
+    return db.session.scalars(stmt).first()
+
+
+@dataclass
+class TableView:
+    table: Table
+    state: str = "free"  # free, reserved, occupied, to_clear
+    party: Reservation | None = None  # seated there now
+    next_booking: Reservation | None = None  # the next party expected there today
+
+    @property
+    def id(self) -> int:
+        return self.table.id
+
+
+@dataclass
+class Floor:
+    tables: list[TableView] = field(default_factory=list)
+
+    def by_id(self) -> dict[int, TableView]:
+        return {v.table.id: v for v in self.tables}
+
+
+def floor_state(tables: list[Table], reservations: list[Reservation], now: datetime) -> Floor:
+    """Each table's state, from the day's reservations (no further queries)."""
+    views = {t.id: TableView(t) for t in tables}
+    last_left: dict[int, datetime] = {}
+    for res in reservations:
+        for assignment in res.assignments:
+            view = views.get(assignment.table_id)
+            if view is None:
+                continue
+            if assignment.occupied:
+                view.party = res
+            elif res.state is State.LEFT and res.left_at:
+                last_left[view.id] = max(res.left_at, last_left.get(view.id, res.left_at))
+            elif res.state in UPCOMING and res.end_at > now and (
+                    view.next_booking is None or res.start_at < view.next_booking.start_at):
+                view.next_booking = res
+    for view in views.values():
+        cleared = view.table.cleared_at
+        if view.party is not None:
+            view.state = "occupied"
+        elif view.id in last_left and (cleared is None or cleared < last_left[view.id]):
+            view.state = "to_clear"
+        elif view.next_booking is not None:
+            view.state = "reserved"
+    return Floor(list(views.values()))
+
+
+def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int]:
+    """Of these tables, the ones occupied by another party or waiting to be cleared."""
+    occupied = sa.select(Assignment.table_id).where(
+        Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True),
+        Assignment.reservation_id != (reservation_id or 0))
+    blocked = set(db.session.scalars(occupied))
+    last_left = (sa.select(Assignment.table_id, sa.func.max(Reservation.left_at))
+                 .join(Reservation).where(Assignment.table_id.in_(table_ids), Reservation.state == State.LEFT)
+                 .group_by(Assignment.table_id))
+    cleared = dict(db.session.execute(sa.select(Table.id, Table.cleared_at).where(Table.id.in_(table_ids))).all())
+    for table_id, left_at in db.session.execute(last_left).all():
+        if left_at is not None and (cleared.get(table_id) is None or cleared[table_id] < left_at):
+            blocked.add(table_id)
+    return sorted(blocked)
+
+
+@dataclass
+class Option:
+    """One way to seat a party: a table, or neighbouring combinable tables pushed together."""
+
+    tables: list[Table]
+    reserved_at: datetime | None = None  # a booking there starts before this party would leave
+
+    @property
+    def ids(self) -> str:
+        return ",".join(str(t.id) for t in self.tables)
+
+    @property
+    def seats(self) -> int:
+        return sum(t.max_seats for t in self.tables)
+
+    @property
+    def names(self) -> str:
+        return " + ".join(t.name for t in self.tables)
+
+    @property
+    def area(self) -> str:
+        return self.tables[0].area.name
+
+
+def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None = None,
+                    own_id: int | None = None, now: datetime | None = None, limit: int = 8) -> list[Option]:
+    """Free tables that fit: preferred area first, smallest fit first; then combinations of
+    combinable neighbours (same area, next to each other) for parties no single table takes."""
+    now = now or clock.utcnow()
+    until = now + timedelta(minutes=get_settings().duration_for(party_size))
+
+    def conflict(view: TableView) -> datetime | None:
+        nb = view.next_booking
+        if nb is not None and nb.id != own_id and nb.start_at < until:
+            return nb.start_at
+        return None
+
+    free = [v for v in floor.tables if v.state in ("free", "reserved")]
+
+    def order(option: Option):
+        return (option.reserved_at is not None, option.tables[0].area_id != preferred_area_id,
+                option.seats, option.tables[0].position)
+
+    singles = [Option([v.table], conflict(v)) for v in free if v.table.fits(party_size)]
+    combos: list[Option] = []
+    if not any(o.reserved_at is None for o in singles):
+        by_area: dict[int, list[TableView]] = {}
+        for v in sorted(floor.tables, key=lambda v: (v.table.area_id, v.table.position)):
+            by_area.setdefault(v.table.area_id, []).append(v)
+        for row in by_area.values():
+            for i in range(len(row)):
+                run: list[TableView] = []
+                for v in row[i:i + 4]:
+                    if not v.table.combinable or v.state not in ("free", "reserved"):
+                        break
+                    run.append(v)
+                    if len(run) > 1 and sum(x.table.max_seats for x in run) >= party_size:
+                        first = min((c for c in map(conflict, run) if c), default=None)
+                        combos.append(Option([x.table for x in run], first))
+                        break
+    return sorted(singles, key=order)[:limit] + sorted(combos, key=order)[:limit]

@@ -1,0 +1,101 @@
+"""Walk-ins and the waitlist: seat now, or wait with a quoted time; "Table ready" calls the next."""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..audit import record
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..floor.models import Table
+from ..settings import get_settings
+from . import live, operations
+from .models import Reservation, Source, State
+from .queries import Floor
+
+ROUND_TO = 5  # minutes
+
+
+def quote_wait(floor: Floor, party_size: int, waiting: list[Reservation], now: datetime | None = None) -> int:
+    """Minutes until a table that fits is likely free, after the parties already waiting."""
+    now = now or clock.utcnow()
+    s = get_settings()
+    soon = now + timedelta(minutes=ROUND_TO)
+    free_at: list[datetime] = []
+    for view in floor.tables:
+        if not view.table.fits(party_size):
+            continue
+        if view.state == "occupied" and view.party is not None:
+            free_at.append(max(soon, view.party.seated_at + timedelta(minutes=view.party.duration_minutes)))
+        elif view.state == "to_clear":
+            free_at.append(soon)
+        elif view.next_booking is not None and view.next_booking.start_at < now + timedelta(
+                minutes=s.duration_for(party_size)):
+            free_at.append(max(soon, view.next_booking.end_at))
+        else:
+            free_at.append(now)
+    if not free_at:
+        return s.duration_for(party_size)
+    free_at.sort()
+    ahead = sum(1 for w in waiting if w.state is State.WAITING and any(
+        v.table.fits(w.party_size) for v in floor.tables if v.table.fits(party_size)))
+    rounds, index = divmod(ahead, len(free_at))
+    moment = free_at[index] + timedelta(minutes=s.duration_for(party_size) * rounds)
+    minutes = max(0.0, (moment - now).total_seconds() / 60)
+    return int(math.ceil(minutes / ROUND_TO) * ROUND_TO)
+
+
+def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reservation:
+    s = get_settings()
+    if not 1 <= party_size <= s.max_party_size:
+        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
+                               field="party_size")
+    now = clock.utcnow()
+    res = Reservation(name=name.strip()[:80], party_size=party_size, start_at=now, created_at=now,
+                      service_day=clock.service_day(now, s.zone, s.boundary),
+                      duration_minutes=s.duration_for(party_size),
+                      source=Source.WALK_IN, state=state, created_by_id=actor.id, **values)
+    db.session.add(res)
+    db.session.flush()
+    record(actor, f"reservation.walk_in.{state.value}", res, party_size=party_size, **{
+        k: v for k, v in values.items() if k == "quoted_wait_minutes"})
+    live.bump()
+    return res
+
+
+def seat_walk_in(actor, party_size: int, tables: list[Table], name: str = "") -> Reservation:
+    if not tables:
+        raise ValidationFailed(_l("Choose a table."), field="table_ids")
+    now = clock.utcnow()
+    res = _walk_in(actor, party_size, name, State.ARRIVED, arrived_at=now, arrived_by_id=actor.id)
+    operations.seat(res, actor, tables)
+    return res
+
+
+def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str = "", phone: str = "") -> Reservation:
+    if not 0 <= quoted_wait_minutes <= 240:
+        raise ValidationFailed(_l("The quoted wait must be between 0 and 240 minutes."), field="quoted_wait")
+    from .bookings import find_or_add_guest, normalise_phone
+
+    res = _walk_in(actor, party_size, name, State.WAITING, quoted_wait_minutes=quoted_wait_minutes)
+    phone = normalise_phone(phone)
+    if phone:
+        res.guest = find_or_add_guest(res.name, phone, "")
+    return res
+
+
+def call_next(actor) -> Reservation:
+    """"Table ready": call the party that has waited longest."""
+    s = get_settings()
+    day = clock.service_day(clock.utcnow(), s.zone, s.boundary)
+    stmt = (sa.select(Reservation).where(Reservation.service_day == day, Reservation.state == State.WAITING)
+            .order_by(Reservation.created_at, Reservation.id).limit(1))
+    res = db.session.scalars(stmt).first()
+    if res is None:
+        raise NotFound(_l("Nobody is waiting."))
+    operations.call(res, actor)
+    return res

@@ -1,0 +1,130 @@
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from hostdesk import clock
+from hostdesk.audit import AuditEntry
+from hostdesk.auth.models import AuthSession, Role, User
+from hostdesk.extensions import db
+from tests.conftest import PASSWORDS, login
+
+
+def actions(app):
+    with app.app_context():
+        return [e.action for e in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_login_and_logout(app, users):
+    client = app.test_client()
+    assert client.get("/host/").status_code == 302
+    response = login(client, "host", PASSWORDS[Role.HOST])
+    assert response.status_code == 302
+    assert client.get("/host/").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert client.get("/host/").headers["Location"].startswith("/login")
+    assert "login" in actions(app) and "session.logout" in actions(app)
+
+
+def test_replayed_cookie_after_logout_is_refused(app, users):
+    client = app.test_client()
+    login(client, "host", PASSWORDS[Role.HOST])
+    cookie = client.get_cookie("hostdesk").value
+    client.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie("hostdesk", cookie)
+    assert replay.get("/host/").status_code == 302
+
+
+@pytest.mark.parametrize("username,password", [("host", "wrong-pass-1"), ("nobody", "wrong-pass-1"), ("", ""),
+                                               ("host\x00", "x" * 10000)])
+def test_unknown_user_and_wrong_password_get_the_same_answer(app, users, username, password):
+    response = login(app.test_client(), username, password)
+    assert response.status_code in (401, 422)
+    body = response.get_data(as_text=True)
+    if response.status_code == 401:
+        assert "Unknown user name or wrong password." in body or "Onbekende gebruikersnaam" in body
+
+
+def test_wrong_password_and_unknown_user_responses_are_identical(app, users):
+    first = login(app.test_client(), "host", "wrong-pass-1")
+    second = login(app.test_client(), "nobody", "wrong-pass-1")
+    assert first.status_code == second.status_code == 401
+    def strip(response):
+        body = re.sub(r'"X-CSRFToken": "[^"]+"|name="csrf_token"[^>]*', "", response.get_data(as_text=True))
+        return body.replace("host", "").replace("nobody", "")
+
+    assert strip(first) == strip(second)
+
+
+def test_lockout_after_five_failures_and_release_after_fifteen_minutes(app, users, frozen):
+    client = app.test_client()
+    for _ in range(4):
+        assert login(client, "host", "wrong-pass-1").status_code == 401
+    locked = login(client, "host", "wrong-pass-1")
+    assert locked.status_code == 423
+    assert "locked until" in locked.get_data(as_text=True) or "geblokkeerd" in locked.get_data(as_text=True)
+    # Even the right password is refused while locked ...
+    assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 423
+    # ... but other users on the same tablet are not locked out.
+    assert login(app.test_client(), "staff", PASSWORDS[Role.STAFF]).status_code == 302
+    clock.advance(timedelta(minutes=14, seconds=59))
+    assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 423
+    clock.advance(timedelta(seconds=2))
+    assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 302
+    assert {"login.failed", "login.locked", "login.refused_locked", "login"} <= set(actions(app))
+
+
+def test_failures_outside_the_window_do_not_add_up(app, users, frozen):
+    client = app.test_client()
+    for _ in range(4):
+        login(client, "host", "wrong-pass-1")
+    clock.advance(timedelta(minutes=16))
+    assert login(client, "host", "wrong-pass-1").status_code == 401
+    assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 302
+
+
+def test_deactivated_user_sessions_stop_at_once(app, users):
+    client = app.test_client()
+    login(client, "host", PASSWORDS[Role.HOST])
+    assert client.get("/host/").status_code == 200
+    with app.app_context():
+        db.session.get(User, users[Role.HOST]).active = False
+        db.session.commit()
+    assert client.get("/host/").status_code == 302
+    assert login(app.test_client(), "host", PASSWORDS[Role.HOST]).status_code == 401
+
+
+def test_every_login_starts_a_new_session(app, users):
+    client = app.test_client()
+    login(client, "host", PASSWORDS[Role.HOST])
+    first = client.get_cookie("hostdesk").value
+    login(client, "host", PASSWORDS[Role.HOST])
+    assert client.get_cookie("hostdesk").value != first
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(AuthSession.id))) == 2
+
+
+def test_idle_and_absolute_session_limits(app, users, frozen):
+    client = app.test_client()
+    login(client, "host", PASSWORDS[Role.HOST])
+    clock.advance(app.config["SESSION_IDLE_LIMIT"] + timedelta(seconds=1))
+    assert client.get("/host/").status_code == 302
+    login(client, "host", PASSWORDS[Role.HOST])
+    elapsed, step = timedelta(0), timedelta(hours=11)
+    while elapsed + step < app.config["SESSION_ABSOLUTE_LIMIT"]:
+        clock.advance(step)
+        elapsed += step
+        assert client.get("/host/").status_code == 200  # in use, never idle
+    clock.advance(step)
+    assert client.get("/host/").status_code == 302
+
+
+def test_next_parameter_only_goes_to_this_site(app, users):
+    client = app.test_client()
+    response = client.post("/login?next=https://evil.example/", data={"username": "host", "password": PASSWORDS[Role.HOST]})
+    assert response.headers["Location"] == "/"
+    client = app.test_client()
+    response = client.post("/login?next=/host/", data={"username": "host", "password": PASSWORDS[Role.HOST]})
+    assert response.headers["Location"] == "/host/"
