@@ -67,7 +67,8 @@ def backup_command(path: Path) -> None:
     """Write a consistent copy of the live SQLite database to PATH (SQLite's online backup)."""
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
-        raise click.ClickException("backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see README)")
+        raise click.ClickException(
+            "backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see README)")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise click.ClickException(f"{path} exists; choose a new file")
@@ -103,6 +104,7 @@ def db_is_empty_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, seed_demo_command, backup_command, purge_personal_data_command,
-                    db_is_empty_command):
+    commands = (create_user_command, seed_demo_command, backup_command, purge_personal_data_command,
+                db_is_empty_command)
+    for command in commands:
         app.cli.add_command(command)

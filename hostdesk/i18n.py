@@ -16,7 +16,8 @@ from .extensions import babel
 PACKAGE = Path(__file__).parent
 # (catalogue folder, sources extracted into it)
 CATALOGUES = {
-    "core": (PACKAGE / "translations", ["hostdesk/*.py", "hostdesk/auth", "templates/*.html", "templates/auth", "templates/errors"]),
+    "core": (PACKAGE / "translations",
+             ["hostdesk/*.py", "hostdesk/auth", "templates/*.html", "templates/auth", "templates/errors"]),
     "floor": (PACKAGE / "floor" / "translations", ["hostdesk/floor", "templates/floor"]),
     "reservations": (PACKAGE / "reservations" / "translations", ["hostdesk/reservations", "templates/reservations"]),
     "lostfound": (PACKAGE / "lostfound" / "translations", ["hostdesk/lostfound", "templates/lostfound"]),

@@ -100,7 +100,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("local_time")
     def local_time(value: datetime | None, fmt: str = "HH:mm") -> str:
-        return format_datetime(value.astimezone(get_settings().zone).replace(tzinfo=None), fmt) if value else ""
+        return format_datetime(value.astimezone(get_settings().zone).replace(tzinfo=None), fmt,
+                               rebase=False) if value else ""
 
     @app.template_filter("local_datetime")
     def local_datetime(value: datetime | None, fmt: str = "d MMM yyyy HH:mm") -> str:

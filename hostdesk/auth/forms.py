@@ -7,13 +7,15 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 class LoginForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
-    shared_tablet = BooleanField(_l("This is a shared tablet: keep it signed in, people switch with their PIN"))
+    shared_tablet = BooleanField(
+        _l("This is a shared tablet: keep it signed in, people switch with their PIN"))
     device_name = StringField(_l("Tablet name"), validators=[Optional(), Length(max=80)])
 
 
 class PinForm(FlaskForm):
     user_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
-    pin = PasswordField(_l("PIN"), validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))])
+    pin = PasswordField(_l("PIN"), validators=[
+        DataRequired(), Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))])
 
 
 class EmptyForm(FlaskForm):

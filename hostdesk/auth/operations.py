@@ -118,7 +118,6 @@ def authenticate(username: str, password: str) -> User:
     An unknown user and a wrong password get the same answer. Failures are counted in the
     database with one atomic UPDATE, so several workers share the count.
     """
-    cfg = current_app.config
     now = clock.utcnow()
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
     if user is not None and user.locked_until is not None and user.locked_until > now:
@@ -224,7 +223,8 @@ def switch_person(device: Device, user_id: int, pin: str) -> User:
     record(user, "pin.failed", device, failures=device.pin_failures)
     if device.pin_failures >= current_app.config["DEVICE_MAX_PIN_FAILURES"]:
         device.revoked_at = clock.utcnow()
-        db.session.execute(sa.update(AuthSession).where(AuthSession.device_id == device.id, AuthSession.ended_at.is_(None))
+        db.session.execute(sa.update(AuthSession)
+                           .where(AuthSession.device_id == device.id, AuthSession.ended_at.is_(None))
                            .values(ended_at=clock.utcnow()).execution_options(synchronize_session=False))
         record(None, "device.revoked", device, reason="pin_failures")
         raise DeviceRevoked(_l("Too many wrong PINs. This tablet must be signed in again with a password."))

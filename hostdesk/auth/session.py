@@ -39,9 +39,7 @@ def _session_expired(row, now) -> bool:
         return True
     if row.device is not None and row.device.revoked_at is not None:
         return True
-    if now - row.created_at > cfg["SESSION_ABSOLUTE_LIMIT"] or now - row.last_active_at > cfg["SESSION_IDLE_LIMIT"]:
-        return True
-    return False
+    return now - row.created_at > cfg["SESSION_ABSOLUTE_LIMIT"] or now - row.last_active_at > cfg["SESSION_IDLE_LIMIT"]
 
 
 def _pin_idle(row, now) -> bool:
@@ -64,7 +62,8 @@ def load_request_user(_request):
         session.pop("sid", None)
         return None
     view = current_app.view_functions.get(request.endpoint)
-    if not getattr(view, "hostdesk_passive", False) and (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS:
+    stale = (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS
+    if stale and not getattr(view, "hostdesk_passive", False):
         row.last_active_at = now
         db.session.commit()
     g.auth_session = row

@@ -1,8 +1,235 @@
-from flask import Blueprint
+"""Lost-and-found screens: the list with due action points, registering, the item page, label, photo."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import segno
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..htmx import render
+from ..settings import get_settings
+from . import queries
+from .forms import CallbackForm, RegisterForm, category_choices
+from .matching import COLOUR_LABELS
+from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
+from .operations import NewItem, NewQuestion, register_found_item
+from .photos import photo_path
+from .questions import default_questions
 
 bp = Blueprint("lostfound", __name__, url_prefix="/lost-found")
+
+EXTRA_QUESTIONS = 2
+
+
+def local_now() -> datetime:
+    return clock.utcnow().astimezone(get_settings().zone).replace(second=0, microsecond=0, tzinfo=None)
+
+
+def to_utc(naive: datetime) -> datetime:
+    return naive.replace(tzinfo=get_settings().zone)
+
+
+def get_item_or_404(item_id: int):
+    item = queries.item_by_id(item_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _parse_filter() -> queries.ItemFilter:
+    args = request.args
+
+    def day(name):
+        try:
+            return date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            return None
+
+    state = args.get("state", "")
+    category = args.get("category", "")
+    return queries.ItemFilter(
+        state=ItemState(state) if state in ItemState._value2member_map_ else None,
+        category=Category(category) if category in Category._value2member_map_ else None,
+        found_from=day("from"), found_until=day("until"), search=args.get("q", "")[:100],
+        open_only=args.get("all") != "1" and not state,
+        past_retention=args.get("past_retention") == "1", claims_locked=args.get("locked") == "1",
+        open_actions=args.get("actions") == "1", storage_location=args.get("storage") or None,
+    )
 
 
 @bp.get("/")
 def index():
-    return "lost and found: to be built (issue 4)"
+    filters = _parse_filter()
+    context = dict(items=queries.items(filters), filters=filters, due=queries.due_action_points(),
+                   upcoming=queries.upcoming_action_points(), states=list(ItemState), categories=category_choices(),
+                   retention_count=len(queries.retention_queue()), reports=queries.open_reports(limit=5),
+                   storage_places=queries.storage_locations())
+    return render("lostfound/index.html", "lostfound/_items.html", **context)
+
+
+@bp.get("/new")
+def choose_category():
+    return render_template("lostfound/choose_category.html", categories=list(Category))
+
+
+def _question_rows(category: Category) -> list[dict]:
+    rows = [dict(prompt=q.prompt, kind=q.kind, fixed=True) for q in default_questions(category)]
+    rows += [dict(prompt="", kind=QuestionKind.TEXT, fixed=False) for _ in range(EXTRA_QUESTIONS)]
+    return rows
+
+
+def _submitted_questions(rows: list[dict]) -> list[NewQuestion]:
+    questions = []
+    for index, row in enumerate(rows):
+        prompt = row["prompt"] if row["fixed"] else request.form.get(f"q{index}_prompt", "")
+        kind = row["kind"]
+        if not row["fixed"]:
+            raw_kind = request.form.get(f"q{index}_kind", "text")
+            kind = QuestionKind(raw_kind) if raw_kind in QuestionKind._value2member_map_ else QuestionKind.TEXT
+        answer = request.form.get(f"q{index}_answer", "")[:200]
+        questions.append(NewQuestion(prompt=prompt[:200], kind=kind, answer=answer))
+    return questions
+
+
+@bp.route("/new/<category>", methods=["GET", "POST"])
+def register(category: str):
+    if category not in Category._value2member_map_:
+        abort(404)
+    category = Category(category)
+    form = RegisterForm()
+    if request.method == "GET":
+        form.found_at.data = local_now()
+    rows = _question_rows(category)
+    error = None
+    if form.validate_on_submit():
+        upload = form.photo.data
+        photo = upload.read() if upload and getattr(upload, "filename", "") else None
+        new = NewItem(category=category, description=form.description.data, where_found=form.where_found.data or "",
+                      found_at=to_utc(form.found_at.data), storage_location=form.storage_location.data,
+                      questions=_submitted_questions(rows), photo=photo)
+        try:
+            item = register_found_item(current_user, new)
+        except ValidationFailed as refused:
+            db.session.rollback()
+            error = str(refused.message)
+        else:
+            db.session.commit()
+            return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
+    for index, row in enumerate(rows):  # keep the questions typed, never the answers
+        if not row["fixed"] and request.method == "POST":
+            row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
+    status = 422 if (form.errors or error) else 200
+    return render_template("lostfound/register.html", form=form, category=category, rows=rows, error=error,
+                           colours=COLOUR_LABELS, kinds=list(QuestionKind), places=_places(),
+                           storage_places=queries.storage_locations()), status
+
+
+def _places() -> list[str]:
+    """Table names from the floor plan when it exists, for the 'where found' suggestions."""
+    try:
+        from ..floor import models as floor_models
+    except ImportError:  # pragma: no cover
+        return []
+    table = getattr(floor_models, "Table", None)
+    name = getattr(table, "name", None) if table is not None else None
+    if name is None:
+        return []
+    try:
+        return [str(n) for n in db.session.scalars(db.select(name).order_by(name).limit(200))]
+    except Exception:  # noqa: BLE001 - suggestions only; the floor may still be changing
+        db.session.rollback()
+        return []
+
+
+@bp.get("/item/<int:item_id>")
+def item(item_id: int):
+    item = get_item_or_404(item_id)
+    return render_template("lostfound/item.html", **item_context(item))
+
+
+def item_context(item, **extra) -> dict:
+    from .forms import (ArrivalForm, DisposeForm, DoneForm, HandOverForm, PickupForm, PostAgreeForm, PostedForm,
+                        VerifyForm)
+
+    today = clock.utcnow().astimezone(get_settings().zone).date()
+    posted = PostedForm(formdata=None, posted_on=today)
+    dispose = DisposeForm(formdata=None, disposed_on=today)
+    callback = CallbackForm(formdata=None)
+    context = dict(
+        item=item, claim=item.claim, attempts=queries.attempts_for(item), actions=queries.action_points_for(item),
+        timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item), verify_form=VerifyForm(formdata=None),
+        pickup_form=PickupForm(formdata=None), post_form=PostAgreeForm(formdata=None), posted_form=posted,
+        handover_form=HandOverForm(formdata=None), arrival_form=ArrivalForm(formdata=None), done_form=DoneForm(formdata=None),
+        dispose_form=dispose, callback_form=callback, past_retention=item.dispose_after <= clock.utcnow(),
+        result=None, ItemState=ItemState, QuestionKind=QuestionKind, colours=COLOUR_LABELS,
+    )
+    context.update(extra)
+    return context
+
+
+def timeline_rows(entries) -> list[tuple]:
+    """(entry, what happened, [(field, value)]) in the reader's language; ids and flags left out."""
+    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
+
+    rows = []
+    for entry in entries:
+        changes = []
+        for key, value in (entry.changes or {}).items():
+            if key in HIDDEN_CHANGES or value in (None, "", False):
+                continue
+            if key == "category" and value in Category._value2member_map_:
+                value = Category(value).label
+            elif key == "channel" and value in Channel._value2member_map_:
+                value = Channel(value).label
+            elif key == "kind" and value in ActionKind._value2member_map_:
+                value = ActionKind(value).label
+            elif key == "method" and value in DisposalMethod._value2member_map_:
+                value = DisposalMethod(value).label
+            elif value is True:
+                value = _("yes")
+            changes.append((CHANGE_LABELS.get(key, key), value))
+        rows.append((entry, ACTION_LABELS.get(entry.action, entry.action), changes))
+    return rows
+
+
+@bp.get("/item/<int:item_id>/photo")
+def photo(item_id: int):
+    item = get_item_or_404(item_id)
+    path = photo_path(item.photo_name or "")
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0, download_name=f"{item.reference}.jpg")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = f'inline; filename="{item.reference}.jpg"'
+    return response
+
+
+def item_url(item) -> str:
+    return url_for("lostfound.item", item_id=item.id, _external=True)
+
+
+@bp.get("/item/<int:item_id>/label")
+def label(item_id: int):
+    item = get_item_or_404(item_id)
+    qr = segno.make(item_url(item), error="m")
+    svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=_("Item page of %(ref)s", ref=item.reference))
+    return render_template("lostfound/label.html", item=item, qr_svg=svg, url=item_url(item))
+
+
+@bp.get("/item/<int:item_id>/label-qr.png")
+def label_qr(item_id: int):
+    item = get_item_or_404(item_id)
+    out = io.BytesIO()
+    segno.make(item_url(item), error="m").save(out, kind="png", scale=6, border=4)
+    out.seek(0)
+    return send_file(out, mimetype="image/png", max_age=0)
+
+
+from . import views_admin, views_claims  # noqa: E402,F401  (routes on the same blueprint)

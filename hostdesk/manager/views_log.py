@@ -1,9 +1,74 @@
-"""The lost-and-found log."""
+"""The lost-and-found log: search and filters, an item's timeline, CSV export, a printable list."""
 from __future__ import annotations
 
+from flask import Response, abort, request
+from flask_babel import gettext as _
+
+from .. import clock
+from ..htmx import render
+from ..lostfound.models import Category, ItemState
+from ..lostfound.queries import ItemFilter, item_by_id, timeline
+from ..settings import get_settings
+from .forms import LogFilterForm, options
+from .log import all_locations, csv_lines, event_label, log_page, print_rows
 from .views import bp
+
+PRINT_LIMIT = 2000
+
+
+def _filter_form() -> tuple[LogFilterForm, ItemFilter]:
+    form = LogFilterForm(formdata=request.args)
+    form.state.choices = options([("", _("Any"))] + [(s.value, s.label) for s in ItemState])
+    form.category.choices = options([("", _("Any"))] + [(c.value, c.label) for c in Category])
+    if not form.validate():
+        for name in form.errors:
+            form[name].data = None  # a bad value filters nothing rather than failing the page
+    f = ItemFilter(
+        state=ItemState(form.state.data) if form.state.data else None,
+        category=Category(form.category.data) if form.category.data else None,
+        found_from=form.found_from.data, found_until=form.found_until.data,
+        storage_location=(form.location.data or "").strip() or None,
+        past_retention=form.past_retention.data == "1", claims_locked=form.locked.data == "1",
+        open_actions=form.open_actions.data == "1", search=(form.q.data or "").strip()[:100],
+    )
+    return form, f
+
+
+def _query_args() -> dict[str, str]:
+    return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
 @bp.get("/lost-found")
 def log():
-    return "log"
+    form, f = _filter_form()
+    result = log_page(f, form.page.data or 1)
+    return render("manager/log.html", "manager/_log_table.html", form=form, result=result, args=_query_args(),
+                  locations=all_locations(), event_label=event_label)
+
+
+@bp.get("/lost-found/export.csv")
+def log_csv():
+    _, f = _filter_form()
+    body = "".join(csv_lines(f))
+    stamp = clock.utcnow().astimezone(get_settings().zone).strftime("%Y%m%d-%H%M")
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="lost-and-found-{stamp}.csv"',
+                             "Content-Type": "text/csv; charset=utf-8"})
+
+
+@bp.get("/lost-found/print")
+def log_print():
+    form, f = _filter_form()
+    rows, truncated = print_rows(f, PRINT_LIMIT)
+    return render("manager/log_print.html", form=form, rows=rows, truncated=truncated, limit=PRINT_LIMIT,
+                  args=_query_args(), event_label=event_label, printed_at=clock.utcnow())
+
+
+@bp.get("/lost-found/<int:item_id>")
+def item(item_id: int):
+    found = item_by_id(item_id)
+    if found is None:
+        abort(404)
+    now = clock.utcnow()
+    return render("manager/item.html", "manager/_timeline.html", item=found, entries=timeline(found),
+                  event_label=event_label, now=now, args=_query_args())

@@ -21,6 +21,7 @@ class Card:
     level: str = ""  # greet: ok, amber, red
     waited_seconds: int = 0  # since arrival (greet), since the quote began (waitlist)
     minutes_late: int = 0
+    minutes_until: int = 0  # until the booked time (negative: late)
     deadline: datetime | None = None  # waitlist: when the quoted wait runs out
     undo: bool = False
 
@@ -65,6 +66,7 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
     grace = timedelta(minutes=s.no_show_grace_minutes)
     for res in reservations:
         card = Card(res, undo=can_undo(res, now))
+        card.minutes_until = int((res.start_at - now).total_seconds() // 60)
         state = res.state
         if state is State.ARRIVED:
             card.waited_seconds = max(0, int((now - (res.arrived_at or now)).total_seconds()))

@@ -123,7 +123,8 @@ def test_idle_and_absolute_session_limits(app, users, frozen):
 
 def test_next_parameter_only_goes_to_this_site(app, users):
     client = app.test_client()
-    response = client.post("/login?next=https://evil.example/", data={"username": "host", "password": PASSWORDS[Role.HOST]})
+    response = client.post("/login?next=https://evil.example/",
+                           data={"username": "host", "password": PASSWORDS[Role.HOST]})
     assert response.headers["Location"] == "/"
     client = app.test_client()
     response = client.post("/login?next=/host/", data={"username": "host", "password": PASSWORDS[Role.HOST]})

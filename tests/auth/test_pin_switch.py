@@ -51,7 +51,7 @@ def test_switch_times_out_back_to_the_device(app, users, frozen):
 def test_wrong_pin_is_refused_and_five_send_the_tablet_to_full_login(app, users):
     tablet = enrolled_tablet(app)
     tablet.post("/switch/leave")
-    for attempt in range(4):
+    for _ in range(4):
         response = switch(tablet, users[Role.HOST], "9999")
         assert response.status_code == 401
         assert "Wrong PIN" in response.get_data(as_text=True) or "Verkeerde pincode" in response.get_data(as_text=True)

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from hostdesk.audit import AuditEntry
 from hostdesk.extensions import db
+from hostdesk.lostfound.mail import MailFailed
 from hostdesk.manager import views_settings
 from hostdesk.settings import FIELDS, Settings, SettingValue, load_settings
 from tests.manager.helpers import settings_form_data
@@ -131,7 +132,7 @@ def test_service_past_midnight_is_allowed(app, manager_client):
 
 def test_test_email_calls_lost_and_found(manager_client, monkeypatch):
     sent = []
-    monkeypatch.setattr(views_settings, "test_email_sender", lambda: sent.append)
+    monkeypatch.setattr(views_settings, "send_test_email", lambda address, actor: sent.append(address) or True)
     response = manager_client.post("/manager/settings/test-email", data={"to_address": "desk@example.com"},
                                    headers={"HX-Request": "true", **EN})
     assert response.status_code == 200
@@ -139,11 +140,22 @@ def test_test_email_calls_lost_and_found(manager_client, monkeypatch):
     assert "A test e-mail was sent to desk@example.com." in response.get_data(as_text=True)
 
 
-def test_test_email_failure_is_reported(manager_client, monkeypatch):
-    def refuse(address):
-        raise ConnectionRefusedError("connection refused")
+def test_test_email_without_smtp_goes_to_the_outbox(app, manager_client):
+    response = manager_client.post("/manager/settings/test-email", data={"to_address": "desk@example.com"},
+                                   headers={"HX-Request": "true", **EN})
+    assert response.status_code == 200
+    assert "put in the outbox" in response.get_data(as_text=True)
+    bad = manager_client.post("/manager/settings/test-email", data={"to_address": "not an address"},
+                              headers={"HX-Request": "true", **EN})
+    assert bad.status_code == 422
+    assert "does not look right" in bad.get_data(as_text=True)
 
-    monkeypatch.setattr(views_settings, "test_email_sender", lambda: refuse)
+
+def test_test_email_failure_is_reported(manager_client, monkeypatch):
+    def refuse(address, actor):
+        raise MailFailed("The e-mail could not be sent")
+
+    monkeypatch.setattr(views_settings, "send_test_email", refuse)
     response = manager_client.post("/manager/settings/test-email", data={"to_address": "desk@example.com"}, headers=EN)
     assert response.status_code == 502
     assert "could not be sent" in response.get_data(as_text=True)

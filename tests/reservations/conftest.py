@@ -48,7 +48,8 @@ def make_res(app_ctx):
     def make(name="De Waard", size=2, at: datetime | None = None, state=State.BOOKED, tables=(), **extra):
         s = get_settings()
         at = at or clock.utcnow()
-        res = Reservation(name=name, party_size=size, start_at=at, service_day=clock.service_day(at, s.zone, s.boundary),
+        day = clock.service_day(at, s.zone, s.boundary)
+        res = Reservation(name=name, party_size=size, start_at=at, service_day=day,
                           duration_minutes=s.duration_for(size), state=state, source=extra.pop("source", Source.PHONE),
                           created_at=extra.pop("created_at", clock.utcnow()), **extra)
         from hostdesk.reservations.models import Assignment

@@ -1,0 +1,101 @@
+"""Forms of lost-and-found: input checks only; the rules live in the operations."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, DateTimeLocalField, DecimalField, RadioField, SelectField, StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
+
+LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
+
+
+def category_choices():
+    return [(c.value, CATEGORY_LABELS[c]) for c in Category]
+
+
+class RegisterForm(FlaskForm):
+    description = StringField(_l("Short description (public)"), validators=[DataRequired(), Length(max=200)],
+                              render_kw={"placeholder": _l("for example: black umbrella"), "autocomplete": "off"})
+    where_found = StringField(_l("Where found (table or area)"), validators=[Optional(), Length(max=120)],
+                              render_kw={"autocomplete": "off", "list": "lf-places"})
+    found_at = DateTimeLocalField(_l("When found"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    storage_location = StringField(_l("Kept where"), validators=[DataRequired(), Length(max=80)],
+                                   render_kw={"placeholder": _l("for example: office drawer 2"),
+                                              "list": "lf-storage", "autocomplete": "off"})
+    photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/*", "capture": "environment"})
+
+
+class VerifyForm(FlaskForm):
+    claimant_name = StringField(_l("Claimant's name"), validators=[DataRequired(), Length(max=120)],
+                                render_kw={"autocomplete": "off"})
+    channel = RadioField(_l("How did they contact us?"), default=Channel.PHONE.value,
+                         choices=[(c.value, c.label) for c in Channel], validators=[DataRequired()])
+
+
+class ContactFields:
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"type": "tel"})
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
+                        render_kw={"type": "email", "autocomplete": "off"})
+    language = SelectField(_l("Language of the claimant"), choices=LANGUAGE_CHOICES, default="nl")
+
+
+class PickupForm(ContactFields, FlaskForm):
+    pass
+
+
+class PostAgreeForm(ContactFields, FlaskForm):
+    postal_address = TextAreaField(_l("Postal address"), validators=[DataRequired(), Length(min=8, max=400)])
+    due_at = DateTimeLocalField(_l("Post it by"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class PostedForm(FlaskForm):
+    posted_on = DateField(_l("Date posted"), validators=[InputRequired()])
+    carrier = StringField(_l("Carrier (optional)"), validators=[Optional(), Length(max=60)],
+                          render_kw={"placeholder": "PostNL"})
+    tracking = StringField(_l("Tracking reference (optional)"), validators=[Optional(), Length(max=60)])
+    postage = DecimalField(_l("Postage (euro)"), places=2, validators=[Optional(), NumberRange(min=0, max=1000)],
+                           render_kw={"inputmode": "decimal"})
+
+
+class HandOverForm(FlaskForm):
+    pickup_code = StringField(_l("Pickup code the claimant gives"), validators=[DataRequired(), Length(max=12)],
+                              render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    id_checked = BooleanField(_l("I checked the claimant's ID"), validators=[DataRequired()])
+
+
+class ArrivalForm(FlaskForm):
+    reply_note = TextAreaField(_l("Their reply, and a personal note (optional)"),
+                               validators=[Optional(), Length(max=1000)])
+
+
+class CallbackForm(FlaskForm):
+    due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
+                       render_kw={"placeholder": _l("for example: busy at lunch, call after 14:00")})
+
+
+class DoneForm(FlaskForm):
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class DisposeForm(FlaskForm):
+    method = SelectField(_l("How"), choices=[(m.value, m.label) for m in DisposalMethod])
+    disposed_on = DateField(_l("Date"), validators=[InputRequired()])
+    witness = StringField(_l("Witness"), validators=[DataRequired(), Length(max=80)])
+
+
+class ReportForm(ContactFields, FlaskForm):
+    category = SelectField(_l("Category"), choices=category_choices)
+    what = StringField(_l("What was lost"), validators=[DataRequired(), Length(max=200)])
+    lost_on = DateField(_l("Day lost"), validators=[InputRequired()])
+    where = StringField(_l("Where (table or area)"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Guest's name"), validators=[DataRequired(), Length(max=120)])
+
+
+class AftercareForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 12})

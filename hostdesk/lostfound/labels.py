@@ -1,0 +1,34 @@
+"""Words for the audit timeline: what each recorded action means, in the reader's language."""
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "lostfound.register": _l("Registered"),
+    "lostfound.claim_verified": _l("Claim verified"),
+    "lostfound.claim_failed": _l("Claim attempt failed"),
+    "lostfound.claims_locked": _l("Claims locked"),
+    "lostfound.claim_refused_locked": _l("Claim refused: locked"),
+    "lostfound.claims_unlocked": _l("Claims unlocked by a manager"),
+    "lostfound.hold_for_pickup": _l("Held for pickup"),
+    "lostfound.agree_post": _l("Agreed to post it"),
+    "lostfound.hand_over": _l("Handed over (ID checked)"),
+    "lostfound.post": _l("Posted"),
+    "lostfound.arrival_confirmed": _l("Arrival confirmed, reply noted"),
+    "lostfound.dispose": _l("Disposed"),
+    "lostfound.action_added": _l("Action point added"),
+    "lostfound.action_done": _l("Action point done"),
+    "lostfound.aftercare_sent": _l("Aftercare e-mail sent"),
+    "lostfound.report_lost": _l("Lost report taken"),
+    "lostfound.report_matched": _l("Lost report matched"),
+    "lostfound.report_closed": _l("Lost report closed"),
+}
+
+CHANGE_LABELS = {
+    "category": _l("category"), "storage_location": _l("kept where"), "where_found": _l("where found"),
+    "questions": _l("questions"), "photo": _l("photo"), "matched": _l("matched"), "of": _l("of"),
+    "channel": _l("channel"), "failed_attempts": _l("failed attempts"), "method": _l("method"),
+    "disposed_on": _l("date"), "witness": _l("witness"), "posted_on": _l("date posted"), "carrier": _l("carrier"),
+    "tracking": _l("tracking"), "postage_cents": _l("postage (cents)"), "kind": _l("kind"), "due_at": _l("due"),
+    "owner": _l("owner"), "note": _l("with note"), "language": _l("language"), "via": _l("via"),
+    "reference": _l("reference"), "item": _l("item"), "lost_on": _l("day lost"),
+}
+HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked"}

@@ -1,0 +1,181 @@
+"""The claim flow on an item's page: verify, unlock, pickup or post, hand-over, arrival, aftercare,
+and action points."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import allow
+from ..errors import ValidationFailed
+from ..extensions import db
+from ..htmx import is_htmx, render
+from . import operations as ops
+from . import queries
+from .forms import (AftercareForm, ArrivalForm, CallbackForm, DoneForm, HandOverForm, PickupForm, PostAgreeForm,
+                    PostedForm, VerifyForm)
+from .mail import aftercare_draft, send_aftercare
+from .models import ActionKind, ActionPoint, AttemptOutcome, Channel
+from .views import bp, get_item_or_404, item_context, to_utc
+
+
+def _back(item, message: str | None = None, anchor: str = "claim"):
+    if message:
+        flash(message, "success")
+    return redirect(url_for("lostfound.item", item_id=item.id, _anchor=anchor))
+
+
+def _invalid(item, form, **extra):
+    """A form with input errors: the item page again, with the errors, status 422."""
+    db.session.rollback()
+    return render_template("lostfound/item.html", **item_context(item, **extra)), 422
+
+
+@bp.post("/item/<int:item_id>/verify")
+def verify(item_id: int):
+    item = get_item_or_404(item_id)
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, verify_form=form)
+    answers = {q.id: request.form.get(f"answer_{q.id}", "")[:200] for q in item.questions}
+    attempt = ops.verify_claim(current_user, item, claimant_name=form.claimant_name.data,
+                               channel=Channel(form.channel.data), answers=answers)
+    db.session.commit()
+    item = get_item_or_404(item_id)
+    if attempt.outcome is AttemptOutcome.VERIFIED:
+        message = _("Verified: every required question matched. Record how it goes back.")
+    elif attempt.outcome is AttemptOutcome.FAILED:
+        message = _("Not verified: %(n)d of %(total)d questions matched. Do not hand anything over.",
+                    n=attempt.matched_count, total=attempt.question_count)
+    else:
+        message = _("Claims on this item are locked after too many failed attempts. Ask a manager to unlock it.")
+    context = item_context(item, result=attempt, result_message=message)
+    return render("lostfound/item.html", "lostfound/_claim.html", **context)
+
+
+@bp.post("/item/<int:item_id>/unlock")
+@allow()
+def unlock(item_id: int):
+    item = get_item_or_404(item_id)
+    ops.unlock_claims(current_user, item)
+    db.session.commit()
+    return _back(item, _("Claims unlocked. The count of failed attempts starts again."))
+
+
+@bp.post("/item/<int:item_id>/pickup")
+def pickup(item_id: int):
+    item = get_item_or_404(item_id)
+    form = PickupForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, pickup_form=form)
+    claim = ops.choose_pickup(current_user, item, phone=form.phone.data or "", email=form.email.data or "",
+                              language=form.language.data)
+    db.session.commit()
+    return _back(item, _("Held for pickup. Give the claimant the pickup code %(code)s.", code=claim.pickup_code))
+
+
+@bp.post("/item/<int:item_id>/agree-post")
+def agree_post(item_id: int):
+    item = get_item_or_404(item_id)
+    form = PostAgreeForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, post_form=form)
+    ops.choose_post(current_user, item, postal_address=form.postal_address.data, phone=form.phone.data or "",
+                    email=form.email.data or "", language=form.language.data,
+                    due_at=to_utc(form.due_at.data) if form.due_at.data else None)
+    db.session.commit()
+    return _back(item, _("Address saved. The action point “post the item” is on the list."))
+
+
+@bp.post("/item/<int:item_id>/posted")
+def posted(item_id: int):
+    item = get_item_or_404(item_id)
+    form = PostedForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, posted_form=form)
+    cents = int((form.postage.data * 100).to_integral_value()) if isinstance(form.postage.data, Decimal) else None
+    ops.post_item(current_user, item, posted_on=form.posted_on.data, carrier=form.carrier.data or "",
+                  tracking=form.tracking.data or "", postage_cents=cents)
+    db.session.commit()
+    return redirect(url_for("lostfound.aftercare", item_id=item.id))
+
+
+@bp.post("/item/<int:item_id>/hand-over")
+def hand_over(item_id: int):
+    item = get_item_or_404(item_id)
+    form = HandOverForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, handover_form=form)
+    ops.hand_over(current_user, item, pickup_code=form.pickup_code.data, id_checked=form.id_checked.data)
+    db.session.commit()
+    return _back(item, _("Handed over. The item is returned."))
+
+
+@bp.post("/item/<int:item_id>/arrived")
+def arrived(item_id: int):
+    item = get_item_or_404(item_id)
+    form = ArrivalForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, arrival_form=form)
+    ops.confirm_arrival(current_user, item, reply_note=form.reply_note.data or "")
+    db.session.commit()
+    return _back(item, _("Reply noted. The item is returned and closed."))
+
+
+@bp.route("/item/<int:item_id>/aftercare", methods=["GET", "POST"])
+def aftercare(item_id: int):
+    item = get_item_or_404(item_id)
+    if item.claim is None or item.claim.posted_on is None:
+        abort(404)
+    form = AftercareForm()
+    error = None
+    if request.method == "GET":
+        form.subject.data, form.body.data = aftercare_draft(item)
+    elif form.validate_on_submit():
+        try:
+            sent = send_aftercare(current_user, item, form.subject.data, form.body.data)
+        except ValidationFailed as refused:
+            db.session.rollback()
+            error = str(refused.message)
+        else:
+            db.session.commit()
+            flash(_("E-mail sent.") if sent else _("No mail server is set up: the e-mail is in the outbox."), "success")
+            return redirect(url_for("lostfound.item", item_id=item.id, _anchor="claim"))
+    status = 422 if (form.errors or error) else 200
+    return render_template("lostfound/aftercare.html", item=item, form=form, error=error), status
+
+
+@bp.post("/item/<int:item_id>/callback")
+def add_callback(item_id: int):
+    item = get_item_or_404(item_id)
+    form = CallbackForm()
+    if not form.validate_on_submit():
+        return _invalid(item, form, callback_form=form)
+    ops.add_action_point(current_user, ActionKind.CALLBACK, item=item, due_at=to_utc(form.due_at.data),
+                         owner=current_user, note=form.note.data or "")
+    db.session.commit()
+    return _back(item, _("Call-back planned."), anchor="actions")
+
+
+@bp.post("/action/<int:point_id>/done")
+def action_done(point_id: int):
+    point = db.session.get(ActionPoint, point_id)
+    if point is None:
+        abort(404)
+    form = DoneForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(_("A note is at most 300 characters."))
+    ops.complete_action_point(current_user, point, form.note.data or "")
+    db.session.commit()
+    if is_htmx():
+        return render_template("lostfound/_action.html", point=point, done_form=DoneForm(formdata=None))
+    if request.form.get("next") == "index" or point.item_id is None:
+        flash(_("Done."), "success")
+        return redirect(url_for("lostfound.index"))
+    return _back(point.item, _("Done."), anchor="actions")
+
+
+def due_count() -> int:
+    return len(queries.due_action_points())

@@ -1,0 +1,61 @@
+"""The phone booking form and the walk-in form: input checks only; the rules live in bookings.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from .labels import OCCASION_LABELS, SOURCE_LABELS
+from .models import Occasion, Source
+
+
+def _occasion(value):
+    return Occasion(value) if value else None
+
+
+class BookingForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the guest's name.")), Length(max=80)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
+                                                 Email(_l("This is not a valid e-mail address."))])
+    party_size = IntegerField(_l("Party size"), validators=[DataRequired(_l("Give the number of guests.")),
+                                                            NumberRange(min=1, max=999)])
+    day = DateField(_l("Date"), validators=[DataRequired(_l("Give a date."))])
+    time = TimeField(_l("Time"), validators=[DataRequired(_l("Give a time."))])
+    duration = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(min=15, max=600)])
+    table_ids = SelectMultipleField(_l("Tables"), coerce=int, validators=[Optional()])
+    preferred_area = SelectField(_l("Preferred area"), coerce=int, validators=[Optional()])
+    source = SelectField(_l("Booked by"), choices=[(s.value, SOURCE_LABELS[s]) for s in Source], default="phone")
+    allergy = StringField(_l("Allergy (to what)"), validators=[Optional(), Length(max=120)])
+    occasion = SelectField(_l("Occasion"), coerce=_occasion,
+                           choices=[("", _l("none"))] + [(o.value, OCCASION_LABELS[o]) for o in Occasion])
+    high_chairs = IntegerField(_l("High chairs"), default=0, validators=[Optional(), NumberRange(min=0, max=10)])
+    vip = BooleanField(_l("VIP"))
+    wheelchair = BooleanField(_l("Wheelchair"))
+    regular = BooleanField(_l("Regular guest"))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=500)])
+
+    FIELD_OF_ERROR = {"table_ids": "table_ids", "phone": "phone", "name": "name", "party_size": "party_size",
+                      "time": "time", "email": "email"}
+
+
+class WaitlistForm(FlaskForm):
+    party_size = IntegerField(_l("Party size"), validators=[DataRequired(), NumberRange(min=1, max=999)])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
+    quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])
+
+
+class ShiftNoteForm(FlaskForm):
+    text = TextAreaField(_l("Note for this service"), validators=[DataRequired(), Length(max=1000)])
