@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
-    from .database import configure_engine
+    from .database import configure_engine, render_migration_type
     from .extensions import csrf, db, migrate
     from .i18n import register_i18n
     from .security import register_security
@@ -29,7 +29,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
     register_i18n(app)
     register_security(app)

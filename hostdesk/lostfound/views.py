@@ -164,7 +164,8 @@ def item_context(item, **extra) -> dict:
     context = dict(
         item=item, claim=item.claim, attempts=queries.attempts_for(item), actions=queries.action_points_for(item),
         timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item), verify_form=VerifyForm(formdata=None),
-        pickup_form=PickupForm(formdata=None), post_form=PostAgreeForm(formdata=None), posted_form=posted,
+        pickup_form=PickupForm(formdata=None, prefix="pickup"),
+        post_form=PostAgreeForm(formdata=None, prefix="post"), posted_form=posted,
         handover_form=HandOverForm(formdata=None), arrival_form=ArrivalForm(formdata=None), done_form=DoneForm(formdata=None),
         dispose_form=dispose, callback_form=callback, past_retention=item.dispose_after <= clock.utcnow(),
         result=None, ItemState=ItemState, QuestionKind=QuestionKind, colours=COLOUR_LABELS,

@@ -67,7 +67,7 @@ def unlock(item_id: int):
 @bp.post("/item/<int:item_id>/pickup")
 def pickup(item_id: int):
     item = get_item_or_404(item_id)
-    form = PickupForm()
+    form = PickupForm(prefix="pickup")
     if not form.validate_on_submit():
         return _invalid(item, form, pickup_form=form)
     claim = ops.choose_pickup(current_user, item, phone=form.phone.data or "", email=form.email.data or "",
@@ -79,7 +79,7 @@ def pickup(item_id: int):
 @bp.post("/item/<int:item_id>/agree-post")
 def agree_post(item_id: int):
     item = get_item_or_404(item_id)
-    form = PostAgreeForm()
+    form = PostAgreeForm(prefix="post")
     if not form.validate_on_submit():
         return _invalid(item, form, post_form=form)
     ops.choose_post(current_user, item, postal_address=form.postal_address.data, phone=form.phone.data or "",
