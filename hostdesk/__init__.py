@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from .compression import register_compression
 from .config import load_config
 
 
@@ -15,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_web(app)
     register_cli(app)
+    register_compression(app)
     return app
 
 

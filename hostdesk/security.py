@@ -1,8 +1,10 @@
 """Security headers (Flask-Talisman): a CSP without inline script or eval, no framing."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 
+from .errors import ValidationFailed
 from .extensions import talisman
 
 CSP = {
@@ -19,7 +21,17 @@ CSP = {
 }
 
 
+def refuse_nul_bytes() -> None:
+    """No form has a use for a NUL character and PostgreSQL cannot store one in text: refuse the
+    input before any view sees it (422 with a translated message; nothing is stored)."""
+    for values in (request.args, request.form):
+        for key, items in values.lists():
+            if "\x00" in key or any("\x00" in item for item in items):
+                raise ValidationFailed(_l("The request could not be understood. Please reload the page and try again."))
+
+
 def register_security(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     https = app.config["HOSTDESK_HTTPS"]
     talisman.init_app(
         app,

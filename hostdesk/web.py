@@ -1,15 +1,16 @@
 """What every page shares: the start page, /healthz, error pages and template helpers."""
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from . import clock
@@ -63,9 +64,18 @@ def register_error_handlers(app: Flask) -> None:
         return _message_response(_("This form has expired. Please reload the page and try again."), 400)
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
     def database_unavailable(error):
-        db.session.rollback()
+        from .extensions import login
+        from .settings import Settings
+
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
         app.logger.exception("database error")
+        # Answer without touching the database again: default settings, no user (the language
+        # comes from the browser), so the friendly 503 itself cannot fail.
+        g.hostdesk_settings = Settings()
+        login._update_request_context_with_user()
         return _message_response(_("The database cannot be reached. Please try again in a moment."), 503,
                                  _("Temporarily unavailable"))
 

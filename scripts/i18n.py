@@ -82,6 +82,11 @@ def compile_(name: str) -> None:
         pybabel("compile", "-d", str(folder), "--statistics")
 
 
+def _key(value):
+    """Plural messages: read_mo gives lists, read_po tuples."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def missing(name: str) -> list[str]:
     """What the sources say that a catalogue does not translate (extracted afresh, so a string
     added without running `update` counts as missing too)."""
@@ -117,8 +122,9 @@ def missing(name: str) -> list[str]:
                 problems.append(f"{mo} is missing: run scripts/i18n.py compile {name}")
             else:
                 with mo.open("rb") as handle:
-                    compiled = {m.id: m.string for m in read_mo(handle) if m.id}
-                if any(compiled.get(m.id) != m.string for m in catalog if m.id and m.string and not m.fuzzy):
+                    compiled = {_key(m.id): _key(m.string) for m in read_mo(handle) if m.id}
+                current = [m for m in catalog if m.id and m.string and not m.fuzzy]
+                if any(compiled.get(_key(m.id)) != _key(m.string) for m in current):
                     problems.append(f"{mo} is older than its .po: run scripts/i18n.py compile {name}")
     return problems
 

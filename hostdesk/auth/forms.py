@@ -13,9 +13,9 @@ class LoginForm(FlaskForm):
 
 
 class PinForm(FlaskForm):
-    user_id = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    user_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
     pin = PasswordField(_l("PIN"), validators=[
-        DataRequired(), Regexp(r"^\d{4,6}$", message=_l("A PIN is 4 to 6 digits."))])
+        DataRequired(), Regexp(r"^[0-9]{4,6}$", message=_l("A PIN is 4 to 6 digits."))])
 
 
 class EmptyForm(FlaskForm):

@@ -20,7 +20,7 @@ from ..extensions import db
 from .models import AuthSession, Device, Role, User
 from .passwords import MIN_PASSWORD_LENGTH, hash_secret, verify_secret
 
-PIN_PATTERN = re.compile(r"^\d{4,6}$")
+PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 
@@ -77,6 +77,8 @@ def update_user(actor: User, user: User, *, display_name: str | None = None, rol
     if display_name is not None and display_name.strip() and display_name.strip() != user.display_name:
         user.display_name = changes["display_name"] = display_name.strip()[:80]
     if role is not None and Role(role) is not user.role:
+        if actor is not None and actor.id == user.id:
+            raise ValidationFailed(_l("You cannot change your own role; ask another manager."))
         user.role = changes["role"] = Role(role)
     if language is not None and (language or None) != user.language:
         user.language = changes["language"] = language or None

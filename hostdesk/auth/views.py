@@ -110,4 +110,6 @@ def leave():
 
 @bp.app_context_processor
 def auth_context():
-    return {"empty_form": EmptyForm(), "device": current_device() if session.get("device") else None}
+    # formdata=None: only its CSRF field is rendered; reading the request body here would fail
+    # again while an error page for that same body (413, 400) is being rendered.
+    return {"empty_form": EmptyForm(formdata=None), "device": current_device() if session.get("device") else None}

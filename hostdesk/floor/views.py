@@ -17,6 +17,7 @@ from .forms import AreaForm, TableForm
 from .models import Area, Table
 
 bp = Blueprint("floor", __name__, url_prefix="/host/floor")
+MAX_ID = 2**31 - 1
 
 
 def _floor_context() -> dict:
@@ -69,7 +70,7 @@ def tile(table_id: int):
 
 @bp.post("/tile/<int:table_id>/clear")
 def clear(table_id: int):
-    table = db.session.get(Table, table_id)
+    table = db.session.get(Table, table_id) if table_id <= MAX_ID else None
     if table is None:
         abort(404)
     operations.clear_table(table, current_user)
@@ -106,7 +107,7 @@ def _save(form, save):
 @bp.route("/areas/<int:area_id>", methods=["GET", "POST"])
 @allow()
 def edit_area(area_id: int | None = None):
-    area = db.session.get(Area, area_id) if area_id else None
+    area = db.session.get(Area, area_id) if area_id and area_id <= MAX_ID else None
     if area_id and area is None:
         abort(404)
     form = AreaForm(obj=area)
@@ -120,7 +121,7 @@ def edit_area(area_id: int | None = None):
 @bp.route("/tables/<int:table_id>", methods=["GET", "POST"])
 @allow()
 def edit_table(table_id: int | None = None):
-    table = db.session.get(Table, table_id) if table_id else None
+    table = db.session.get(Table, table_id) if table_id and table_id <= MAX_ID else None
     if table_id and table is None:
         abort(404)
     form = TableForm(obj=table)

@@ -20,21 +20,33 @@ from ..extensions import db
 from ..settings import get_settings
 from .errors import ClaimsLocked, NotAllowed
 from .matching import matches, refuse_card_numbers
-from .models import (ActionKind, ActionPoint, AttemptOutcome, Category, Channel, Claim, ClaimAttempt, FoundItem,
-                     ItemState, ReturnMethod)
+from .models import (
+    ActionKind,
+    ActionPoint,
+    AttemptOutcome,
+    Category,
+    Channel,
+    Claim,
+    ClaimAttempt,
+    FoundItem,
+    ItemState,
+    ReturnMethod,
+)
 from .operations import _check_length, card_fields, move
 
 LANGUAGES = ("nl", "en")
 
 
 def _locked_error() -> ClaimsLocked:
-    return ClaimsLocked(_l("Claims on this item are locked after too many failed attempts. Ask a manager to unlock it."))
+    return ClaimsLocked(
+        _l("Claims on this item are locked after too many failed attempts. Ask a manager to unlock it."))
 
 
 def needed_matches(item: FoundItem) -> int:
     settings = get_settings()
     count = len(item.questions)
-    needed = count if settings.verification_required_matches <= 0 else min(settings.verification_required_matches, count)
+    required = settings.verification_required_matches
+    needed = count if required <= 0 else min(required, count)
     if item.category is Category.BANK_CARD:
         needed = max(needed, min(settings.bank_card_min_questions, count))
     return needed

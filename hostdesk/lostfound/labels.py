@@ -24,7 +24,7 @@ ACTION_LABELS = {
 
 CHANGE_LABELS = {
     "category": _l("category"), "storage_location": _l("kept where"), "where_found": _l("where found"),
-    "questions": _l("questions"), "photo": _l("photo"), "matched": _l("matched"), "of": _l("of"),
+    "questions": _l("questions"), "photo": _l("photo"), "matched": _l("questions matched"), "of": _l("out of"),
     "channel": _l("channel"), "failed_attempts": _l("failed attempts"), "method": _l("method"),
     "disposed_on": _l("date"), "witness": _l("witness"), "posted_on": _l("date posted"), "carrier": _l("carrier"),
     "tracking": _l("tracking"), "postage_cents": _l("postage (cents)"), "kind": _l("kind"), "due_at": _l("due"),

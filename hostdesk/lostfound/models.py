@@ -109,7 +109,8 @@ class DisposalMethod(enum.StrEnum):
     @property
     def label(self):
         return {DisposalMethod.DESTROYED: _l("Destroyed"), DisposalMethod.DONATED: _l("Donated"),
-                DisposalMethod.TO_BANK: _l("Handed to the bank"), DisposalMethod.TO_POLICE: _l("Handed to the police")}[self]
+                DisposalMethod.TO_BANK: _l("Handed to the bank"),
+                DisposalMethod.TO_POLICE: _l("Handed to the police")}[self]
 
 
 class ActionKind(enum.StrEnum):
@@ -158,6 +159,8 @@ class FoundItem(db.Model):
     category: Mapped[Category] = mapped_column(enum_type(Category))
     description: Mapped[str] = mapped_column(sa.String(200))
     where_found: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The floor's table when "where found" names one (the text stays, also if the table goes).
+    table_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tables.id", ondelete="SET NULL"), index=True)
     found_at: Mapped[datetime] = mapped_column(UtcDateTime)
     found_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     storage_location: Mapped[str] = mapped_column(sa.String(80))

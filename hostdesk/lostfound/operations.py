@@ -6,6 +6,7 @@ the state machine, writes its audit entry, flushes and never commits.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,8 +21,21 @@ from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
 from .matching import fold, hash_expected, refuse_card_numbers
-from .models import (ActionPoint, Category, Claim, ClaimAttempt, DisposalMethod, FoundItem, ItemState, ItemWord,
-                     LostReport, OutboxMail, Question, QuestionKind, ReferenceCounter)
+from .models import (
+    ActionPoint,
+    Category,
+    Claim,
+    ClaimAttempt,
+    DisposalMethod,
+    FoundItem,
+    ItemState,
+    ItemWord,
+    LostReport,
+    OutboxMail,
+    Question,
+    QuestionKind,
+    ReferenceCounter,
+)
 
 
 @dataclass
@@ -71,7 +85,10 @@ def card_fields(item: FoundItem | None = None, **values: str | None) -> dict[str
 
 
 def _check_length(value: str, limit: int, label) -> str:
+    """Trimmed text within `limit`, without control characters (a NUL breaks PostgreSQL)."""
     value = (value or "").strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t" for ch in value):
+        raise ValidationFailed(_l("%(field)s contains characters that cannot be stored.", field=label))
     if len(value) > limit:
         raise ValidationFailed(_l("%(field)s is at most %(n)d characters.", field=label, n=limit))
     return value
@@ -113,13 +130,14 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
     item = FoundItem(
         reference=next_reference(now), category=category, description=description, where_found=where,
         found_at=new.found_at, found_by_id=getattr(actor, "id", None), storage_location=storage,
-        registered_at=now, dispose_after=now + timedelta(days=settings.retention_for(category.value)),
+        registered_at=now, dispose_after=new.found_at + timedelta(days=settings.retention_for(category.value)),
         state=ItemState.IN_STORAGE,
     )
     for position, (q, expected) in enumerate(hashed):
         item.questions.append(Question(position=position, prompt=_check_length(q.prompt, 200, _("Question")),
                                        kind=QuestionKind(q.kind), required=q.required, salt=expected.salt,
                                        answer_hash=expected.answer_hash, initial_hash=expected.initial_hash))
+    item.table_id = table_named(where)
     if new.photo:
         item.photo_name = save_photo(new.photo)
     db.session.add(item)
@@ -131,6 +149,17 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
     link_matching_reports(actor, item)
     db.session.flush()
     return item
+
+
+def table_named(where: str) -> int | None:
+    """The floor table that "where found" names ("12", "table 12", "tafel 12"), if any."""
+    from ..floor.models import Table
+
+    words = where.strip().split()
+    if not words:
+        return None
+    name = words[-1] if len(words) == 2 and fold(words[0]) in ("table", "tafel") else where.strip()
+    return db.session.scalar(sa.select(Table.id).where(sa.func.lower(Table.name) == name.lower()).limit(1))
 
 
 def move(item: FoundItem, allowed: set[ItemState], target: ItemState, **values) -> None:
@@ -196,6 +225,5 @@ def purge_personal_data() -> int:
 
 
 from .actions import add_action_point, complete_action_point  # noqa: E402,F401
-from .claims import (choose_pickup, choose_post, confirm_arrival, hand_over, post_item,  # noqa: E402,F401
-                     unlock_claims, verify_claim)
+from .claims import choose_pickup, choose_post, confirm_arrival, hand_over, post_item, unlock_claims, verify_claim  # noqa: E402,F401
 from .reports import close_report, report_lost  # noqa: E402,F401

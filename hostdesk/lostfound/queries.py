@@ -18,8 +18,17 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..settings import get_settings
 from .matching import fold
-from .models import (ActionPoint, Category, ClaimAttempt, FoundItem, ItemState, ItemWord, LostReport, OutboxMail,
-                     ReportState)
+from .models import (
+    ActionPoint,
+    Category,
+    ClaimAttempt,
+    FoundItem,
+    ItemState,
+    ItemWord,
+    LostReport,
+    OutboxMail,
+    ReportState,
+)
 
 REFERENCE = re.compile(r"^\s*(?:lf-?)?(\d{4})-?(\d{1,6})\s*$", re.IGNORECASE)
 
@@ -150,6 +159,14 @@ def storage_locations() -> list[str]:
     return list(db.session.scalars(sa.select(FoundItem.storage_location).distinct()
                                    .where(FoundItem.state.not_in([ItemState.RETURNED, ItemState.DISPOSED]))
                                    .order_by(FoundItem.storage_location).limit(50)))
+
+
+def floor_places() -> list[str]:
+    from ..floor.models import Area, Table
+
+    tables = db.session.scalars(sa.select(Table.name).where(Table.active.is_(True)).order_by(Table.position).limit(200))
+    areas = db.session.scalars(sa.select(Area.name).order_by(Area.position).limit(50))
+    return [*tables, *areas]
 
 
 def outbox(limit: int = 50) -> list[OutboxMail]:

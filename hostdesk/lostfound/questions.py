@@ -53,7 +53,8 @@ def set_default_questions(actor, category: Category, questions: list[QuestionTem
     """Replace the category's default set (manager only; the view's route is managers-only)."""
     from .matching import refuse_card_numbers
 
-    cleaned = [QuestionTemplate(q.prompt.strip(), QuestionKind(q.kind), q.required) for q in questions if q.prompt.strip()]
+    cleaned = [QuestionTemplate(q.prompt.strip(), QuestionKind(q.kind), q.required)
+               for q in questions if q.prompt.strip()]
     if not cleaned:
         raise ValidationFailed(_l("Keep at least one question."))
     if any(len(q.prompt) > 200 for q in cleaned):

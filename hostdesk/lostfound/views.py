@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import segno
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..htmx import render
 from ..settings import get_settings
 from . import queries
-from .forms import CallbackForm, RegisterForm, category_choices
+from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
 from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
@@ -25,6 +26,11 @@ from .questions import default_questions
 bp = Blueprint("lostfound", __name__, url_prefix="/lost-found")
 
 EXTRA_QUESTIONS = 2
+
+
+@bp.app_template_filter("lf_date")
+def lf_date(value: date | None) -> str:
+    return format_date(value, "d MMM yyyy") if value else ""
 
 
 def local_now() -> datetime:
@@ -69,7 +75,7 @@ def index():
     context = dict(items=queries.items(filters), filters=filters, due=queries.due_action_points(),
                    upcoming=queries.upcoming_action_points(), states=list(ItemState), categories=category_choices(),
                    retention_count=len(queries.retention_queue()), reports=queries.open_reports(limit=5),
-                   storage_places=queries.storage_locations())
+                   storage_places=queries.storage_locations(), done_form=DoneForm(formdata=None))
     return render("lostfound/index.html", "lostfound/_items.html", **context)
 
 
@@ -131,20 +137,8 @@ def register(category: str):
 
 
 def _places() -> list[str]:
-    """Table names from the floor plan when it exists, for the 'where found' suggestions."""
-    try:
-        from ..floor import models as floor_models
-    except ImportError:  # pragma: no cover
-        return []
-    table = getattr(floor_models, "Table", None)
-    name = getattr(table, "name", None) if table is not None else None
-    if name is None:
-        return []
-    try:
-        return [str(n) for n in db.session.scalars(db.select(name).order_by(name).limit(200))]
-    except Exception:  # noqa: BLE001 - suggestions only; the floor may still be changing
-        db.session.rollback()
-        return []
+    """Table and area names from the floor plan, as suggestions for "where found"."""
+    return queries.floor_places()
 
 
 @bp.get("/item/<int:item_id>")
@@ -154,8 +148,7 @@ def item(item_id: int):
 
 
 def item_context(item, **extra) -> dict:
-    from .forms import (ArrivalForm, DisposeForm, DoneForm, HandOverForm, PickupForm, PostAgreeForm, PostedForm,
-                        VerifyForm)
+    from .forms import ArrivalForm, DisposeForm, HandOverForm, PickupForm, PostAgreeForm, PostedForm, VerifyForm
 
     today = clock.utcnow().astimezone(get_settings().zone).date()
     posted = PostedForm(formdata=None, posted_on=today)
@@ -163,10 +156,12 @@ def item_context(item, **extra) -> dict:
     callback = CallbackForm(formdata=None)
     context = dict(
         item=item, claim=item.claim, attempts=queries.attempts_for(item), actions=queries.action_points_for(item),
-        timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item), verify_form=VerifyForm(formdata=None),
+        timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item),
+        verify_form=VerifyForm(formdata=None),
         pickup_form=PickupForm(formdata=None, prefix="pickup"),
         post_form=PostAgreeForm(formdata=None, prefix="post"), posted_form=posted,
-        handover_form=HandOverForm(formdata=None), arrival_form=ArrivalForm(formdata=None), done_form=DoneForm(formdata=None),
+        handover_form=HandOverForm(formdata=None), arrival_form=ArrivalForm(formdata=None),
+        done_form=DoneForm(formdata=None),
         dispose_form=dispose, callback_form=callback, past_retention=item.dispose_after <= clock.utcnow(),
         result=None, ItemState=ItemState, QuestionKind=QuestionKind, colours=COLOUR_LABELS,
     )
@@ -194,6 +189,11 @@ def timeline_rows(entries) -> list[tuple]:
                 value = DisposalMethod(value).label
             elif value is True:
                 value = _("yes")
+            elif key in ("due_at",) and isinstance(value, str):
+                moment = datetime.fromisoformat(value).astimezone(get_settings().zone).replace(tzinfo=None)
+                value = format_datetime(moment, "d MMM yyyy HH:mm", rebase=False)
+            elif key in ("posted_on", "disposed_on", "lost_on") and isinstance(value, str):
+                value = format_date(date.fromisoformat(value), "d MMM yyyy")
             changes.append((CHANGE_LABELS.get(key, key), value))
         rows.append((entry, ACTION_LABELS.get(entry.action, entry.action), changes))
     return rows
@@ -220,7 +220,8 @@ def item_url(item) -> str:
 def label(item_id: int):
     item = get_item_or_404(item_id)
     qr = segno.make(item_url(item), error="m")
-    svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff", title=_("Item page of %(ref)s", ref=item.reference))
+    svg = qr.svg_inline(scale=5, border=2, dark="#000", light="#fff",
+                        title=_("Item page of %(ref)s", ref=item.reference))
     return render_template("lostfound/label.html", item=item, qr_svg=svg, url=item_url(item))
 
 

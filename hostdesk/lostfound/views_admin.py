@@ -116,7 +116,7 @@ def questions():
     category = Category(category)
     if request.method == "POST":
         rows = []
-        for index in range(12):
+        for index in range(40):
             prompt = request.form.get(f"q{index}_prompt", "")[:200]
             kind = request.form.get(f"q{index}_kind", "text")
             if prompt.strip() and kind in QuestionKind._value2member_map_ and not request.form.get(f"q{index}_remove"):

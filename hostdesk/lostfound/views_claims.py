@@ -14,8 +14,17 @@ from ..extensions import db
 from ..htmx import is_htmx, render
 from . import operations as ops
 from . import queries
-from .forms import (AftercareForm, ArrivalForm, CallbackForm, DoneForm, HandOverForm, PickupForm, PostAgreeForm,
-                    PostedForm, VerifyForm)
+from .forms import (
+    AftercareForm,
+    ArrivalForm,
+    CallbackForm,
+    DoneForm,
+    HandOverForm,
+    PickupForm,
+    PostAgreeForm,
+    PostedForm,
+    VerifyForm,
+)
 from .mail import aftercare_draft, send_aftercare
 from .models import ActionKind, ActionPoint, AttemptOutcome, Channel
 from .views import bp, get_item_or_404, item_context, to_utc
@@ -38,7 +47,9 @@ def verify(item_id: int):
     item = get_item_or_404(item_id)
     form = VerifyForm()
     if not form.validate_on_submit():
-        return _invalid(item, form, verify_form=form)
+        db.session.rollback()
+        context = item_context(item, verify_form=form)
+        return render("lostfound/item.html", "lostfound/_claim.html", status=422, **context)
     answers = {q.id: request.form.get(f"answer_{q.id}", "")[:200] for q in item.questions}
     attempt = ops.verify_claim(current_user, item, claimant_name=form.claimant_name.data,
                                channel=Channel(form.channel.data), answers=answers)
@@ -51,7 +62,7 @@ def verify(item_id: int):
                     n=attempt.matched_count, total=attempt.question_count)
     else:
         message = _("Claims on this item are locked after too many failed attempts. Ask a manager to unlock it.")
-    context = item_context(item, result=attempt, result_message=message)
+    context = item_context(item, result=attempt, result_message=message, oob=is_htmx())
     return render("lostfound/item.html", "lostfound/_claim.html", **context)
 
 

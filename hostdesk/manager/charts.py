@@ -77,7 +77,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Sequence[float | None]], *
             chart.x_labels.append((round(LEFT + (i + 0.5) * group_w, 1), label))
     for step in range(5):
         value = top * step / 4
-        chart.y_ticks.append((round(y_of(value), 1), fmt(value)))
+        chart.y_ticks.append((round(y_of(value), 1), f"{value:g}"))
     if reference:
         chart.reference = (round(y_of(reference[0]), 1), reference[1])
     return chart

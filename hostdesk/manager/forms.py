@@ -28,7 +28,7 @@ class NewUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     pin = PasswordField(_l("PIN (for shared tablets)"),
-                        validators=[Optional(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+                        validators=[Optional(), Regexp(r"^[0-9]{4,6}$", message=PIN_MESSAGE)])
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
 
 
@@ -43,7 +43,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ResetPinForm(FlaskForm):
-    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^[0-9]{4,6}$", message=PIN_MESSAGE)])
 
 
 class OwnPasswordForm(FlaskForm):
@@ -55,7 +55,7 @@ class OwnPasswordForm(FlaskForm):
 
 class OwnPinForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
-    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^\d{4,6}$", message=PIN_MESSAGE)])
+    new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^[0-9]{4,6}$", message=PIN_MESSAGE)])
 
 
 class OwnLanguageForm(FlaskForm):
@@ -72,7 +72,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField(_l("Period"), choices=options([("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
+    period = SelectField(_l("Period"), choices=options(
+        [("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
                          default="day")
     day = DateField(_l("Day"), validators=[Optional()])
     start = DateField(_l("From"), validators=[Optional()])
@@ -91,10 +92,12 @@ class LogFilterForm(FlaskForm):
     found_from = DateField(_l("Found from"), validators=[Optional()])
     found_until = DateField(_l("Found until"), validators=[Optional()])
     location = StringField(_l("Storage location"), validators=[Optional(), Length(max=80)])
-    past_retention = SelectField(_l("Past retention"), choices=options([("", _l("Any")), ("1", _l("Only past retention"))]),
+    past_retention = SelectField(_l("Past retention"), choices=options(
+        [("", _l("Any")), ("1", _l("Only past retention"))]),
                                  validators=[Optional()])
     locked = SelectField(_l("Claims locked"), choices=options([("", _l("Any")), ("1", _l("Only locked items"))]),
                          validators=[Optional()])
-    open_actions = SelectField(_l("Open action points"), choices=options([("", _l("Any")), ("1", _l("Only with open action points"))]),
+    open_actions = SelectField(_l("Open action points"), choices=options(
+        [("", _l("Any")), ("1", _l("Only with open action points"))]),
                                validators=[Optional()])
     page = IntegerField(validators=[Optional()])

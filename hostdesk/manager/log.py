@@ -18,34 +18,35 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..audit import AuditEntry
 from ..extensions import db
+from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
 from ..lostfound.queries import ItemFilter, select_items
 from ..settings import get_settings
 
 PER_PAGE = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-EVENT_LABELS = {
-    "lostfound.register": _l("Registered"),
-    "lostfound.claim_verified": _l("Claim verified"),
-    "lostfound.claim_failed": _l("Claim failed"),
-    "lostfound.claims_locked": _l("Locked for claims"),
-    "lostfound.claim_refused_locked": _l("Claim refused: locked"),
-    "lostfound.claims_unlocked": _l("Unlocked for claims"),
-    "lostfound.hold_for_pickup": _l("Held for pickup"),
-    "lostfound.agree_post": _l("To be posted"),
-    "lostfound.post": _l("Posted"),
-    "lostfound.arrival_confirmed": _l("Arrival confirmed"),
-    "lostfound.hand_over": _l("Handed over"),
-    "lostfound.dispose": _l("Disposed of"),
-    "lostfound.action_added": _l("Action point added"),
-    "lostfound.action_done": _l("Action point done"),
-    "lostfound.report_closed": _l("Lost report closed"),
-    "lostfound.answers_revealed": _l("Answers revealed to a manager"),
-}
+
+
+def change_label(key: str) -> str:
+    label = CHANGE_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
+
+
+def change_value(value) -> str:
+    if value is True:
+        return str(_l("yes"))
+    if value is False:
+        return str(_l("no"))
+    return "" if value is None else str(value)
+
+
+def visible_changes(changes: dict) -> list[tuple[str, str]]:
+    """An audit entry's changes as (label, value), without the internal ids lost and found hides."""
+    return [(change_label(k), change_value(v)) for k, v in changes.items() if k not in HIDDEN_CHANGES]
 
 
 def event_label(action: str) -> str:
-    label = EVENT_LABELS.get(action)
+    label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action.rsplit(".", 1)[-1].replace("_", " ")
 
 

@@ -13,15 +13,14 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, FieldList, FormField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from ..settings import FIELDS, Settings
 from .forms import options
+from .settings_rows import HHMM, TIME_MESSAGE, DurationRow, RetentionRow, RowChecks, ServiceRow
 
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
-TIME_MESSAGE = _l("Give a time as hours:minutes, for example 17:30.")
 DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t", "pipe": "|"}
 EXTRA_ROWS = 2
 
@@ -42,29 +41,7 @@ def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-class ServiceRow(Form):
-    name = StringField(_l("Service"), validators=[Optional(), Length(max=40)])
-    start = StringField(_l("Starts"), validators=[Optional(), Regexp(HHMM, message=TIME_MESSAGE)],
-                        render_kw={"type": "time"})
-    end = StringField(_l("Ends"), validators=[Optional(), Regexp(HHMM, message=TIME_MESSAGE)],
-                      render_kw={"type": "time"})
-
-
-class DurationRow(Form):
-    up_to = IntegerField(_l("Parties up to (guests)"), validators=[
-        Optional(), NumberRange(1, 500, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=500))])
-    minutes = IntegerField(_l("Minutes at the table"), validators=[
-        Optional(), NumberRange(15, 720, message=_l("Give a whole number from %(min)d to %(max)d.", min=15, max=720))])
-
-
-class RetentionRow(Form):
-    category = StringField(_l("Category"), validators=[
-        Optional(), Length(max=40), Regexp(r"^[a-z0-9_]+$", message=_l("A category is written like bank_card."))])
-    days = IntegerField(_l("Days kept"), validators=[
-        Optional(), NumberRange(1, 3650, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=3650))])
-
-
-class BaseSettingsForm(FlaskForm):
+class BaseSettingsForm(RowChecks, FlaskForm):
     restaurant_name = StringField(_l("Restaurant name"), validators=[DataRequired(), Length(max=80)])
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
                            description=_l("For example Europe/Amsterdam."))
@@ -87,7 +64,8 @@ class BaseSettingsForm(FlaskForm):
     claim_lock_after_failures = _number(_l("Lock claims after failed attempts"), 1, 20)
     arrival_check_days = _number(_l("Ask whether a posted item arrived after (days)"), 1, 60)
     smtp_host = StringField(_l("Mail server (SMTP host)"), validators=[
-        Optional(), Length(max=253), Regexp(r"^[A-Za-z0-9][A-Za-z0-9.-]*$", message=_l("Give a host name like smtp.example.com."))])
+        Optional(), Length(max=253),
+        Regexp(r"^[A-Za-z0-9][A-Za-z0-9.-]*$", message=_l("Give a host name like smtp.example.com."))])
     smtp_port = _number(_l("Port"), 1, 65535)
     smtp_tls = BooleanField(_l("Use TLS (STARTTLS)"))
     smtp_user = StringField(_l("User name at the mail server"), validators=[Optional(), Length(max=200)])
@@ -119,70 +97,6 @@ class BaseSettingsForm(FlaskForm):
         return valid and not any(f.errors for f in self if not isinstance(f, FieldList)) \
             and not any(self.section_errors.values())
 
-    # --- the lists of rows -------------------------------------------------------------------
-    def service_rows(self) -> list[dict[str, str]]:
-        return [{"name": (r.form.name.data or "").strip(), "start": r.form.start.data or "", "end": r.form.end.data or ""}
-                for r in self.services if any([(r.form.name.data or "").strip(), r.form.start.data, r.form.end.data])]
-
-    def _check_services(self) -> None:
-        errors = self.section_errors["services"]
-        rows = self.service_rows()
-        if any(r.form.errors for r in self.services):
-            return
-        if not rows:
-            errors.append(_l("Give at least one service, for example dinner from 17:00 to 23:00."))
-        names = set()
-        spans = []
-        for row in rows:
-            if not (row["name"] and row["start"] and row["end"]):
-                errors.append(_l("Every service needs a name, a start and an end."))
-                return
-            if row["name"].lower() in names:
-                errors.append(_l("Two services are called %(name)s.", name=row["name"]))
-            names.add(row["name"].lower())
-            if row["start"] == row["end"]:
-                errors.append(_l("The service %(name)s starts and ends at the same time.", name=row["name"]))
-                continue
-            start, end = _minutes(row["start"]), _minutes(row["end"])
-            spans.append((start, end if end > start else end + 1440, row["name"]))
-        spans.sort()
-        for (_, end_a, name_a), (start_b, _, name_b) in zip(spans, spans[1:], strict=False):
-            if start_b < end_a:
-                errors.append(_l("The services %(a)s and %(b)s overlap.", a=name_a, b=name_b))
-
-    def duration_rows(self) -> list[list[int]]:
-        rows = [[r.form.up_to.data, r.form.minutes.data] for r in self.durations
-                if r.form.up_to.data is not None or r.form.minutes.data is not None]
-        return sorted(rows, key=lambda row: row[0] or 0)
-
-    def _check_durations(self) -> None:
-        errors = self.section_errors["durations"]
-        if any(r.form.errors for r in self.durations):
-            return
-        rows = self.duration_rows()
-        if not rows:
-            errors.append(_l("Give at least one duration."))
-        if any(None in row for row in rows):
-            errors.append(_l("Every row of durations needs a party size and minutes."))
-            return
-        sizes = [row[0] for row in rows]
-        if len(set(sizes)) != len(sizes):
-            errors.append(_l("Each party size may appear only once."))
-
-    def retention_rows(self) -> dict[str, int]:
-        return {(r.form.category.data or "").strip(): r.form.days.data for r in self.retention_days
-                if (r.form.category.data or "").strip() or r.form.days.data is not None}
-
-    def _check_retention(self) -> None:
-        errors = self.section_errors["retention_days"]
-        if any(r.form.errors for r in self.retention_days):
-            return
-        filled = [r for r in self.retention_days if (r.form.category.data or "").strip() or r.form.days.data is not None]
-        if any(not (r.form.category.data or "").strip() or r.form.days.data is None for r in filled):
-            errors.append(_l("Every retention row needs a category and a number of days."))
-        elif len(self.retention_rows()) != len(filled):
-            errors.append(_l("Each category may appear only once."))
-
     # --- from and to Settings ----------------------------------------------------------------
     def changes(self) -> dict[str, Any]:
         """The keyword arguments for update_settings(); unchanged values are skipped there."""
@@ -204,11 +118,6 @@ class BaseSettingsForm(FlaskForm):
 
 
 SPECIAL = {"services", "durations", "retention_days", "csv_delimiter", "smtp_password"}
-
-
-def _minutes(hhmm: str) -> int:
-    hours, minutes = hhmm.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 def initial_data(settings: Settings) -> dict[str, Any]:

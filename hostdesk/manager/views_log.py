@@ -10,7 +10,7 @@ from ..lostfound.models import Category, ItemState
 from ..lostfound.queries import ItemFilter, item_by_id, timeline
 from ..settings import get_settings
 from .forms import LogFilterForm, options
-from .log import all_locations, csv_lines, event_label, log_page, print_rows
+from .log import all_locations, csv_lines, event_label, log_page, print_rows, visible_changes
 from .views import bp
 
 PRINT_LIMIT = 2000
@@ -71,4 +71,5 @@ def item(item_id: int):
         abort(404)
     now = clock.utcnow()
     return render("manager/item.html", "manager/_timeline.html", item=found, entries=timeline(found),
-                  event_label=event_label, now=now, args=_query_args())
+                  event_label=event_label, visible_changes=visible_changes, now=now,
+                  args=_query_args())

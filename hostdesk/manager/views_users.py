@@ -42,7 +42,8 @@ def users():
     if form.validate_on_submit():
         try:
             user = auth_ops.create_user(_me(), form.username.data, form.display_name.data, Role(form.role.data),
-                                        form.password.data, pin=form.pin.data or None, language=form.language.data or None)
+                                        form.password.data, pin=form.pin.data or None,
+                                        language=form.language.data or None)
         except ValidationFailed as refused:
             db.session.rollback()
             error, status = str(refused.message), refused.status
@@ -71,8 +72,8 @@ def user(user_id: int):
         return redirect(url_for(".user", user_id=person.id))
     if form.is_submitted():
         status = 422
-    return render_template("manager/user.html", person=person, form=form, password_form=ResetPasswordForm(formdata=None),
-                           pin_form=ResetPinForm(formdata=None)), status
+    return render_template("manager/user.html", person=person, form=form,
+                           password_form=ResetPasswordForm(formdata=None), pin_form=ResetPinForm(formdata=None)), status
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -134,7 +134,7 @@ def _taken(table_ids: list[int]) -> TableTaken:
     if other is None:
         return TableTaken(_l("That table was just taken. Please choose another."))
     return TableTaken(_l("Table %(table)s is taken: %(name)s (%(size)s) sits there since %(time)s, seated by %(by)s.",
-                         table=other.table_names, name=other.display_name, size=other.party_size,
+                         table=other.tables_label, name=other.display_name, size=other.party_size,
                          time=local_hhmm(other.seated_at), by=_who(other.seated_by)))
 
 

@@ -65,8 +65,11 @@ def done():
     return redirect(url_for("reservations.board"))
 
 
+MAX_ID = 2**31 - 1  # larger numbers are no id of ours (and overflow SQLite's INTEGER)
+
+
 def reservation_or_404(reservation_id: int):
-    res = queries.get_reservation(reservation_id)
+    res = queries.get_reservation(reservation_id) if reservation_id <= MAX_ID else None
     if res is None:
         raise NotFound(_not_found())
     return res
@@ -83,7 +86,7 @@ def parse_ids(raw: str | None) -> list[int]:
         ids = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:
         ids = []
-    if not ids or len(ids) > 8 or any(i <= 0 for i in ids):
+    if not ids or len(ids) > 8 or any(not 0 < i <= MAX_ID for i in ids):
         raise ValidationFailed(_l("Choose a table."))
     return ids
 
@@ -161,7 +164,7 @@ def post_note():
 
 @bp.post("/shift-note/<int:note_id>/dismiss")
 def dismiss_note(note_id: int):
-    note = db.session.get(ShiftNote, note_id)
+    note = db.session.get(ShiftNote, note_id) if note_id <= MAX_ID else None
     if note is None:
         abort(404)
     bookings.dismiss_note(note, current_user)

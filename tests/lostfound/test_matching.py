@@ -2,8 +2,15 @@
 import pytest
 
 from hostdesk.errors import ValidationFailed
-from hostdesk.lostfound.matching import (check_expected, hash_expected, looks_like_card_number, luhn_valid, matches,
-                                         refuse_card_numbers, split_name)
+from hostdesk.lostfound.matching import (
+    check_expected,
+    hash_expected,
+    looks_like_card_number,
+    luhn_valid,
+    matches,
+    refuse_card_numbers,
+    split_name,
+)
 
 
 def check(kind, expected, given):

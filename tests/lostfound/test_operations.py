@@ -12,9 +12,18 @@ from hostdesk.errors import AlreadyDone, InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.lostfound import operations as ops
 from hostdesk.lostfound.errors import ClaimsLocked, NotAllowed
-from hostdesk.lostfound.models import (ActionKind, ActionPoint, AttemptOutcome, Category, Channel, ClaimAttempt,
-                                       DisposalMethod, ItemState, QuestionKind)
 from hostdesk.lostfound.matching import fold
+from hostdesk.lostfound.models import (
+    ActionKind,
+    ActionPoint,
+    AttemptOutcome,
+    Category,
+    Channel,
+    ClaimAttempt,
+    DisposalMethod,
+    ItemState,
+    QuestionKind,
+)
 from hostdesk.lostfound.operations import NewQuestion
 
 from .conftest import CARD_ANSWERS, right_answers, wrong_answers
@@ -28,8 +37,8 @@ def test_register_gives_reference_and_audit(make_item, frozen, staff):
     first, second = make_item(), make_item(Category.UMBRELLA, "black umbrella")
     assert first.reference == "LF-2026-0001" and second.reference == "LF-2026-0002"
     assert first.state is ItemState.IN_STORAGE and first.found_by_id == staff.id
-    assert first.dispose_after == frozen + timedelta(days=7)
-    assert second.dispose_after == frozen + timedelta(days=90)
+    assert first.dispose_after == first.found_at + timedelta(days=7)  # retention counts from the day found
+    assert second.dispose_after == second.found_at + timedelta(days=90)
     [entry] = entries_for("lf_item", first.id)
     assert entry.action == "lostfound.register" and entry.actor_id == staff.id
 
@@ -266,7 +275,8 @@ def test_card_item_refuses_card_number_in_every_text_field(make_item, field, app
             register_found_item(None, new)
         else:
             make_item(questions=questions, **extra)
-    assert "card" in str(refused.value.message).lower() or "digits" in str(refused.value.message).lower()
+    message = str(refused.value.message).lower()
+    assert "pasnummer" in message or "card number" in message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("lf_items"))) == 0
 
 
@@ -315,3 +325,40 @@ def test_the_answers_never_reach_the_audit_trail(make_item, staff):
     trail = repr([(e.action, e.changes) for e in db.session.scalars(sa.select(AuditEntry))]).lower()
     for secret in CARD_ANSWERS.values():
         assert secret.lower() not in trail
+
+
+def test_where_found_links_the_floor_table(make_item, app_ctx):
+    from hostdesk.floor.models import Area, Table
+
+    area = Area(name="Terras")
+    db.session.add(area)
+    db.session.flush()
+    table = Table(name="12", area_id=area.id, min_seats=1, max_seats=4)
+    db.session.add(table)
+    db.session.flush()
+    from hostdesk.lostfound.operations import table_named
+
+    assert table_named("tafel 12") == table.id and table_named("12") == table.id
+    assert table_named("bar") is None and table_named("") is None
+
+
+def test_card_numbers_refused_in_notes_replies_witness_and_mail(make_item, staff, manager, frozen):
+    from hostdesk.lostfound.mail import send_aftercare
+
+    item = make_item()
+    with pytest.raises(ValidationFailed):
+        ops.add_action_point(staff, ActionKind.CALLBACK, item=item, due_at=frozen, note=f"card {PAN}")
+    with pytest.raises(ValidationFailed):
+        ops.add_action_point(staff, ActionKind.CALLBACK, item=item, due_at=frozen, note="nr 1234 5678 9012")
+    verify(staff, item, right_answers(item))
+    ops.choose_post(staff, item, postal_address="Dorpsstraat 1, 1234 AB Ergens", email="r@example.org")
+    ops.post_item(staff, item, posted_on=frozen.date())
+    with pytest.raises(ValidationFailed):
+        send_aftercare(staff, item, "Your card", f"We posted card {PAN}")
+    with pytest.raises(ValidationFailed):
+        ops.confirm_arrival(staff, item, reply_note=f"my number is {PAN}")
+    assert item.state is ItemState.POSTED
+    other = make_item(description="another card")
+    clock.advance(timedelta(days=8))
+    with pytest.raises(ValidationFailed):
+        ops.dispose_item(manager, other, DisposalMethod.TO_BANK, clock.utcnow().date(), f"Mila {PAN}")

@@ -11,8 +11,18 @@ from hostdesk.errors import InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.lostfound import operations as ops
 from hostdesk.lostfound import queries
-from hostdesk.lostfound.models import (ActionKind, ActionPoint, Category, Channel, Claim, ClaimAttempt, DisposalMethod,
-                                       ItemState, LostReport, ReportState)
+from hostdesk.lostfound.models import (
+    ActionKind,
+    ActionPoint,
+    Category,
+    Channel,
+    Claim,
+    ClaimAttempt,
+    DisposalMethod,
+    ItemState,
+    LostReport,
+    ReportState,
+)
 
 from .conftest import right_answers
 
@@ -111,3 +121,8 @@ def test_purge_erases_personal_data_and_keeps_the_record(make_item, staff, froze
     open_claim = db.session.scalar(sa.select(Claim).where(Claim.item_id == open_item.id))
     assert open_claim.claimant_name == "Open Claimant"
     assert ops.purge_personal_data() == 0
+
+
+def test_purge_command(app, make_item):
+    result = app.test_cli_runner().invoke(args=["purge-personal-data"])
+    assert result.exit_code == 0 and "erased personal data of 0 records" in result.output

@@ -6,8 +6,16 @@ from datetime import date, datetime, timedelta, timezone
 
 from hostdesk.audit import AuditEntry
 from hostdesk.extensions import db
-from hostdesk.lostfound.models import (ActionKind, ActionPoint, AttemptOutcome, Category, Channel, ClaimAttempt,
-                                       FoundItem, ItemState)
+from hostdesk.lostfound.models import (
+    ActionKind,
+    ActionPoint,
+    AttemptOutcome,
+    Category,
+    Channel,
+    ClaimAttempt,
+    FoundItem,
+    ItemState,
+)
 from hostdesk.reservations.models import Reservation, Source, State
 
 UTC = timezone.utc

@@ -1,5 +1,6 @@
 import csv
 import io
+
 import pytest
 
 from hostdesk.extensions import db
@@ -30,7 +31,8 @@ def stock(app, frozen):
                             location="Safe", dispose_after=f.at(1, 19), reference="LF-2026-0003"),
             "scarf": f.item(f.at(2, 19, month=9), category=Category.CLOTHING, description="+red wool scarf",
                             state=ItemState.RETURNED, closed=f.at(10, 12, month=9), reference="LF-2026-0004"),
-            "keys": f.item(f.at(15, 13), category=Category.KEYS, description="-keys on a red ring", location="Cloakroom",
+            "keys": f.item(f.at(15, 13), category=Category.KEYS, description="-keys on a red ring",
+                           location="Cloakroom",
                            reference="LF-2026-0005"),
             "glasses": f.item(f.at(5, 13, month=1), category=Category.GLASSES, description="@reading glasses",
                               state=ItemState.DISPOSED, closed=f.at(10, 13, month=5), reference="LF-2026-0006"),
@@ -107,7 +109,7 @@ def test_csv_round_trips_and_neutralises_formulas(app, manager_client, stock):
     assert by_ref["LF-2026-0005"][3] == "'-keys on a red ring"
     assert by_ref["LF-2026-0006"][3] == "'@reading glasses"
     assert by_ref["LF-2026-0001"][3] == "Black umbrella with wooden handle"
-    assert by_ref["LF-2026-0002"][7] == "Locked for claims"
+    assert by_ref["LF-2026-0002"][7] == "Claims locked"
     assert by_ref["LF-2026-0004"][4] == "Returned" and by_ref["LF-2026-0004"][6] == "7"
     for row in rows:
         for cell in row:
@@ -120,7 +122,7 @@ def test_csv_follows_filters_and_the_delimiter_setting(app, manager_client, stoc
         db.session.commit()
     rows = read_csv(manager_client.get("/manager/lost-found/export.csv", query_string={"location": "Safe"},
                                        headers={"Accept-Language": "nl"}), delimiter=",")
-    assert rows[0][0] == "Referentie"
+    assert rows[0][0] == "Kenmerk"
     assert [r[0] for r in rows[1:]] == ["LF-2026-0002", "LF-2026-0003"]
 
 
@@ -135,9 +137,9 @@ def test_item_timeline_shows_failed_attempts_and_locks(manager_client, stock):
     item_id, reference = stock["card"]
     page = manager_client.get(f"/manager/lost-found/{item_id}", headers=EN).get_data(as_text=True)
     assert reference in page
-    for label in ("Registered", "Claim failed", "Locked for claims"):
+    for label in ("Registered", "Claim attempt failed", "Claims locked"):
         assert label in page
-    assert page.index("Claim failed") < page.index("Locked for claims")
+    assert page.index("Claim attempt failed") < page.index("<strong>Claims locked")
     assert manager_client.get("/manager/lost-found/999999").status_code == 404
 
 
@@ -151,3 +153,9 @@ def test_printable_list(manager_client, stock):
 def test_log_is_for_managers_only(host_client, staff_client):
     assert host_client.get("/manager/lost-found").status_code == 403
     assert staff_client.get("/manager/lost-found/export.csv").status_code == 403
+
+
+def test_item_page_answers_who_handed_it_over(manager_client, stock):
+    item_id, _ = stock["scarf"]
+    page = manager_client.get(f"/manager/lost-found/{item_id}", headers=EN).get_data(as_text=True)
+    assert "Handed over" in page and "by Tester" in page

@@ -77,22 +77,26 @@ BAD = [
     ({"timezone": "Mars/Olympus"}, "is not a time zone we know", "is geen tijdzone die we kennen"),
     ({"timezone": "../../etc/passwd"}, "is not a time zone we know", "is geen tijdzone die we kennen"),
     ({"day_boundary": "25:00"}, "Give a time as hours:minutes", "Geef een tijd als uren:minuten"),
-    ({"greet_amber_seconds": "abc"}, "Give a whole number from 5 to 3600.", "Geef een heel getal van 5 tot en met 3600."),
+    ({"greet_amber_seconds": "abc"}, "Give a whole number from 5 to 3600.",
+     "Geef een heel getal van 5 tot en met 3600."),
     ({"max_party_size": "99999999999999999999"}, "Give a whole number from 1 to 500.",
      "Geef een heel getal van 1 tot en met 500."),
-    ({"no_show_grace_minutes": "-5"}, "Give a whole number from 0 to 240.", "Geef een heel getal van 0 tot en met 240."),
+    ({"no_show_grace_minutes": "-5"}, "Give a whole number from 0 to 240.",
+     "Geef een heel getal van 0 tot en met 240."),
     ({"restaurant_name": ""}, "This field is required.", "Dit veld is vereist."),
-    ({"services-1-start": "12:00"}, "The services lunch and dinner overlap.", "De diensten lunch en dinner overlappen."),
+    ({"services-1-start": "12:00"}, "The services lunch and dinner overlap.",
+     "De diensten lunch en dinner overlappen."),
     ({"services-0-name": "", "services-0-start": "", "services-0-end": "", "services-1-name": "",
       "services-1-start": "", "services-1-end": ""}, "Give at least one service", "Geef minstens één dienst"),
     ({"services-1-name": "Lunch"}, "Two services are called Lunch.", "Er zijn twee diensten met de naam Lunch."),
     ({"services-0-end": ""}, "Every service needs a name, a start and an end.",
      "Elke dienst heeft een naam, een begin en een einde nodig."),
-    ({"durations-1-up_to": "2"}, "Each party size may appear only once.", "Elke groepsgrootte mag maar één keer voorkomen."),
+    ({"durations-1-up_to": "2"}, "Each party size may appear only once.",
+     "Elke groepsgrootte mag maar één keer voorkomen."),
     ({"retention_days-0-days": ""}, "Every retention row needs a category and a number of days.",
-     "Elke bewaarregel heeft een categorie en een aantal dagen nodig."),
-    ({"retention_days-0-category": "Bank Card!"}, "A category is written like bank_card.",
-     "Een categorie schrijf je als bank_card."),
+     "Elke bewaarregel heeft een soort en een aantal dagen nodig."),
+    ({"retention_days-0-category": "Bank Card!"}, "Not a valid choice", "Ongeldige keuze"),
+    ({"durations-0-minutes": "ninety"}, "Not a valid integer value", "Ongeldig getal"),
     ({"smtp_sender": "not an address"}, "Give an e-mail address like desk@example.com.",
      "Geef een e-mailadres zoals balie@example.com."),
     ({"smtp_host": "smtp.example.com; rm -rf"}, "Give a host name like smtp.example.com.",
@@ -163,3 +167,28 @@ def test_test_email_failure_is_reported(manager_client, monkeypatch):
 
 def test_default_settings_match_the_form_defaults():
     assert Settings().csv_delimiter == ";"
+
+
+def test_a_setting_added_later_gets_a_plain_field(app, monkeypatch):
+    import dataclasses
+
+    from hostdesk.manager import settings_form
+
+    @dataclasses.dataclass
+    class Later(Settings):
+        birthday_candles: int = 3
+        welcome_text: str = "Welkom"
+
+    monkeypatch.setattr(settings_form, "Settings", Later)
+    monkeypatch.setattr(settings_form, "FIELDS", {f.name: f for f in dataclasses.fields(Later)})
+    settings_form.settings_form_class.cache_clear()
+    try:
+        with app.test_request_context("/manager/settings", method="POST",
+                                      data=settings_form_data(birthday_candles="5", welcome_text="Hallo")):
+            form = settings_form.make_settings_form(Later())
+            assert form.extra_names == ["birthday_candles", "welcome_text"]
+            assert form.validate(), form.errors
+            changes = form.changes()
+            assert changes["birthday_candles"] == 5 and changes["welcome_text"] == "Hallo"
+    finally:
+        settings_form.settings_form_class.cache_clear()

@@ -42,7 +42,8 @@ def test_create_user_refusals_keep_input_and_store_nothing(app, manager_client):
     cases = [
         ({"username": "host"}, "The user name host is taken.", "De gebruikersnaam host is al in gebruik."),
         ({"username": "Bad Name!"}, "A user name is 2 to 40", "Een gebruikersnaam"),
-        ({"password": "short"}, "A password needs at least 8 characters.", "Een wachtwoord heeft minstens 8 tekens nodig."),
+        ({"password": "short"}, "A password needs at least 8 characters.",
+         "Een wachtwoord heeft minstens 8 tekens nodig."),
         ({"pin": "12a"}, "A PIN is 4 to 6 digits.", "Een pincode bestaat uit 4 tot 6 cijfers."),
         ({"role": "admin"}, "Not a valid choice", "Ongeldige keuze"),
         ({"display_name": ""}, "This field is required.", "Dit veld is vereist."),
@@ -90,7 +91,8 @@ def test_manager_cannot_deactivate_self(app, manager_client, users):
 
 def test_reset_password_and_pin(app, manager_client, users):
     host_id = users[Role.HOST]
-    assert manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "brand-new-pass"}).status_code == 302
+    response = manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "brand-new-pass"})
+    assert response.status_code == 302
     assert manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "98765"}).status_code == 302
     host = get_user(app, "host")
     assert verify_secret(host.password_hash, "brand-new-pass") and verify_secret(host.pin_hash, "98765")
@@ -113,22 +115,27 @@ def test_own_page_for_every_role(app, client_for):
 
 
 def test_change_own_password_pin_and_language(app, host_client):
-    wrong = host_client.post("/manager/me/password", data={"current_password": "nope-nope",
-                                                           "new_password": "new-host-pass", "repeat_password": "new-host-pass"},
-                             headers=EN)
+    def change(current, new, repeat, headers=EN):
+        return host_client.post("/manager/me/password", headers=headers, data={
+            "current_password": current, "new_password": new, "repeat_password": repeat})
+
+    wrong = change("nope-nope", "new-host-pass", "new-host-pass")
     assert wrong.status_code == 422 and "Your current password is not right." in wrong.get_data(as_text=True)
-    differ = host_client.post("/manager/me/password", data={"current_password": PASSWORDS[Role.HOST],
-                                                            "new_password": "new-host-pass", "repeat_password": "other"},
-                              headers=NL)
+    differ = change(PASSWORDS[Role.HOST], "new-host-pass", "other", headers=NL)
     assert differ.status_code == 422 and "De twee nieuwe wachtwoorden verschillen." in differ.get_data(as_text=True)
-    ok = host_client.post("/manager/me/password", data={"current_password": PASSWORDS[Role.HOST],
-                                                        "new_password": "new-host-pass", "repeat_password": "new-host-pass"})
-    assert ok.status_code == 302
+    assert change(PASSWORDS[Role.HOST], "new-host-pass", "new-host-pass").status_code == 302
     assert verify_secret(get_user(app, "host").password_hash, "new-host-pass")
-    assert host_client.post("/manager/me/pin", data={"current_password": "new-host-pass", "new_pin": "5555"}).status_code == 302
+    response = host_client.post("/manager/me/pin", data={"current_password": "new-host-pass", "new_pin": "5555"})
+    assert response.status_code == 302
     assert verify_secret(get_user(app, "host").pin_hash, "5555")
     assert host_client.post("/manager/me/language", data={"language": "en"}).status_code == 302
     assert get_user(app, "host").language == "en"
     page = host_client.get("/manager/me").get_data(as_text=True)
     assert "Change my password" in page
     assert host_client.post("/manager/me/language", data={"language": "fr"}).status_code == 422
+
+
+def test_name_in_the_top_bar_links_to_the_own_page(staff_client):
+    page = staff_client.get("/manager/me", headers=EN).get_data(as_text=True)
+    assert 'href="/manager/me"' in page
+    assert "My account" in page

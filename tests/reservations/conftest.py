@@ -65,3 +65,51 @@ def make_res(app_ctx):
 
 def minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
+
+
+class FreshClient:
+    """A test client whose requests start with an empty `g`.
+
+    While a test holds an app context (app_ctx), Flask reuses it for the client's requests, so
+    `g` (the logged-in user, the cached settings) would leak from one request, or one client,
+    into the next. Production requests never share `g`.
+    """
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        attr = getattr(self._client, name)
+        if name not in ("get", "post", "open"):
+            return attr
+
+        def call(*args, **kwargs):
+            from flask import g, has_app_context
+
+            if has_app_context():
+                g.__dict__.clear()
+            kwargs["headers"] = {"Accept-Language": "en", **(kwargs.get("headers") or {})}
+            return attr(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def host_client(client_for):
+    from hostdesk.auth.models import Role
+
+    return FreshClient(client_for(Role.HOST))
+
+
+@pytest.fixture
+def staff_client(client_for):
+    from hostdesk.auth.models import Role
+
+    return FreshClient(client_for(Role.STAFF))
+
+
+@pytest.fixture
+def manager_client(client_for):
+    from hostdesk.auth.models import Role
+
+    return FreshClient(client_for(Role.MANAGER))

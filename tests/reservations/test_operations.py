@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from hostdesk import clock
 from hostdesk.audit import entries_for
@@ -88,7 +89,10 @@ def test_second_tap_says_who_and_when(frozen, floor, actors, make_res):
     db.session.commit()
     with pytest.raises(AlreadyDone) as caught:
         operations.greet(res, actors["manager"])
-    assert str(caught.value.message) == "Already greeted by Sanne at 19:00."
+    with force_locale("en"):
+        assert str(caught.value.message) == "Already greeted by Sanne at 19:00."
+    with force_locale("nl"):
+        assert str(caught.value.message) == "Al begroet door Sanne om 19:00."
     db.session.rollback()
     assert len([e for e in entries_for("reservations", res.id) if e.action == "reservation.greet"]) == 1
 
@@ -108,7 +112,8 @@ def test_stale_object_second_tablet_changes_nothing(frozen, floor, actors, make_
     assert res.state is State.ARRIVED  # still the stale read
     with write_intent(), pytest.raises(AlreadyDone) as caught:
         operations.greet(res, host)
-    assert "Already greeted by Manager" in str(caught.value.message)
+    with force_locale("en"):
+        assert "Already greeted by Manager" in str(caught.value.message)
 
 
 def test_seat_without_table_needs_a_choice(frozen, floor, actors, make_res):

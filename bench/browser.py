@@ -1,0 +1,142 @@
+"""In Chromium (Playwright): two tablets on the host board. Tablet B taps "arrived" twenty times;
+we time how long until tablet A's poll shows each change and how long B waits for its own board.
+Also the host page's first load: the bytes transferred (compressed) and that all come from us.
+
+Times are taken inside the pages with Date.now() (one browser, one clock): a MutationObserver
+notes when each board is swapped and which version it now shows.
+"""
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--disable-quic", "--no-first-run", "--disable-renderer-backgrounding",
+        "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows"]
+VIEWPORT = {"width": 1024, "height": 768}
+
+WATCH = """() => {
+  window.__swaps = [];
+  const note = () => {
+    const board = document.getElementById('board');
+    const version = board && board.dataset.version;
+    const last = window.__swaps.length ? window.__swaps[window.__swaps.length - 1][1] : window.__initial;
+    if (version && version !== last) { window.__swaps.push([Date.now(), version]); }
+  };
+  window.__initial = document.getElementById('board').dataset.version;
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true, attributes: true,
+                                                      attributeFilter: ['data-version']});
+}"""
+OPEN_ALL = "() => document.querySelectorAll('#board details').forEach(d => { d.open = true; })"
+TAP = """() => {
+  const button = [...document.querySelectorAll('#board button[data-action="arrive"]')]
+    .find(b => b.offsetParent !== null);
+  if (!button) { return null; }
+  const at = Date.now();
+  button.click();
+  return at;
+}"""
+
+
+@dataclass
+class BrowserResult:
+    other_ms: list[float] = field(default_factory=list)
+    acting_ms: list[float] = field(default_factory=list)
+    first_load_bytes: int = 0
+    first_load_requests: int = 0
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @staticmethod
+    def pct(values: list[float], p: float) -> float:
+        if not values:
+            return float("nan")
+        if len(values) == 1:
+            return values[0]
+        return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def _cookie(login, base: str) -> list[dict]:
+    name, _, value = login.cookie.partition("=")
+    return [{"name": name, "value": value, "url": base}]
+
+
+def _new_page(browser, base: str, login, errors: list[str]):
+    context = browser.new_context(viewport=VIEWPORT, locale="nl-NL")
+    context.add_cookies(_cookie(login, base))
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(f"js error: {e}"))
+    return context, page
+
+
+def first_load(browser, base: str, login, result: BrowserResult) -> None:
+    """A fresh tablet (empty cache) opening the host page: every byte it transfers, and from where."""
+    context, page = _new_page(browser, base, login, result.errors)
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(base + "/host/", wait_until="networkidle")
+    sizes = page.evaluate("""() => performance.getEntries()
+        .filter(e => e.entryType === 'navigation' || e.entryType === 'resource')
+        .map(e => e.transferSize)""")
+    result.first_load_bytes = int(sum(sizes))
+    result.first_load_requests = len(urls)
+    ours = urlsplit(base).netloc
+    result.outside = [u for u in urls if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != ours]
+    context.close()
+
+
+def _wait(page, predicate: str, seconds: float) -> None:
+    """Poll `predicate` from outside (the page's CSP forbids the eval wait_for_function needs);
+    the time itself is taken inside the page, so the polling step does not count."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {seconds} s for {predicate}")
+        page.wait_for_timeout(10)
+
+
+def two_tablets(browser, base: str, login_a, login_b, changes: int, result: BrowserResult, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    context_a, a = _new_page(browser, base, login_a, result.errors)
+    context_b, b = _new_page(browser, base, login_b, result.errors)
+    for page in (a, b):
+        page.goto(base + "/host/", wait_until="networkidle")
+        page.evaluate(OPEN_ALL)
+        page.evaluate(WATCH)
+    for _ in range(changes):
+        a.wait_for_timeout(rng.uniform(300, 2300))  # tap at any moment of A's poll cycle
+        seen_a, seen_b = a.evaluate("window.__swaps.length"), b.evaluate("window.__swaps.length")
+        tapped = b.evaluate(TAP)
+        if tapped is None:
+            result.errors.append("no booked party left to mark arrived on tablet B")
+            break
+        _wait(b, f"() => window.__swaps.length > {seen_b}", 10)
+        own_at, token = b.evaluate("window.__swaps[window.__swaps.length - 1]")
+        result.acting_ms.append(own_at - tapped)
+        version = token.split(".")[0]  # the token is "<version>.<minute>"
+        shows = f"s => s[1].split('.')[0] === {version!r}"
+        _wait(a, f"() => window.__swaps.slice({seen_a}).some({shows})", 15)
+        other_at = a.evaluate(f"window.__swaps.slice({seen_a}).find({shows})[0]")
+        result.other_ms.append(other_at - tapped)
+        b.evaluate(OPEN_ALL)
+    context_a.close()
+    context_b.close()
+
+
+def measure(base: str, login_a, login_b, changes: int = 20) -> BrowserResult:
+    from playwright.sync_api import sync_playwright
+
+    result = BrowserResult()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            first_load(browser, base, login_a, result)
+            two_tablets(browser, base, login_a, login_b, changes, result)
+        finally:
+            browser.close()
+    return result

@@ -1,0 +1,102 @@
+"""Load from outside the server with wrk: one run (or several short rounds) per measurement,
+read back from the Lua report (requests, duration, status codes, the latency histogram)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LUA = Path(__file__).with_name("lua")
+CONNECTIONS = 8  # as many as the server has threads (2 workers x 4)
+WRK_THREADS = 1  # the machine is small: one load thread leaves the cores to the server
+
+
+class WrkMissing(RuntimeError):
+    pass
+
+
+def check_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        raise WrkMissing("wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu), then run the bench again")
+    return path
+
+
+@dataclass
+class Run:
+    requests: int = 0
+    duration_us: int = 0
+    bytes: int = 0
+    errors: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    histogram: Counter = field(default_factory=Counter)  # latency in microseconds -> count
+
+    def add(self, other: Run) -> None:
+        self.requests += other.requests
+        self.duration_us += other.duration_us
+        self.bytes += other.bytes
+        self.errors += other.errors
+        self.statuses.update(other.statuses)
+        self.histogram.update(other.histogram)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / (self.duration_us / 1e6) if self.duration_us else 0.0
+
+    def percentile_ms(self, p: float) -> float:
+        total = sum(self.histogram.values())
+        if not total:
+            return 0.0
+        wanted, seen = total * p / 100.0, 0
+        for value in sorted(self.histogram):
+            seen += self.histogram[value]
+            if seen >= wanted:
+                return value / 1000.0
+        return max(self.histogram) / 1000.0
+
+
+def script(*names: str, directory: Path) -> Path:
+    """One wrk script from our Lua parts (wrk takes a single file)."""
+    path = directory / ("-".join(names) + ".lua")
+    path.write_text("\n".join((LUA / f"{name}.lua").read_text() for name in names))
+    return path
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str], lua: Path, env: dict[str, str] | None = None,
+        connections: int = CONNECTIONS) -> Run:
+    command = [check_wrk(), f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(lua)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(url)
+    import os
+
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})},  # noqa: S603
+                          timeout=seconds + 60, check=False)
+    if done.returncode != 0 or "BENCH " not in done.stdout:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
+    run = Run()
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH "):
+            data = json.loads(line[6:])
+            run.requests, run.duration_us, run.bytes = data["requests"], data["duration_us"], data["bytes"]
+            run.errors = data["errors"]
+            run.statuses = Counter({int(k): v for k, v in data["statuses"].items()})
+        elif line.startswith("HIST "):
+            _, value, count = line.split()
+            run.histogram[int(float(value))] += int(float(count))
+    return run
+
+
+def seconds_left_in_minute() -> float:
+    return 60.0 - time.time() % 60.0
+
+
+def wait_for_minute_room(seconds: float) -> None:
+    """The board token changes each minute: start a poll run only when it fits in this minute."""
+    if seconds_left_in_minute() < seconds + 2:
+        time.sleep(seconds_left_in_minute() + 0.5)

@@ -1,0 +1,185 @@
+"""One backend's run: build the data, count statements in-process, load the served app with wrk,
+then the two tablets in Chromium. Returns the rows of the table (see report.py)."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import inprocess, load
+from .client import ACCEPT_ENCODING, login, text_of
+from .generate import LOGINS, Scale, build
+from .server import serve
+
+SECRET = "hostdesk-bench-secret-not-for-production"
+VERSION = re.compile(r'data-version="([^"]+)"')
+
+
+@dataclass
+class Row:
+    key: str
+    name: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    statements: int | None = None
+    wire_bytes: int | None = None
+    raw_bytes: int | None = None
+    requests: int = 0
+    unexpected: int = 0  # responses with another status than the one this row should answer
+    note: str = ""
+
+
+@dataclass
+class BackendResult:
+    backend: str
+    rows: list[Row] = field(default_factory=list)
+    build_seconds: float = 0.0
+    data: dict[str, int] = field(default_factory=dict)
+    schema: str = ""
+    board_statements: dict[int, int] = field(default_factory=dict)
+    browser: object | None = None
+
+
+def make_app(url: str):
+    from hostdesk import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": False})
+
+
+def search_query(app) -> str:
+    """The manager's log: words, a category and a date range over every item."""
+    from hostdesk import clock
+
+    since = (clock.utcnow() - timedelta(days=2 * 365)).date().isoformat()
+    return f"/manager/lost-found?q=zwart&category=clothing&found_from={since}"
+
+
+def restore(app, ids: list[int]) -> None:
+    """Put the host action's parties back to booked (between rounds)."""
+    from hostdesk.extensions import db
+    from hostdesk.reservations.models import Reservation
+
+    with app.app_context():
+        db.session.execute(sa.update(Reservation).where(Reservation.id.in_(ids)).values(
+            state="booked", arrived_at=None, arrived_by_id=None, previous_state=None, changed_at=None,
+            changed_by_id=None).execution_options(synchronize_session=False))
+        db.session.commit()
+        db.session.remove()
+
+
+def booked_ids(app) -> list[int]:
+    from hostdesk.reservations import queries
+    from hostdesk.reservations.models import Reservation
+
+    from .data_today import booked_today
+
+    with app.test_request_context():
+        return booked_today(queries.today()) if Reservation else []
+
+
+def in_process(app, search: str, pool: list[int]) -> dict[str, inprocess.Probe]:
+    from hostdesk.reservations import live
+
+    host = inprocess.logged_in(app, "host", LOGINS["host"][0])
+    manager = inprocess.logged_in(app, "manager", LOGINS["manager"][0])
+    with app.test_request_context():
+        token = live.token()
+    probes = {
+        "poll": inprocess.probe(app, host, lambda c: c.get(f"/host/board/poll?v={token}", headers=_gz(htmx=True))),
+        "render": inprocess.probe(app, host, lambda c: c.get("/host/", headers=_gz())),
+        "fragment": inprocess.probe(app, host, lambda c: c.get("/host/board/poll?v=0.0", headers=_gz(htmx=True))),
+        "action": inprocess.probe(app, host, lambda c: c.post(f"/host/reservations/{pool[0]}/arrive",
+                                                              headers=_gz(htmx=True))),
+        "search": inprocess.probe(app, manager, lambda c: c.get(search, headers=_gz())),
+    }
+    restore(app, pool[:1])
+    return probes
+
+
+def _gz(htmx: bool = False) -> dict[str, str]:
+    return {"Accept-Encoding": ACCEPT_ENCODING, **({"HX-Request": "true"} if htmx else {})}
+
+
+def measure_floor(results_dir: Path, seconds: int) -> Row:
+    from flask import Flask
+
+    from . import floorapp
+
+    lua = load.script("report", directory=results_dir)
+    with serve("bench.floorapp:app", {}, results_dir / "floor-gunicorn.log") as base:
+        run = load.wrk(base + "/", seconds, {"Accept-Encoding": ACCEPT_ENCODING}, lua)
+    response = floorapp.app.test_client().get("/", headers=_gz())
+    assert isinstance(floorapp.app, Flask)
+    return _row("floor", "floor (bare Flask, trivial endpoint)", run, 200, None, len(response.get_data()))
+
+
+def _row(key: str, name: str, run: load.Run, expected: int, statements: int | None, wire: int | None, raw: int | None = None,
+         note: str = "") -> Row:
+    unexpected = run.requests - run.statuses.get(expected, 0) + run.errors
+    return Row(key, name, run.rps, run.percentile_ms(50), run.percentile_ms(99), statements, wire, raw, run.requests,
+               unexpected, note)
+
+
+def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, rounds: int, results_dir: Path,
+                browser: bool, log=print) -> BackendResult:
+    result = BackendResult(backend)
+    app = make_app(url)
+    log(f"[{backend}] building the data set ({scale})")
+    counts = build(app, scale, seed, log=log)
+    result.build_seconds, result.data, result.schema = counts.seconds, counts.rows, counts.schema
+    log(f"[{backend}] built in {counts.seconds:.0f} s")
+    result.board_statements[scale.today] = inprocess.board_statements(app)
+    search = search_query(app)
+    pool = booked_ids(app)
+    probes = in_process(app, search, pool)
+    log(f"[{backend}] in-process: " + ", ".join(f"{k} {p.statements} stmts {p.status}" for k, p in probes.items()))
+    result.rows.append(measure_floor(results_dir, seconds))
+    log(f"[{backend}] floor {result.rows[0].rps:.0f} req/s")
+    report = load.script("report", directory=results_dir)
+    walk = load.script("walk", "report", directory=results_dir)
+    env = {"DATABASE_URL": url, "SECRET_KEY": SECRET}
+    with serve("app:app", env, results_dir / f"{backend}-gunicorn.log", probe="/login") as base:
+        host = login(base, "host", LOGINS["host"][0])
+        manager = login(base, "manager", LOGINS["manager"][0])
+        load.wait_for_minute_room(seconds)
+        status, headers, body = host.get("/host/", Cookie=host.cookie)
+        token = VERSION.search(text_of(headers, body)).group(1)
+        run = load.wrk(f"{base}/host/board/poll?v={token}", seconds, {**host.headers(), "HX-Request": "true"}, report)
+        p = probes["poll"]
+        result.rows.append(_row("poll", "board poll, nothing changed (204)", run, 204, p.statements, p.wire_bytes, p.raw_bytes))
+        run = load.wrk(f"{base}/host/", seconds, host.headers(), report)
+        p = probes["render"]
+        result.rows.append(_row("render", f"board full render, {scale.today} reservations (page)", run, 200, p.statements,
+                                p.wire_bytes, p.raw_bytes))
+        run = load.wrk(f"{base}/host/board/poll?v=0.0", seconds, {**host.headers(), "HX-Request": "true"}, report)
+        p = probes["fragment"]
+        result.rows.append(_row("fragment", "board changed: poll answers the fragment", run, 200, p.statements, p.wire_bytes,
+                                p.raw_bytes))
+        action = load.Run()
+        for _ in range(rounds):
+            restore(app, pool)
+            action.add(load.wrk(base + "/", 1, host.headers(post=True), walk,
+                                env={"BENCH_IDS": ",".join(map(str, pool)), "BENCH_PATH": "/host/reservations/%d/arrive"}))
+        restore(app, pool)
+        p = probes["action"]
+        result.rows.append(_row("action", "host action: mark a party arrived (board back)", action, 200, p.statements,
+                                p.wire_bytes, p.raw_bytes, note=f"{rounds} rounds of 1 s over {len(pool)} parties"))
+        run = load.wrk(base + search, seconds, manager.headers(), report)
+        p = probes["search"]
+        result.rows.append(_row("search", f"lost-and-found log search, {scale.items:,} items", run, 200, p.statements,
+                                p.wire_bytes, p.raw_bytes))
+        if browser:
+            from . import browser as chromium
+
+            log(f"[{backend}] two tablets in Chromium")
+            restore(app, pool)
+            time.sleep(0.5)
+            tablet_b = login(base, "host1", "host-pass-1-bench")
+            result.browser = chromium.measure(base, host, tablet_b)
+            restore(app, pool)
+    return result

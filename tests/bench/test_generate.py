@@ -1,0 +1,97 @@
+"""The benchmark's data generator, small: quick, complete (every state) and reproducible, so the
+benchmark (python -m bench) cannot silently rot. The benchmark itself is not a test."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import sqlalchemy as sa
+
+from bench.data_today import quotas
+from bench.generate import LOGINS, Scale, build
+from bench.load import Run
+from hostdesk import clock
+from hostdesk.extensions import db
+from hostdesk.lostfound.models import Claim, FoundItem, ItemState, ItemWord, Question
+from hostdesk.reservations.models import Assignment, Guest, Reservation, State
+from hostdesk.settings import get_settings
+
+SMALL = Scale.small()
+
+
+def _digest() -> str:
+    rows = db.session.execute(sa.select(Reservation.name, Reservation.party_size, Reservation.state,
+                                        Reservation.start_at, Reservation.arrived_at).order_by(Reservation.id))
+    items = db.session.execute(sa.select(FoundItem.reference, FoundItem.description, FoundItem.state)
+                               .order_by(FoundItem.id))
+    return hashlib.sha256(repr((list(rows), list(items))).encode()).hexdigest()
+
+
+@pytest.fixture
+def built(app, frozen):
+    counts = build(app, SMALL, seed=3, now=frozen, log=lambda *_: None, migrations=False)
+    return counts
+
+
+def test_small_data_set_has_every_state(app, built, frozen):
+    with app.test_request_context():
+        s = get_settings()
+        today = clock.service_day(frozen, s.zone, s.boundary)
+        states = set(db.session.scalars(sa.select(Reservation.state).where(Reservation.service_day == today)))
+        assert states == set(State)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Reservation)
+                                 .where(Reservation.service_day == today)) == SMALL.today
+        past = db.session.scalar(sa.select(sa.func.count()).select_from(Reservation)
+                                 .where(Reservation.service_day < today))
+        assert SMALL.past * 0.9 < past < SMALL.past * 1.1
+        # returning guests, with their visits counted from the history
+        assert db.session.scalar(sa.select(sa.func.max(Guest.visits))) >= 3
+        left = db.session.scalar(sa.select(sa.func.count()).select_from(Reservation).where(Reservation.state == "left"))
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) >= left
+        # seated parties each hold a table of their own (the partial unique index allows no other way)
+        occupied = db.session.scalars(sa.select(Assignment.table_id).where(Assignment.occupied.is_(True))).all()
+        assert occupied and len(occupied) == len(set(occupied))
+        item_states = set(db.session.scalars(sa.select(FoundItem.state).distinct()))
+        assert item_states == set(ItemState)
+        for model in (Claim, Question, ItemWord):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) > 0
+    assert built.rows["lf_items"] == SMALL.items
+    assert built.rows["audit_entries"] > SMALL.items
+
+
+def test_same_seed_same_data(app, built, frozen):
+    with app.app_context():
+        first = _digest()
+    build(app, SMALL, seed=3, now=frozen, log=lambda *_: None, migrations=False)
+    with app.app_context():
+        assert _digest() == first
+    build(app, SMALL, seed=4, now=frozen, log=lambda *_: None, migrations=False)
+    with app.app_context():
+        assert _digest() != first
+
+
+def test_the_bench_logins_work_and_the_board_renders(app, built):
+    client = app.test_client()
+    assert client.post("/login", data={"username": "host", "password": LOGINS["host"][0]}).status_code == 302
+    response = client.get("/host/")
+    assert response.status_code == 200
+    assert 'id="board"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("total", [1, 10, 40, 300])
+def test_today_quotas_add_up(total):
+    q = quotas(total, tables=12)
+    assert sum(q.values()) == total
+    assert q["seated"] <= 12
+    if total >= 40:
+        assert min(q.values()) >= 1
+
+
+def test_percentiles_from_the_merged_histograms():
+    a, b = Run(requests=3, duration_us=1_000_000), Run(requests=1, duration_us=1_000_000)
+    a.histogram.update({1000: 2, 2000: 1})
+    b.histogram.update({9000: 1})
+    a.add(b)
+    assert a.rps == 2.0
+    assert a.percentile_ms(50) == 1.0
+    assert a.percentile_ms(99) == 9.0

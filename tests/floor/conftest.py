@@ -1,0 +1,10 @@
+"""The floor's tests share the host screen's fixtures: a small floor, reservations, fresh clients."""
+from tests.reservations.conftest import (  # noqa: F401
+    actors,
+    floor,
+    host_client,
+    make_res,
+    manager_client,
+    minutes,
+    staff_client,
+)

@@ -1,0 +1,1 @@
+from .fixtures import server, tablet  # noqa: F401

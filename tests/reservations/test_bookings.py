@@ -1,0 +1,110 @@
+"""The phone booking form: rules with clear messages in Dutch and English, nothing stored on error."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from hostdesk.extensions import db
+from hostdesk.reservations.bookings import BookingData, book, find_or_add_guest, normalise_phone
+from hostdesk.reservations.models import Guest, Reservation, State
+
+FRIDAY = "2026-11-20"
+
+
+def form(**changes) -> dict:
+    data = {"name": "De Waard", "phone": "06 1234 5678", "email": "", "party_size": "4", "day": FRIDAY,
+            "time": "19:30", "source": "phone", "occasion": "", "preferred_area": "0", "high_chairs": "0"}
+    data.update(changes)
+    return data
+
+
+def _count() -> int:
+    return db.session.scalar(db.select(db.func.count(Reservation.id)))
+
+
+def test_booking_is_stored_with_guest_and_table(frozen, floor, host_client):
+    response = host_client.post("/host/bookings/new", data=form(table_ids=str(floor["10"].id), allergy="gluten",
+                                                                 occasion="anniversary", vip="y"))
+    assert response.status_code == 302
+    res = db.session.scalars(db.select(Reservation)).one()
+    assert res.state is State.BOOKED and res.guest.phone == "+31612345678" and res.table_names == "10"
+    assert res.duration_minutes == 105 and res.allergy == "gluten" and res.vip
+    assert res.start_at == datetime(2026, 11, 20, 18, 30, tzinfo=timezone.utc)
+    assert res.service_day == date(2026, 11, 20)
+
+
+CASES = [
+    ({"party_size": "31"}, "The party size must be between 1 and 30.", "Het aantal gasten moet tussen 1 en 30 liggen."),
+    ({"time": "16:00"}, "16:00 is outside opening hours (11:30–15:00, 17:00–23:00).",
+     "16:00 valt buiten de openingstijden (11:30–15:00, 17:00–23:00)."),
+    ({"phone": "", "email": ""}, "Give a phone number or an e-mail address.",
+     "Vul een telefoonnummer of e-mailadres in."),
+    ({"phone": "12"}, "This is not a valid phone number.", "Dit is geen geldig telefoonnummer."),
+    ({"phone": "", "email": "not-an-address"}, "This is not a valid e-mail address.",
+     "Dit is geen geldig e-mailadres."),
+    ({"name": "  "}, "Give the guest's name.", "Vul de naam van de gast in."),
+]
+
+
+@pytest.mark.parametrize(("changes", "english", "dutch"), CASES)
+def test_validation_messages_in_both_languages(frozen, floor, host_client, changes, english, dutch):
+    for language, message in (("en", english), ("nl", dutch)):
+        response = host_client.post("/host/bookings/new", data=form(**changes), headers={"Accept-Language": language})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True), (language, message)
+    assert _count() == 0
+
+
+def test_overlapping_booking_names_the_conflict(frozen, floor, host_client):
+    table = str(floor["10"].id)
+    assert host_client.post("/host/bookings/new", data=form(table_ids=table)).status_code == 302
+    for language, message in (("en", "Table 10 is already booked from 19:30 to 21:15 for De Waard (4)."),
+                              ("nl", "Tafel 10 is al gereserveerd van 19:30 tot 21:15 voor De Waard (4).")):
+        clash = host_client.post("/host/bookings/new", data=form(name="Jansen", time="21:00", table_ids=table),
+                                 headers={"Accept-Language": language})
+        assert clash.status_code == 422 and message in clash.get_data(as_text=True)
+    assert host_client.post("/host/bookings/new", data=form(name="Jansen", time="21:15", table_ids=table)
+                            ).status_code == 302
+    assert _count() == 2
+
+
+@pytest.mark.parametrize("nasty", [
+    {"party_size": "-1"}, {"party_size": "abc"}, {"party_size": "99999999999999999999"}, {"day": "2026-02-30"},
+    {"time": "25:99"}, {"table_ids": "99999"}, {"table_ids": "abc"}, {"name": "x" * 500}, {"occasion": "wedding"},
+    {"source": "carrier-pigeon"}, {"duration": "5"}, {"preferred_area": "77"}, {"phone": "+31 6 1234 5678 9999 9999"},
+    {"name": "<script>alert(1)</script>", "notes": "' OR 1=1 --"},
+])
+def test_nasty_input_never_500(frozen, floor, host_client, nasty):
+    response = host_client.post("/host/bookings/new", data=form(**nasty))
+    assert response.status_code in (302, 422)
+    if response.status_code == 422:
+        assert _count() == 0
+    assert "<script>alert(1)" not in host_client.get("/host/bookings?day=2026-11-20").get_data(as_text=True)
+
+
+def test_edit_and_cancel(frozen, floor, host_client):
+    host_client.post("/host/bookings/new", data=form())
+    res = db.session.scalars(db.select(Reservation)).one()
+    page = host_client.get(f"/host/bookings/{res.id}/edit")
+    assert page.status_code == 200 and 'value="De Waard"' in page.get_data(as_text=True)
+    assert host_client.post(f"/host/bookings/{res.id}/edit", data=form(party_size="6", time="20:00")).status_code == 302
+    db.session.expire_all()
+    assert res.party_size == 6 and res.duration_minutes == 120
+    assert host_client.post(f"/host/bookings/{res.id}/cancel").status_code == 302
+    db.session.expire_all()
+    assert res.state is State.CANCELLED
+    assert host_client.get("/host/bookings?day=not-a-day").status_code == 200
+
+
+def test_guest_recognised_by_phone_or_email(frozen, floor, app_ctx, actors):
+    first = book(actors["host"], BookingData("De Waard", 2, datetime(2026, 11, 20, 18, 30, tzinfo=timezone.utc),
+                                             phone="0612345678"))
+    second = book(actors["host"], BookingData("M. de Waard", 2, datetime(2026, 11, 21, 18, 30, tzinfo=timezone.utc),
+                                              phone="+31 6 12345678", email="DW@example.nl"))
+    third = book(actors["host"], BookingData("De Waard", 2, datetime(2026, 11, 22, 18, 30, tzinfo=timezone.utc),
+                                             email="dw@example.nl"))
+    assert first.guest is second.guest is third.guest
+    assert db.session.scalar(db.select(db.func.count(Guest.id))) == 1
+    assert normalise_phone("020-1234567") == "+31201234567"
+    assert find_or_add_guest("x", "", "") is None

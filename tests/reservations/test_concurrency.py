@@ -1,0 +1,103 @@
+"""Many tablets seating different parties at one table at the same moment: exactly one wins,
+the others are told who sits there; never a 500. Real commits, on the file SQLite database or
+PostgreSQL (TEST_DATABASE_URL), each thread with its own app context and session."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from hostdesk.auth.models import Role, User
+from hostdesk.database import write_intent
+from hostdesk.extensions import db
+from hostdesk.reservations import operations
+from hostdesk.reservations.models import Assignment, Reservation, State
+
+THREADS = 8
+
+
+def _parties(make_res, frozen, count: int) -> list[int]:
+    return [make_res(f"Party {i}", 4, frozen, State.GREETED, greeted_at=frozen).id for i in range(count)]
+
+
+def test_operations_from_threads(frozen, floor, make_res, app, users):
+    ids = _parties(make_res, frozen, THREADS)
+    table_id = floor["12"].id
+    barrier = threading.Barrier(THREADS)
+    results: list[str] = []
+
+    def tablet(reservation_id: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                with write_intent():  # as a POST request: SQLite's BEGIN IMMEDIATE
+                    res = db.session.get(Reservation, reservation_id)
+                    user = db.session.get(User, users[Role.HOST])
+                    table = db.session.get(type(floor["12"]), table_id)
+                    operations.seat(res, user, [table])
+                db.session.commit()
+                results.append("won")
+            except operations.TableTaken as error:
+                db.session.rollback()
+                message = str(error.message)  # names who sits there now
+                results.append("taken" if "12" in message and "(4)" in message and "Host" in message else message)
+            except Exception as error:  # noqa: BLE001 - any other failure is the bug we look for
+                db.session.rollback()
+                results.append(f"error: {error!r}")
+
+    threads = [threading.Thread(target=tablet, args=(rid,)) for rid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert Counter(results) == {"won": 1, "taken": THREADS - 1}, results
+    db.session.rollback()  # end this test's own read transaction: see what the tablets committed
+    occupied = db.session.scalars(db.select(Assignment).where(Assignment.occupied.is_(True))).all()
+    assert len(occupied) == 1
+    seated = db.session.scalars(db.select(Reservation).where(Reservation.state == State.SEATED)).all()
+    assert [r.id for r in seated] == [occupied[0].reservation_id]
+
+
+def test_http_seat_race_from_several_tablets(frozen, floor, make_res, client_for):
+    ids = _parties(make_res, frozen, THREADS)
+    table_id = floor["12"].id
+    clients = [client_for(Role.HOST) for _ in range(THREADS)]
+    barrier = threading.Barrier(THREADS)
+    statuses: list[int] = []
+    bodies: list[str] = []
+
+    def tablet(client, reservation_id: int) -> None:
+        barrier.wait()
+        response = client.post(f"/host/reservations/{reservation_id}/seat", data={"table_ids": str(table_id)},
+                               headers={"HX-Request": "true", "Accept-Language": "en"})
+        statuses.append(response.status_code)
+        bodies.append(response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=tablet, args=(c, rid)) for c, rid in zip(clients, ids, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert Counter(statuses) == {200: 1, 409: THREADS - 1}, statuses
+    refused = [b for b, s in zip(bodies, statuses, strict=True) if s == 409]
+    assert all("Table 12 (main room) is taken" in b for b in refused), refused[:1]
+
+
+def test_double_greet_race(frozen, floor, make_res, client_for):
+    rid = make_res("De Waard", 2, frozen, State.ARRIVED, arrived_at=frozen).id
+    clients = [client_for(Role.HOST) for _ in range(4)]
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def tablet(client) -> None:
+        barrier.wait()
+        statuses.append(client.post(f"/host/reservations/{rid}/greet", headers={"HX-Request": "true"}).status_code)
+
+    threads = [threading.Thread(target=tablet, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert Counter(statuses) == {200: 1, 409: 3}, statuses
+    from hostdesk.audit import entries_for
+
+    assert len([e for e in entries_for("reservations", rid) if e.action == "reservation.greet"]) == 1
