@@ -21,5 +21,6 @@ if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_mod
 fi
 
 ruff check .
+bandit -q -c pyproject.toml -r hostdesk app.py scripts
 python scripts/i18n.py check
 exec python -m pytest "$@"

@@ -29,7 +29,7 @@ class Login:
 
     def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
         """GET with gzip accepted; returns status, headers and the bytes as sent (compressed or not)."""
-        request = urllib.request.Request(self.base + path, headers={"Accept-Encoding": "gzip", **headers})
+        request = urllib.request.Request(self.base + path, headers={"Accept-Encoding": ACCEPT_ENCODING, **headers})  # noqa: S310
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read()

@@ -39,8 +39,16 @@ def _state_for(rng: random.Random, age_days: float) -> str:
 def make_items(rng: random.Random, scale: Scale, now: datetime, users: dict, counts: Counts, log=print) -> None:
     from hostdesk.audit import AuditEntry
     from hostdesk.lostfound.matching import hash_expected
-    from hostdesk.lostfound.models import (ActionPoint, Claim, ClaimAttempt, FoundItem, ItemWord, LostReport,
-                                           Question, ReferenceCounter)
+    from hostdesk.lostfound.models import (
+        ActionPoint,
+        Claim,
+        ClaimAttempt,
+        FoundItem,
+        ItemWord,
+        LostReport,
+        Question,
+        ReferenceCounter,
+    )
     from hostdesk.lostfound.operations import description_words
     from hostdesk.settings import get_settings
 
@@ -90,7 +98,8 @@ def make_items(rng: random.Random, scale: Scale, now: datetime, users: dict, cou
             n = rng.randint(1, 3)
             row["failed_attempts"] = n
             for _ in range(n):
-                attempts.append(_attempt(len(attempts) + 1, item_id, moment, "failed", rng.choice(staff), len(kinds)))
+                taker = rng.choice(staff)
+                attempts.append(_attempt(len(attempts) + 1, item_id, moment, "failed", taker, len(kinds)))
                 log_event(moment, attempts[-1]["taken_by_id"], "lostfound.claim_failed", item_id)
             if n >= s.claim_lock_after_failures:
                 row["locked_at"] = moment
@@ -134,7 +143,8 @@ def make_items(rng: random.Random, scale: Scale, now: datetime, users: dict, cou
 
 def _attempt(attempt_id: int, item_id: int, at: datetime, outcome: str, actor: int, n: int) -> dict:
     ok = outcome == "verified"
-    return {"id": attempt_id, "item_id": item_id, "at": at, "channel": "phone", "claimant_name": None, "taken_by_id": actor,
+    return {"id": attempt_id, "item_id": item_id, "at": at, "channel": "phone", "claimant_name": None,
+            "taken_by_id": actor,
             "outcome": outcome, "matched": {}, "matched_count": n if ok else max(0, n - 1), "question_count": n}
 
 

@@ -6,8 +6,19 @@ from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from .data_reservations import DINNER, LUNCH, SIZE_WEIGHTS, SIZES, _blank, _extras, _name, _pick_guest, \
-    _tables_for, _walk_through, next_id
+from .data_reservations import (
+    DINNER,
+    LUNCH,
+    SIZE_WEIGHTS,
+    SIZES,
+    _blank,
+    _extras,
+    _name,
+    _pick_guest,
+    _tables_for,
+    _walk_through,
+    next_id,
+)
 from .generate import Counts, Scale, bulk
 
 UTC = timezone.utc
@@ -75,7 +86,7 @@ def make_today(rng: random.Random, scale: Scale, now: datetime, tables: list[dic
         if target == "booked":
             booked.append(row["id"])
         rows.append(row)
-    for j in range(walkins):
+    for _ in range(walkins):
         created = now - timedelta(minutes=rng.randint(1, 25))
         row = _blank(first + len(rows), day, created, rng.choice((2, 2, 3, 4)), None, _name(rng))
         row.update(source="walk_in", state="waiting", created_at=created, created_by_id=rng.choice(hosts),

@@ -15,7 +15,7 @@ from .client import ACCEPT_ENCODING, login, text_of
 from .generate import LOGINS, Scale, build
 from .server import serve
 
-SECRET = "hostdesk-bench-secret-not-for-production"
+SECRET = "hostdesk-bench-secret-not-for-production"  # noqa: S105 (a throw-away bench database)
 VERSION = re.compile(r'data-version="([^"]+)"')
 
 
@@ -74,12 +74,11 @@ def restore(app, ids: list[int]) -> None:
 
 def booked_ids(app) -> list[int]:
     from hostdesk.reservations import queries
-    from hostdesk.reservations.models import Reservation
 
     from .data_today import booked_today
 
     with app.test_request_context():
-        return booked_today(queries.today()) if Reservation else []
+        return booked_today(queries.today())
 
 
 def in_process(app, search: str, pool: list[int]) -> dict[str, inprocess.Probe]:
@@ -106,20 +105,17 @@ def _gz(htmx: bool = False) -> dict[str, str]:
 
 
 def measure_floor(results_dir: Path, seconds: int) -> Row:
-    from flask import Flask
-
     from . import floorapp
 
     lua = load.script("report", directory=results_dir)
     with serve("bench.floorapp:app", {}, results_dir / "floor-gunicorn.log") as base:
         run = load.wrk(base + "/", seconds, {"Accept-Encoding": ACCEPT_ENCODING}, lua)
     response = floorapp.app.test_client().get("/", headers=_gz())
-    assert isinstance(floorapp.app, Flask)
     return _row("floor", "floor (bare Flask, trivial endpoint)", run, 200, None, len(response.get_data()))
 
 
-def _row(key: str, name: str, run: load.Run, expected: int, statements: int | None, wire: int | None, raw: int | None = None,
-         note: str = "") -> Row:
+def _row(key: str, name: str, run: load.Run, expected: int, statements: int | None, wire: int | None,
+         raw: int | None = None, note: str = "") -> Row:
     unexpected = run.requests - run.statuses.get(expected, 0) + run.errors
     return Row(key, name, run.rps, run.percentile_ms(50), run.percentile_ms(99), statements, wire, raw, run.requests,
                unexpected, note)
@@ -149,30 +145,28 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         load.wait_for_minute_room(seconds)
         status, headers, body = host.get("/host/", Cookie=host.cookie)
         token = VERSION.search(text_of(headers, body)).group(1)
-        run = load.wrk(f"{base}/host/board/poll?v={token}", seconds, {**host.headers(), "HX-Request": "true"}, report)
-        p = probes["poll"]
-        result.rows.append(_row("poll", "board poll, nothing changed (204)", run, 204, p.statements, p.wire_bytes, p.raw_bytes))
-        run = load.wrk(f"{base}/host/", seconds, host.headers(), report)
-        p = probes["render"]
-        result.rows.append(_row("render", f"board full render, {scale.today} reservations (page)", run, 200, p.statements,
-                                p.wire_bytes, p.raw_bytes))
-        run = load.wrk(f"{base}/host/board/poll?v=0.0", seconds, {**host.headers(), "HX-Request": "true"}, report)
-        p = probes["fragment"]
-        result.rows.append(_row("fragment", "board changed: poll answers the fragment", run, 200, p.statements, p.wire_bytes,
-                                p.raw_bytes))
+        htmx = {**host.headers(), "HX-Request": "true"}
+        runs = [("poll", "board poll, nothing changed", f"/host/board/poll?v={token}", htmx, 204),
+                ("render", f"board full render, {scale.today} reservations (page)", "/host/", host.headers(), 200),
+                ("fragment", "board changed: the poll answers the fragment", "/host/board/poll?v=0.0", htmx, 200)]
+        for key, name, path, headers, expected in runs:
+            p = probes[key]
+            run = load.wrk(base + path, seconds, headers, report)
+            result.rows.append(_row(key, name, run, expected, p.statements, p.wire_bytes, p.raw_bytes))
         action = load.Run()
+        walk_env = {"BENCH_IDS": ",".join(map(str, pool)), "BENCH_PATH": "/host/reservations/%d/arrive"}
         for _ in range(rounds):
             restore(app, pool)
-            action.add(load.wrk(base + "/", 1, host.headers(post=True), walk,
-                                env={"BENCH_IDS": ",".join(map(str, pool)), "BENCH_PATH": "/host/reservations/%d/arrive"}))
+            action.add(load.wrk(base + "/", 1, host.headers(post=True), walk, env=walk_env))
         restore(app, pool)
         p = probes["action"]
-        result.rows.append(_row("action", "host action: mark a party arrived (board back)", action, 200, p.statements,
-                                p.wire_bytes, p.raw_bytes, note=f"{rounds} rounds of 1 s over {len(pool)} parties"))
-        run = load.wrk(base + search, seconds, manager.headers(), report)
+        result.rows.append(_row("action", "host action: mark a party arrived (board back)", action, 200,
+                                p.statements, p.wire_bytes, p.raw_bytes,
+                                note=f"{rounds} rounds of 1 s over {len(pool)} parties"))
         p = probes["search"]
-        result.rows.append(_row("search", f"lost-and-found log search, {scale.items:,} items", run, 200, p.statements,
-                                p.wire_bytes, p.raw_bytes))
+        run = load.wrk(base + search, seconds, manager.headers(), report)
+        result.rows.append(_row("search", f"lost-and-found log search, {scale.items:,} items", run, 200,
+                                p.statements, p.wire_bytes, p.raw_bytes))
         if browser:
             from . import browser as chromium
 

@@ -1,5 +1,9 @@
-"""Security headers (Flask-Talisman): a CSP without inline script or eval, no framing."""
+"""Security headers (Flask-Talisman): a CSP without inline script or eval, no framing; and the
+input no request may bring in: NUL characters and full card numbers."""
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
@@ -21,17 +25,42 @@ CSP = {
 }
 
 
-def refuse_nul_bytes() -> None:
-    """No form has a use for a NUL character and PostgreSQL cannot store one in text: refuse the
-    input before any view sees it (422 with a translated message; nothing is stored)."""
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){12,}")
+NOT_CHECKED = ("password", "pin", "csrf_token")  # secrets are hashed, never shown; card checks do not apply
+
+
+def _luhn(digits: list[int]) -> bool:
+    total = 0
+    for index, n in enumerate(reversed(digits)):
+        total += (n * 2 - 9 if n > 4 else n * 2) if index % 2 else n
+    return total % 10 == 0
+
+
+def holds_card_number(value: str) -> bool:
+    """A Luhn-valid run of 13 to 19 digits (spaces, dots, dashes or slashes between them allowed)."""
+    for run in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", value)):
+        digits = [int(c) for c in run.group() if c.isdigit()]
+        for length in range(13, min(19, len(digits)) + 1):
+            if any(_luhn(digits[i:i + length]) for i in range(len(digits) - length + 1)):
+                return True
+    return False
+
+
+def refuse_unsafe_input() -> None:
+    """Refuse, before any view sees it, input that must never be stored (422, a translated message):
+    a NUL character (no form has a use for one, and PostgreSQL cannot store it in text), and what
+    looks like a full card number in any field, so none reaches a table, a log line or a page."""
     for values in (request.args, request.form):
         for key, items in values.lists():
             if "\x00" in key or any("\x00" in item for item in items):
                 raise ValidationFailed(_l("The request could not be understood. Please reload the page and try again."))
+            if not any(word in key for word in NOT_CHECKED) and any(holds_card_number(item) for item in items):
+                raise ValidationFailed(_l("This looks like a full card number. Card numbers are never stored: "
+                                          "leave it out (the last 4 digits are enough)."))
 
 
 def register_security(app: Flask) -> None:
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_unsafe_input)
     https = app.config["HOSTDESK_HTTPS"]
     talisman.init_app(
         app,

@@ -68,7 +68,11 @@ def fill_english(po: Path) -> None:
     with po.open("rb") as handle:
         catalog = read_po(handle)
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if message.pluralizable and not all(message.string):
+            message.string = tuple(message.id)  # English: one form for 1, the other for the rest
+        elif not message.pluralizable and not message.string:
             message.string = message.id
         message.flags.discard("fuzzy")
     catalog.fuzzy = False

@@ -225,5 +225,6 @@ def purge_personal_data() -> int:
 
 
 from .actions import add_action_point, complete_action_point  # noqa: E402,F401
-from .claims import choose_pickup, choose_post, confirm_arrival, hand_over, post_item, unlock_claims, verify_claim  # noqa: E402,F401
+from .claims import unlock_claims, verify_claim  # noqa: E402,F401
 from .reports import close_report, report_lost  # noqa: E402,F401
+from .returns import choose_pickup, choose_post, confirm_arrival, hand_over, post_item  # noqa: E402,F401

@@ -130,7 +130,10 @@ def screenshot():
 
     def take(page, name: str) -> Path:
         path = SHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=True, caret="initial", animations="allow")
+        # Playwright can leave empty style="" attributes behind, which htmx would then copy into
+        # swapped content and the CSP would report: remove them so the page is as it was.
+        page.evaluate("() => document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))")
         return path
 
     return take

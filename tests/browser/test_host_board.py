@@ -82,7 +82,7 @@ def test_two_tablets_see_each_others_taps(app, live_server, tablet, check_axe, s
 
     start = time.monotonic()
     a.locator(f'{card} button[data-action="seat"]').click()
-    a.wait_for_selector(f'{card}[data-state="seated"]', timeout=2000)
+    a.wait_for_selector(f'{card}[data-state="seated"]', state="attached", timeout=2000)
     timings["seated"] = _wait_ms(b_floor, f'[data-table-id="{ids["table"]}"][data-table-state="occupied"]', start)
     _wait_ms(b, f'{card}[data-state="seated"]', start)
     assert "bezet sinds" in b_floor.locator(f'[data-table-id="{ids["table"]}"]').inner_text()
@@ -107,15 +107,17 @@ def test_open_sections_survive_polls_and_offline_tap_fails_visibly(app, live_ser
 
         live.bump()
         db.session.commit()
-    page.wait_for_function(f"document.getElementById('board').dataset.version !== '{version}'", timeout=5000)
+    page.wait_for_selector(f'#board:not([data-version="{version}"])', timeout=5000)
     assert page.locator("#sec-later").get_attribute("open") is not None  # still open after the swap
 
     page.context.set_offline(True)
     page.locator(f'[data-reservation-id="{ids["Jansen"]}"] button[data-action="arrive"]').first.click()
     page.wait_for_selector("#offline-banner:not([hidden])", timeout=5000)
-    assert "Geen verbinding" in page.locator("#offline-banner").inner_text() or page.locator("#offline-banner").inner_text()
+    assert page.locator("#offline-banner").inner_text().strip()  # says so in words
     screenshot(page, "host-5-offline")
     page.context.set_offline(False)
     page.wait_for_selector("#offline-banner", state="hidden", timeout=6000)
     with app.app_context():
         assert db.session.get(Reservation, ids["Jansen"]).state is State.BOOKED  # the offline tap changed nothing
+    expected = ("htmx:sendError", "htmx:afterRequest", "ERR_INTERNET_DISCONNECTED")  # htmx logs the failed sends
+    page.hostdesk_errors[:] = [e for e in page.hostdesk_errors if not any(x in e for x in expected)]

@@ -362,3 +362,18 @@ def test_card_numbers_refused_in_notes_replies_witness_and_mail(make_item, staff
     clock.advance(timedelta(days=8))
     with pytest.raises(ValidationFailed):
         ops.dispose_item(manager, other, DisposalMethod.TO_BANK, clock.utcnow().date(), f"Mila {PAN}")
+
+
+def test_required_matches_setting(make_item, staff, manager):
+    from hostdesk.settings import update_settings
+
+    update_settings(manager, verification_required_matches=1)
+    umbrella = make_item(Category.UMBRELLA, "black umbrella")  # two questions: colour, brand
+    colour = next(q for q in umbrella.questions if q.kind is QuestionKind.CHOICE)
+    attempt = verify(staff, umbrella, {colour.id: "zwart"})
+    assert attempt.outcome is AttemptOutcome.VERIFIED and attempt.matched_count == 1
+    card = make_item()  # a bank card still needs bank_card_min_questions (3) matches
+    answers = right_answers(card)
+    for q in card.questions[2:]:
+        answers[q.id] = "wrong"
+    assert verify(staff, card, answers).outcome is AttemptOutcome.FAILED

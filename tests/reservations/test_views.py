@@ -154,3 +154,14 @@ def test_role_language_nl_buttons(frozen, floor, make_res, app, host_client):
     html = host_client.get("/host/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     for word in ("Begroet", "Aangekomen", "Geplaatst", "Begroet het gezelschap De Waard"):
         assert word in html, word
+
+
+def test_late_party_no_show_over_http(frozen, floor, make_res, host_client):
+    res = make_res("Jansen", 4, frozen - minutes(20))
+    html = host_client.get("/host/").get_data(as_text=True)
+    assert "20 min late" in html and f"/host/reservations/{res.id}/no-show" in html
+    assert host_client.post(f"/host/reservations/{res.id}/no-show", headers=HX).status_code == 200
+    assert _state(res.id) is State.NO_SHOW
+    early = make_res("Smit", 2, frozen)
+    refused = host_client.post(f"/host/reservations/{early.id}/no-show", headers=HX)
+    assert refused.status_code == 409 and "is not late yet" in refused.get_data(as_text=True)

@@ -14,6 +14,7 @@ from hostdesk.auth.models import Role
 from hostdesk.extensions import db
 
 from .fuzz import field_values
+from .test_secrets_scan import _database_text, _leaks
 from .world import crawl, populate, table_counts
 
 STARTS = ["/host/", "/lost-found/", "/manager/", "htmx:/host/walk-in?party_size=2", "/host/bookings/new"]
@@ -22,7 +23,7 @@ SKIP_ACTIONS = re.compile(r"^/(logout|switch)")
 MESSAGE = re.compile(r'class="(?:[^"]*\b(?:error|toast|banner-error|banner-warn|lead|flash)\b[^"]*)"[^>]*>'
                      r"\s*(?:<span>)?\s*([^<]+)")
 ENGLISH = re.compile(r"\b(the|Please|must|required|valid|Choose|Give|field|Not a|Invalid)\b")
-EXAMPLES = 12
+EXAMPLES = 20
 
 
 def _body(fields: dict[str, str]) -> bytes:
@@ -30,9 +31,10 @@ def _body(fields: dict[str, str]) -> bytes:
 
 
 @pytest.mark.slow
-def test_every_form_survives_nasty_input(app, users, client_for):
+def test_every_form_survives_nasty_input(app, users, client_for, caplog):
     populate(app, users)
     client = client_for(Role.MANAGER)
+    bodies: list[tuple[str, str]] = []
     pages, forms = crawl(client, STARTS)
     forms = [f for f in forms if not SKIP_ACTIONS.match(f.action)]
     assert len(forms) >= 25, [f.action for f in forms]
@@ -62,6 +64,7 @@ def test_every_form_survives_nasty_input(app, users, client_for):
                 response = client.post(form.action, data=_body(values), headers=headers,
                                        content_type="application/x-www-form-urlencoded")
             body = response.get_data(as_text=True)
+            bodies.append((f"POST {form.action}", body))
             label = f"POST {form.action} {values!r:.300} -> {response.status_code}"
             if response.status_code >= 500:
                 problems.setdefault((form.action, "500"), label)
@@ -84,6 +87,10 @@ def test_every_form_survives_nasty_input(app, users, client_for):
     for form in forms:
         fuzz(form)
     english = sorted(m for m in seen["messages"] if ENGLISH.search(m))
+    # After the run: no card number and no expected answer in any response, the database or the logs.
+    leaks = [leak for where, text in bodies + _database_text(app) for leak in _leaks(where, text)]
+    leaks += [leak for r in caplog.records for leak in _leaks("log", r.getMessage() + (r.exc_text or ""))]
+    assert not leaks, sorted(set(leaks))[:20]
     assert not problems, "\n".join(f"{kind}: {example}" for (_, kind), example in sorted(problems.items()))
     assert not english, english
     print(f"fuzzed {len(forms)} forms: {len(seen['refused'])} refused, {len(seen['accepted'])} accepted, "
