@@ -17,8 +17,8 @@ def test_seed_is_idempotent_and_tells_the_story(app_ctx, frozen):
     assert card.state is ItemState.IN_STORAGE and phone.state is ItemState.CLAIM_VERIFIED
     assert db.session.scalar(sa.select(sa.func.count(ActionPoint.id))) == 2
     assert db.session.scalar(sa.select(sa.func.count(LostReport.id))) == 1
-    given = {"Which bank?": "ing", "Colour of the card": "oranje", "Name on the card": "Remco de Waard",
-             "Last 4 digits of the card number": "4821"}
+    given = {"Welke bank?": "ing", "Kleur van de pas": "oranje", "Naam op de pas": "Remco de Waard",
+             "Laatste 4 cijfers van het pasnummer": "4821"}
     attempt = ops.verify_claim(None, card, claimant_name="Remco de Waard", channel=Channel.PHONE,
                                answers={q.id: given[q.prompt] for q in card.questions})
     assert attempt.outcome is AttemptOutcome.VERIFIED
