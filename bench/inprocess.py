@@ -71,10 +71,18 @@ def decoded(body: bytes, encoding: str) -> bytes:
 
 
 def logged_in(app, username: str, password: str):
+    """A test client logged in through the login form (CSRF on, as served); `client.csrf` holds
+    the token for the X-CSRFToken header of POSTs."""
+    from .client import CSRF_HEADER, CSRF_INPUT
+
     client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": password})
-    if response.status_code != 302:
+    token = CSRF_INPUT.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                           follow_redirects=True)
+    match = CSRF_HEADER.search(response.get_data(as_text=True))
+    if response.status_code != 200 or match is None:
         raise RuntimeError(f"in-process login as {username} failed: {response.status_code}")
+    client.csrf = match.group(1)
     return client
 
 

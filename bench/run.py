@@ -48,7 +48,7 @@ class BackendResult:
 def make_app(url: str):
     from hostdesk import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "WTF_CSRF_ENABLED": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
 
 
 def search_query(app) -> str:
@@ -93,7 +93,7 @@ def in_process(app, search: str, pool: list[int]) -> dict[str, inprocess.Probe]:
         "render": inprocess.probe(app, host, lambda c: c.get("/host/", headers=_gz())),
         "fragment": inprocess.probe(app, host, lambda c: c.get("/host/board/poll?v=0.0", headers=_gz(htmx=True))),
         "action": inprocess.probe(app, host, lambda c: c.post(f"/host/reservations/{pool[0]}/arrive",
-                                                              headers=_gz(htmx=True))),
+                                                              headers={**_gz(htmx=True), "X-CSRFToken": c.csrf})),
         "search": inprocess.probe(app, manager, lambda c: c.get(search, headers=_gz())),
     }
     restore(app, pool[:1])

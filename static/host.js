@@ -59,6 +59,20 @@
     if (scrollY !== null) { window.scrollTo(0, scrollY); scrollY = null; }
     tick();
   });
+  // A dialog (seat, walk-in, table) takes the focus when it opens; Escape closes it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "dialog") {
+      var heading = target.querySelector(".dialog h2");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      var open = document.querySelector("#dialog .dialog");
+      if (open) { open.remove(); }
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     restore(document);
     tick();

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import allow
 from ..auth.session import passive
@@ -125,7 +126,8 @@ def edit_table(table_id: int | None = None):
     if table_id and table is None:
         abort(404)
     form = TableForm(obj=table)
-    form.area_id.choices = [(a.id, a.name) for a in db.session.scalars(sa.select(Area).order_by(Area.position))]
+    areas = db.session.scalars(sa.select(Area).order_by(Area.position))
+    form.area_id.choices = [SelectChoice(a.id, a.name) for a in areas]
 
     def save():
         area = db.session.get(Area, form.area_id.data)

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from .labels import OCCASION_LABELS, SOURCE_LABELS
@@ -36,10 +37,12 @@ class BookingForm(FlaskForm):
     duration = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(min=15, max=600)])
     table_ids = SelectMultipleField(_l("Tables"), coerce=int, validators=[Optional()])
     preferred_area = SelectField(_l("Preferred area"), coerce=int, validators=[Optional()])
-    source = SelectField(_l("Booked by"), choices=[(s.value, SOURCE_LABELS[s]) for s in Source], default="phone")
+    source = SelectField(_l("Booked by"), choices=[SelectChoice(s.value, SOURCE_LABELS[s]) for s in Source],
+                         default="phone")
     allergy = StringField(_l("Allergy (to what)"), validators=[Optional(), Length(max=120)])
     occasion = SelectField(_l("Occasion"), coerce=_occasion,
-                           choices=[("", _l("none"))] + [(o.value, OCCASION_LABELS[o]) for o in Occasion])
+                           choices=[SelectChoice("", _l("none"))]
+                           + [SelectChoice(o.value, OCCASION_LABELS[o]) for o in Occasion])
     high_chairs = IntegerField(_l("High chairs"), default=0, validators=[Optional(), NumberRange(min=0, max=10)])
     vip = BooleanField(_l("VIP"))
     wheelchair = BooleanField(_l("Wheelchair"))

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..errors import ValidationFailed
@@ -23,9 +24,9 @@ from .views import bp, reservation_or_404
 
 def _choices(form: BookingForm) -> None:
     tables = db.session.scalars(sa.select(Table).where(Table.active.is_(True)).order_by(Table.position, Table.name))
-    form.table_ids.choices = [(t.id, f"{t.label} · {t.min_seats}–{t.max_seats}") for t in tables]
+    form.table_ids.choices = [SelectChoice(t.id, f"{t.label} · {t.min_seats}–{t.max_seats}") for t in tables]
     areas = db.session.scalars(sa.select(Area).order_by(Area.position, Area.name))
-    form.preferred_area.choices = [(0, _("no preference"))] + [(a.id, a.name) for a in areas]
+    form.preferred_area.choices = [SelectChoice(0, _("no preference"))] + [SelectChoice(a.id, a.name) for a in areas]
 
 
 def _data(form: BookingForm) -> bookings.BookingData:

@@ -121,3 +121,24 @@ def test_open_sections_survive_polls_and_offline_tap_fails_visibly(app, live_ser
         assert db.session.get(Reservation, ids["Jansen"]).state is State.BOOKED  # the offline tap changed nothing
     expected = ("htmx:sendError", "htmx:afterRequest", "ERR_INTERNET_DISCONNECTED")  # htmx logs the failed sends
     page.hostdesk_errors[:] = [e for e in page.hostdesk_errors if not any(x in e for x in expected)]
+
+
+def test_walk_in_dialog_seats_in_two_taps(app, live_server, tablet, check_axe, screenshot):
+    ids = _seed(app)
+    page = tablet(Role.HOST, (768, 1024))
+    page.goto(f"{live_server}/host/")
+    page.get_by_role("link", name="Walk-in").click()
+    page.locator("#walkin-dialog a", has_text="2").first.click()
+    page.wait_for_selector("#walkin-dialog [data-table-ids]")
+    check_axe(page, "walk-in dialog")
+    screenshot(page, "host-6-walk-in-dialog")
+    page.keyboard.press("Escape")
+    assert page.locator("#walkin-dialog").count() == 0
+    page.get_by_role("link", name="Walk-in").click()
+    page.locator("#walkin-dialog a", has_text="2").first.click()
+    page.fill("#walkin-name", "Visser")
+    page.locator(f'#walkin-dialog button[data-table-ids="{ids["table"]}"]').click()
+    page.wait_for_selector("#walkin-dialog", state="detached")
+    seated = page.locator('[data-state="seated"]', has_text="Visser")
+    seated.wait_for(state="attached")
+    assert "tafel 12 (Raam)" in seated.text_content()  # in the collapsed Seated section

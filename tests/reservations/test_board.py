@@ -153,3 +153,27 @@ def test_statement_count_is_constant(frozen, floor, make_res, app, capsys):
         print(f"\nboard statements: 10 reservations -> {ten}, 300 reservations -> {three_hundred}")
     assert ten == three_hundred
     assert ten <= 6
+
+
+def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client, capsys):
+    """204 No Content: the login session and the board version, nothing rendered."""
+    from hostdesk.reservations import live
+
+    _many(make_res, floor, frozen, 30)
+    token = live.token()
+    statements: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        if statement.strip().upper() != "BEGIN":
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        response = host_client.get(f"/host/board/poll?v={token}", headers={"HX-Request": "true"})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listen)
+    assert response.status_code == 204 and response.data == b""
+    with capsys.disabled():
+        print(f"\nunchanged poll: {len(statements)} statements")
+    assert len(statements) <= 2
+    assert "board_version" in statements[-1]

@@ -165,3 +165,19 @@ def test_late_party_no_show_over_http(frozen, floor, make_res, host_client):
     early = make_res("Smit", 2, frozen)
     refused = host_client.post(f"/host/reservations/{early.id}/no-show", headers=HX)
     assert refused.status_code == 409 and "is not late yet" in refused.get_data(as_text=True)
+
+
+def test_polling_is_not_a_persons_activity(frozen, floor, host_client):
+    from hostdesk.auth.models import AuthSession
+
+    def last_active():
+        db.session.expire_all()
+        return db.session.scalars(db.select(AuthSession.last_active_at)).one()
+
+    before = last_active()
+    clock.advance(timedelta(minutes=5))
+    assert host_client.get("/host/board/poll?v=x", headers=HX).status_code == 200
+    assert host_client.get("/host/floor/poll?v=x", headers=HX).status_code == 200
+    assert last_active() == before
+    host_client.get("/host/")
+    assert last_active() == before + timedelta(minutes=5)
