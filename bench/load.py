@@ -66,6 +66,13 @@ def script(*names: str, directory: Path) -> Path:
     return path
 
 
+def warm_and_wrk(url: str, seconds: int, headers: dict[str, str], lua: Path) -> Run:
+    """One second of the same load first, not counted: every worker has its connections, compiled
+    templates and (for the board) its rendered fragment, as on a server that has been up a while."""
+    wrk(url, 1, headers, lua)
+    return wrk(url, seconds, headers, lua)
+
+
 def wrk(url: str, seconds: int, headers: dict[str, str], lua: Path, env: dict[str, str] | None = None,
         connections: int = CONNECTIONS) -> Run:
     command = [check_wrk(), f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",

@@ -1,6 +1,6 @@
 """Every route, every role, and anonymous: generated from the URL map, so a new route is covered."""
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import AnyConverter, Rule
 
 from hostdesk.auth.access import ANY_USER, PUBLIC, access_for
 from hostdesk.auth.models import Role
@@ -9,12 +9,16 @@ from tests.conftest import PASSWORDS, login
 SAMPLE_ARGS = {"int": 999999, "string": "x", "path": "x", "default": "x"}
 
 
-def _url(rule: Rule) -> str:
-    values = {}
+def _urls(rule: Rule) -> list[str]:
+    """One URL per rule (a missing object's id), or one per choice of an <any(...)> part."""
+    values, choices = {}, [{}]
     for name in rule.arguments:
-        converter = type(rule._converters[name]).__name__.lower()
-        values[name] = SAMPLE_ARGS["int"] if "integer" in converter else "x"
-    return rule.build(values, append_unknown=False)[1]
+        converter = rule._converters[name]
+        if isinstance(converter, AnyConverter):
+            choices = [dict(c, **{name: item}) for c in choices for item in sorted(converter.items)]
+        else:
+            values[name] = SAMPLE_ARGS["int"] if "integer" in type(converter).__name__.lower() else "x"
+    return [rule.build({**values, **choice}, append_unknown=False)[1] for choice in choices]
 
 
 def _rules(app):
@@ -29,8 +33,7 @@ def test_role_route_matrix(app, users):
     checked = 0
     with app.test_request_context():
         rules = [(rule, access_for(rule.endpoint)) for rule in _rules(app)]
-    for rule, rule_access in rules:
-        url = _url(rule)
+    for rule, rule_access, url in ((r, a, u) for r, a in rules for u in _urls(r)):
         method = "GET" if "GET" in rule.methods else "POST"
         for role, client in clients.items():
             if rule.endpoint == "auth.logout":

@@ -97,8 +97,19 @@ def guard():
     return None
 
 
+def forget_previous_request() -> None:
+    """Start every request without a cached user, session or settings.
+
+    Flask gives each request a fresh `g`, except when an app context is already pushed (as in
+    tests that hold one while using the test client): then nothing may leak between requests.
+    """
+    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings"):
+        g.pop(key, None)
+
+
 def register_login(app: Flask) -> None:
     login.init_app(app)
     login.anonymous_user = Anonymous
     login.request_loader(load_request_user)
+    app.before_request(forget_previous_request)
     app.before_request(guard)

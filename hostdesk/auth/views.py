@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..extensions import db
 from . import operations
 from .access import public
-from .forms import EmptyForm, LoginForm, PinForm
+from .forms import LoginForm, PinForm
 from .session import current_device
 
 bp = Blueprint("auth", __name__)
@@ -110,6 +110,4 @@ def leave():
 
 @bp.app_context_processor
 def auth_context():
-    # formdata=None: only its CSRF field is rendered; reading the request body here would fail
-    # again while an error page for that same body (413, 400) is being rendered.
-    return {"empty_form": EmptyForm(formdata=None), "device": current_device() if session.get("device") else None}
+    return {"device": current_device() if session.get("device") else None}

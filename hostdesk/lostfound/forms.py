@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from ..forms import options
 from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
@@ -41,14 +42,14 @@ class VerifyForm(FlaskForm):
     claimant_name = StringField(_l("Claimant's name"), validators=[DataRequired(), Length(max=120)],
                                 render_kw={"autocomplete": "off"})
     channel = RadioField(_l("How did they contact us?"), default=Channel.PHONE.value,
-                         choices=[(c.value, c.label) for c in Channel], validators=[DataRequired()])
+                         choices=options((c.value, c.label) for c in Channel), validators=[DataRequired()])
 
 
 class ContactFields:
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"type": "tel"})
     email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
                         render_kw={"type": "email", "autocomplete": "off"})
-    language = SelectField(_l("Language of the claimant"), choices=LANGUAGE_CHOICES, default="nl")
+    language = SelectField(_l("Language of the claimant"), choices=options(LANGUAGE_CHOICES), default="nl")
 
 
 class PickupForm(ContactFields, FlaskForm):
@@ -91,13 +92,13 @@ class DoneForm(FlaskForm):
 
 
 class DisposeForm(FlaskForm):
-    method = SelectField(_l("How"), choices=[(m.value, m.label) for m in DisposalMethod])
+    method = SelectField(_l("How"), choices=options((m.value, m.label) for m in DisposalMethod))
     disposed_on = DateField(_l("Date"), validators=[InputRequired()])
     witness = StringField(_l("Witness"), validators=[DataRequired(), Length(max=80)])
 
 
 class ReportForm(ContactFields, FlaskForm):
-    category = SelectField(_l("Category"), choices=category_choices)
+    category = SelectField(_l("Category"), choices=lambda: options(category_choices()))
     what = StringField(_l("What was lost"), validators=[DataRequired(), Length(max=200)])
     lost_on = DateField(_l("Day lost"), validators=[InputRequired()])
     where = StringField(_l("Where (table or area)"), validators=[Optional(), Length(max=120)])

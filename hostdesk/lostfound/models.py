@@ -67,7 +67,7 @@ class FoundItem(db.Model):
     storage_location: Mapped[str] = mapped_column(sa.String(80))
     photo_name: Mapped[str | None] = mapped_column(sa.String(64))
     state: Mapped[ItemState] = mapped_column(enum_type(ItemState), default=ItemState.IN_STORAGE)
-    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow, index=True)
     dispose_after: Mapped[datetime] = mapped_column(UtcDateTime)
     failed_attempts: Mapped[int] = mapped_column(default=0)
     locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -142,7 +142,7 @@ class ClaimAttempt(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow, index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     claimant_name: Mapped[str | None] = mapped_column(sa.String(120))
     taken_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

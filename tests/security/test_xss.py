@@ -84,3 +84,16 @@ def test_csv_export_neutralises_formulas_and_keeps_text(app, users, client_for):
     for formula in formulas[:4]:
         assert "'" + formula in cells, (formula, cells)
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
+
+
+def test_every_page_sends_the_protective_headers(app, users, client_for):
+    populate(app, users)
+    pages, _ = crawl(client_for(Role.MANAGER), STARTS, limit=60)
+    client = client_for(Role.MANAGER)
+    for url in pages:
+        headers = client.get(url).headers
+        csp = headers.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, url
+        assert "frame-ancestors 'none'" in csp and headers.get("X-Frame-Options") == "DENY", url
+        assert headers.get("X-Content-Type-Options") == "nosniff", url
+        assert headers.get("Referrer-Policy") == "same-origin", url

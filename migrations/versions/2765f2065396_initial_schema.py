@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5be81278bc35
+Revision ID: 2765f2065396
 Revises: 
-Create Date: 2026-11-23 17:43:24.163815
+Create Date: 2026-11-23 18:19:07.428096
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5be81278bc35'
+revision = '2765f2065396'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -112,38 +112,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_devices')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_devices_token_hash'))
     )
-    op.create_table('lf_items',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('reference', sa.String(length=20), nullable=False),
-    sa.Column('category', sa.Enum('bank_card', 'id_document', 'phone', 'keys', 'wallet', 'bag', 'clothing', 'jewellery', 'glasses', 'umbrella', 'other', name='category', native_enum=False), nullable=False),
-    sa.Column('description', sa.String(length=200), nullable=False),
-    sa.Column('where_found', sa.String(length=120), nullable=False),
-    sa.Column('found_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('found_by_id', sa.Integer(), nullable=True),
-    sa.Column('storage_location', sa.String(length=80), nullable=False),
-    sa.Column('photo_name', sa.String(length=64), nullable=True),
-    sa.Column('state', sa.Enum('in_storage', 'claim_verified', 'awaiting_pickup', 'posted', 'returned', 'disposed', name='itemstate', native_enum=False), nullable=False),
-    sa.Column('registered_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('dispose_after', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('failed_attempts', sa.Integer(), nullable=False),
-    sa.Column('locked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('disposal_method', sa.Enum('destroyed', 'donated', 'to_bank', 'to_police', name='disposalmethod', native_enum=False), nullable=True),
-    sa.Column('disposed_on', sa.Date(), nullable=True),
-    sa.Column('disposal_witness', sa.String(length=80), nullable=True),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['found_by_id'], ['users.id'], name=op.f('fk_lf_items_found_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_lf_items')),
-    sa.UniqueConstraint('reference', name=op.f('uq_lf_items_reference'))
-    )
-    with op.batch_alter_table('lf_items', schema=None) as batch_op:
-        batch_op.create_index('ix_lf_items_category_found', ['category', 'found_at'], unique=False)
-        batch_op.create_index('ix_lf_items_closed', ['closed_at'], unique=False)
-        batch_op.create_index('ix_lf_items_dispose_after', ['state', 'dispose_after'], unique=False)
-        batch_op.create_index('ix_lf_items_found_at', ['found_at'], unique=False)
-        batch_op.create_index('ix_lf_items_locked', ['locked_at'], unique=False)
-        batch_op.create_index('ix_lf_items_state_found', ['state', 'found_at'], unique=False)
-        batch_op.create_index('ix_lf_items_storage', ['storage_location'], unique=False)
-
     op.create_table('reservations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('guest_id', sa.Integer(), nullable=True),
@@ -244,6 +212,54 @@ def upgrade():
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auth_sessions_user_id'), ['user_id'], unique=False)
 
+    op.create_table('lf_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=False),
+    sa.Column('category', sa.Enum('bank_card', 'id_document', 'phone', 'keys', 'wallet', 'bag', 'clothing', 'jewellery', 'glasses', 'umbrella', 'other', name='category', native_enum=False), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('where_found', sa.String(length=120), nullable=False),
+    sa.Column('table_id', sa.Integer(), nullable=True),
+    sa.Column('found_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('found_by_id', sa.Integer(), nullable=True),
+    sa.Column('storage_location', sa.String(length=80), nullable=False),
+    sa.Column('photo_name', sa.String(length=64), nullable=True),
+    sa.Column('state', sa.Enum('in_storage', 'claim_verified', 'awaiting_pickup', 'posted', 'returned', 'disposed', name='itemstate', native_enum=False), nullable=False),
+    sa.Column('registered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('dispose_after', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('failed_attempts', sa.Integer(), nullable=False),
+    sa.Column('locked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('disposal_method', sa.Enum('destroyed', 'donated', 'to_bank', 'to_police', name='disposalmethod', native_enum=False), nullable=True),
+    sa.Column('disposed_on', sa.Date(), nullable=True),
+    sa.Column('disposal_witness', sa.String(length=80), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['found_by_id'], ['users.id'], name=op.f('fk_lf_items_found_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['table_id'], ['tables.id'], name=op.f('fk_lf_items_table_id_tables'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lf_items')),
+    sa.UniqueConstraint('reference', name=op.f('uq_lf_items_reference'))
+    )
+    with op.batch_alter_table('lf_items', schema=None) as batch_op:
+        batch_op.create_index('ix_lf_items_category_found', ['category', 'found_at'], unique=False)
+        batch_op.create_index('ix_lf_items_closed', ['closed_at'], unique=False)
+        batch_op.create_index('ix_lf_items_dispose_after', ['state', 'dispose_after'], unique=False)
+        batch_op.create_index('ix_lf_items_found_at', ['found_at'], unique=False)
+        batch_op.create_index('ix_lf_items_locked', ['locked_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lf_items_registered_at'), ['registered_at'], unique=False)
+        batch_op.create_index('ix_lf_items_state_found', ['state', 'found_at'], unique=False)
+        batch_op.create_index('ix_lf_items_storage', ['storage_location'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lf_items_table_id'), ['table_id'], unique=False)
+
+    op.create_table('reservation_tables',
+    sa.Column('reservation_id', sa.Integer(), nullable=False),
+    sa.Column('table_id', sa.Integer(), nullable=False),
+    sa.Column('occupied', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['reservation_id'], ['reservations.id'], name=op.f('fk_reservation_tables_reservation_id_reservations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['table_id'], ['tables.id'], name=op.f('fk_reservation_tables_table_id_tables')),
+    sa.PrimaryKeyConstraint('reservation_id', 'table_id', name=op.f('pk_reservation_tables'))
+    )
+    with op.batch_alter_table('reservation_tables', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reservation_tables_table_id'), ['table_id'], unique=False)
+        batch_op.create_index('uq_reservation_tables_occupied', ['table_id'], unique=True, sqlite_where=sa.text('occupied'), postgresql_where=sa.text('occupied'))
+
     op.create_table('lf_claim_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -260,6 +276,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lf_claim_attempts'))
     )
     with op.batch_alter_table('lf_claim_attempts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lf_claim_attempts_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_lf_claim_attempts_item_id'), ['item_id'], unique=False)
 
     op.create_table('lf_item_words',
@@ -328,18 +345,6 @@ def upgrade():
     )
     with op.batch_alter_table('lf_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lf_questions_item_id'), ['item_id'], unique=False)
-
-    op.create_table('reservation_tables',
-    sa.Column('reservation_id', sa.Integer(), nullable=False),
-    sa.Column('table_id', sa.Integer(), nullable=False),
-    sa.Column('occupied', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['reservation_id'], ['reservations.id'], name=op.f('fk_reservation_tables_reservation_id_reservations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['table_id'], ['tables.id'], name=op.f('fk_reservation_tables_table_id_tables')),
-    sa.PrimaryKeyConstraint('reservation_id', 'table_id', name=op.f('pk_reservation_tables'))
-    )
-    with op.batch_alter_table('reservation_tables', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reservation_tables_table_id'), ['table_id'], unique=False)
-        batch_op.create_index('uq_reservation_tables_occupied', ['table_id'], unique=True, sqlite_where=sa.text('occupied'), postgresql_where=sa.text('occupied'))
 
     op.create_table('lf_action_points',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -414,11 +419,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lf_action_points_item_id'))
 
     op.drop_table('lf_action_points')
-    with op.batch_alter_table('reservation_tables', schema=None) as batch_op:
-        batch_op.drop_index('uq_reservation_tables_occupied', sqlite_where=sa.text('occupied'), postgresql_where=sa.text('occupied'))
-        batch_op.drop_index(batch_op.f('ix_reservation_tables_table_id'))
-
-    op.drop_table('reservation_tables')
     with op.batch_alter_table('lf_questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lf_questions_item_id'))
 
@@ -439,8 +439,26 @@ def downgrade():
     op.drop_table('lf_item_words')
     with op.batch_alter_table('lf_claim_attempts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lf_claim_attempts_item_id'))
+        batch_op.drop_index(batch_op.f('ix_lf_claim_attempts_at'))
 
     op.drop_table('lf_claim_attempts')
+    with op.batch_alter_table('reservation_tables', schema=None) as batch_op:
+        batch_op.drop_index('uq_reservation_tables_occupied', sqlite_where=sa.text('occupied'), postgresql_where=sa.text('occupied'))
+        batch_op.drop_index(batch_op.f('ix_reservation_tables_table_id'))
+
+    op.drop_table('reservation_tables')
+    with op.batch_alter_table('lf_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lf_items_table_id'))
+        batch_op.drop_index('ix_lf_items_storage')
+        batch_op.drop_index('ix_lf_items_state_found')
+        batch_op.drop_index(batch_op.f('ix_lf_items_registered_at'))
+        batch_op.drop_index('ix_lf_items_locked')
+        batch_op.drop_index('ix_lf_items_found_at')
+        batch_op.drop_index('ix_lf_items_dispose_after')
+        batch_op.drop_index('ix_lf_items_closed')
+        batch_op.drop_index('ix_lf_items_category_found')
+
+    op.drop_table('lf_items')
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_sessions_user_id'))
 
@@ -459,16 +477,6 @@ def downgrade():
         batch_op.drop_index('ix_reservations_day_state')
 
     op.drop_table('reservations')
-    with op.batch_alter_table('lf_items', schema=None) as batch_op:
-        batch_op.drop_index('ix_lf_items_storage')
-        batch_op.drop_index('ix_lf_items_state_found')
-        batch_op.drop_index('ix_lf_items_locked')
-        batch_op.drop_index('ix_lf_items_found_at')
-        batch_op.drop_index('ix_lf_items_dispose_after')
-        batch_op.drop_index('ix_lf_items_closed')
-        batch_op.drop_index('ix_lf_items_category_found')
-
-    op.drop_table('lf_items')
     op.drop_table('devices')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_subject')

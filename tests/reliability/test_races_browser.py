@@ -1,0 +1,41 @@
+"""The losing tablet of a seating race shows the refusal: the real htmx, CSRF header and toast."""
+from __future__ import annotations
+
+import pytest
+
+from hostdesk.auth.models import Role
+from tests.conftest import PASSWORDS
+
+from .data import add_parties, add_tables, open_seatings
+
+pytestmark = pytest.mark.browser
+SEAT = """([party, table]) => new Promise(done => {
+  document.body.addEventListener('htmx:afterRequest', e => done(e.detail.xhr.status), {once: true});
+  htmx.ajax('POST', `/host/reservations/${party}/seat`, {values: {table_ids: String(table)}, target: '#board',
+                                                         swap: 'outerHTML'});
+})"""
+
+
+def _signed_in(new_context, live_server, role: Role, locale: str):
+    page = new_context(locale=locale).new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=username]", role.value)
+    page.fill("input[name=password]", PASSWORDS[role])
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/host/")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_second_tablet_is_shown_who_has_the_table(app, users, live_server, new_context):
+    table = add_tables(app, 1)[0]
+    first_party, second_party = add_parties(app, 2)
+    first = _signed_in(new_context, live_server, Role.HOST, "nl-NL")
+    second = _signed_in(new_context, live_server, Role.MANAGER, "nl-NL")
+    assert first.evaluate(SEAT, [first_party, table]) == 200
+    assert second.evaluate(SEAT, [second_party, table]) == 409
+    toast = second.locator("#toasts .toast-error")
+    toast.wait_for()
+    text = toast.inner_text()
+    assert "T1" in text and "Party 1" in text and "is taken" not in text, text  # in Dutch, naming the occupant
+    assert open_seatings(app, table) == 1
