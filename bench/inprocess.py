@@ -7,13 +7,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 
 @contextmanager
-def counting(engine) -> Iterator[list[str]]:
-    """Collects the SQL statements run on `engine` inside the block (not BEGIN/COMMIT)."""
+def counting(engine=Engine) -> Iterator[list[str]]:
+    """Collects the SQL statements run inside the block (not BEGIN/COMMIT), on `engine` or, by
+    default, on every engine (the poll's shortcut reads on a connection pool of its own)."""
     statements: list[str] = []
 
     def before(_conn, _cursor, statement, _params, _context, _executemany):
@@ -38,11 +40,7 @@ class Probe:
 
 def probe(app, client, send: Callable) -> Probe:
     """Run `send(client)` once and measure it."""
-    from hostdesk.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    with counting(engine) as statements:
+    with counting() as statements:
         response = send(client)
     wire = response.get_data()
     encoding = response.headers.get("Content-Encoding", "")

@@ -93,6 +93,7 @@ def in_process(app, search: str, pool: list[int]) -> dict[str, inprocess.Probe]:
     manager = inprocess.logged_in(app, "manager", LOGINS["manager"][0])
     with app.test_request_context():
         token = live.token()
+    host.get(f"/host/board/poll?v={token}", headers=_gz(htmx=True))  # first 204 (steady state after it)
     probes = {
         "poll": inprocess.probe(app, host, lambda c: c.get(f"/host/board/poll?v={token}", headers=_gz(htmx=True))),
         "render": inprocess.probe(app, host, lambda c: c.get("/host/", headers=_gz())),
@@ -135,6 +136,18 @@ def measure_floor(results_dir: Path, seconds: int) -> Row:
         run = load.warm_and_wrk(base + "/", seconds, {"Accept-Encoding": ACCEPT_ENCODING}, lua)
     response = floorapp.app.test_client().get("/", headers=_gz())
     return _row("floor", "floor (bare Flask, trivial endpoint)", run, 200, None, len(response.get_data()))
+
+
+def chromium_ready(log) -> bool:
+    import importlib.util
+
+    from .browser import CHROMIUM
+
+    if importlib.util.find_spec("playwright") is None or not Path(CHROMIUM).exists():
+        log(f"skipping the tablets: needs playwright (requirements-dev.txt) and Chromium at {CHROMIUM}"
+            " (apt-get install -y chromium)")
+        return False
+    return True
 
 
 def alone(url: str, seconds: int, headers: dict[str, str], lua: Path) -> float:
@@ -204,6 +217,8 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         if floor_after.rps > floor_before.rps:
             result.rows[0] = floor_after
         result.rows[0].note = f"before {floor_before.rps:,.0f}, after {floor_after.rps:,.0f} req/s"
+        if browser and not chromium_ready(log):
+            browser = False
         if browser:
             from . import browser as chromium
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
-from ..forms import options  # noqa: F401  (re-exported for the manager views)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..auth.models import Role
-
+from ..forms import options  # noqa: F401  (re-exported for the manager views)
 
 ROLE_CHOICES = [(Role.HOST.value, _l("Host")), (Role.STAFF.value, _l("Staff")), (Role.MANAGER.value, _l("Manager"))]
 LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nl", "Nederlands"), ("en", "English")]

@@ -141,12 +141,11 @@ def test_database_gone_in_the_middle_of_a_write_leaves_nothing_half_written(app,
     assert client.post(f"/host/reservations/{party}/greet", headers={"HX-Request": "true"}).status_code == 200
 
 
-def test_backup_during_writes_then_restore(app, users, tmp_path):
+def _write_during(app, users, action):
+    """Commit walk-ins from a thread while `action()` runs; returns (commit times and names, result)."""
     from hostdesk.database import write_intent
     from hostdesk.reservations import walkins
 
-    if not _is_sqlite(app):
-        pytest.skip("`flask backup` copies the SQLite file; PostgreSQL is backed up with pg_dump (docs/security.md)")
     committed: list[tuple[float, str]] = []
     stop = threading.Event()
 
@@ -168,12 +167,21 @@ def test_backup_during_writes_then_restore(app, users, tmp_path):
     while len(committed) < 25:
         time.sleep(0.01)
     before = time.monotonic()
+    try:
+        result = action()
+    finally:
+        stop.set()
+        thread.join()
+    return {name for at, name in committed if at < before}, len(committed), result
+
+
+def test_backup_during_writes_then_restore(app, users, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("`flask backup` copies the SQLite file; PostgreSQL: see the pg_dump test below")
     target = tmp_path / "backup.db"
-    result = app.test_cli_runner().invoke(args=["backup", str(target)])
-    stop.set()
-    thread.join()
+    must_have, written, result = _write_during(
+        app, users, lambda: app.test_cli_runner().invoke(args=["backup", str(target)]))
     assert result.exit_code == 0, result.output
-    must_have = {name for at, name in committed if at < before}
     restored = tmp_path / "restored.db"
     restored.write_bytes(target.read_bytes())
     with sqlite3.connect(restored) as conn:
@@ -187,5 +195,42 @@ def test_backup_during_writes_then_restore(app, users, tmp_path):
     client = restored_app.test_client()
     assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 302
     assert client.get("/host/").status_code == 200
-    print(f"backup during writes: {len(must_have)} committed before, {len(names)} in the copy, "
-          f"{len(committed)} written in all")
+    print(f"backup during writes: {len(must_have)} committed before, {len(names)} in the copy, {written} written")
+
+
+def test_pg_dump_during_writes_then_restore(app, users, database_url, tmp_path):
+    import shutil
+    import subprocess
+
+    if _is_sqlite(app):
+        pytest.skip("PostgreSQL's backup (pg_dump); SQLite's is the test above")
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump/pg_restore not installed")
+    url = sa.make_url(database_url)
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    dump = tmp_path / "hostdesk.dump"
+    must_have, written, result = _write_during(app, users, lambda: subprocess.run(
+        ["pg_dump", "--format=custom", f"--file={dump}", libpq], capture_output=True, text=True, timeout=120))
+    assert result.returncode == 0, result.stderr
+    scratch = f"{url.database}_restore"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+    try:
+        target = url.set(drivername="postgresql", database=scratch).render_as_string(hide_password=False)
+        restore = subprocess.run(["pg_restore", "--no-owner", f"--dbname={target}", str(dump)],
+                                 capture_output=True, text=True, timeout=120)
+        assert restore.returncode == 0, restore.stderr
+        copy = sa.create_engine(url.set(database=scratch))
+        with copy.connect() as conn:
+            names = set(conn.scalars(sa.text("SELECT name FROM reservations")))
+            entries = conn.scalar(sa.text("SELECT count(*) FROM audit_entries "
+                                          "WHERE action = 'reservation.walk_in.waiting'"))
+        copy.dispose()
+        assert must_have <= names and entries == len(names)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin.dispose()
+    print(f"pg_dump during writes: {len(must_have)} committed before, {len(names)} in the copy, {written} written")

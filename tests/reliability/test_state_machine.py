@@ -91,6 +91,7 @@ def test_two_tablets_random_host_actions(app, client_for):
                 assert version == self.changes
 
     run_state_machine_as_test(TwoTablets, settings=settings(
-        max_examples=25, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)))
+        max_examples=25, stateful_step_count=25, deadline=None, database=None,
+        suppress_health_check=list(HealthCheck)))
     assert tally[("seat", 200)] and tally[("seat", 409)] and tally[("undo", 200)] and tally[("greet", 200)], tally
     print("state machine answers:", dict(tally))

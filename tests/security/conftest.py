@@ -1,2 +1,1 @@
-from tests.browser.conftest import live_server, new_context, playwright_browser  # noqa: E402,F401
 from tests.reliability.fixtures import server, tablet  # noqa: F401

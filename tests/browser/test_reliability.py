@@ -1,14 +1,10 @@
-"""The losing tablet of a seating race shows the refusal: the real htmx, CSRF header and toast."""
+"""Issue 6 in the browser: the losing tablet of a seating race shows the refusal (the real htmx,
+CSRF header and toast). The server-side races are in tests/reliability."""
 from __future__ import annotations
 
-import pytest
-
 from hostdesk.auth.models import Role
-from tests.conftest import PASSWORDS
+from tests.reliability.data import add_parties, add_tables, open_seatings
 
-from .data import add_parties, add_tables, open_seatings
-
-pytestmark = pytest.mark.browser
 SEAT = """([party, table]) => new Promise(done => {
   document.body.addEventListener('htmx:afterRequest', e => done(e.detail.xhr.status), {once: true});
   htmx.ajax('POST', `/host/reservations/${party}/seat`, {values: {table_ids: String(table)}, target: '#board',
@@ -16,22 +12,18 @@ SEAT = """([party, table]) => new Promise(done => {
 })"""
 
 
-def _signed_in(new_context, live_server, role: Role, locale: str):
-    page = new_context(locale=locale).new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=username]", role.value)
-    page.fill("input[name=password]", PASSWORDS[role])
-    page.click("button[type=submit]")
+def _board(tablet, live_server, role: Role):
+    page = tablet(role)
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     return page
 
 
-def test_second_tablet_is_shown_who_has_the_table(app, users, live_server, new_context):
+def test_second_tablet_is_shown_who_has_the_table(app, tablet, live_server):
     table = add_tables(app, 1)[0]
     first_party, second_party = add_parties(app, 2)
-    first = _signed_in(new_context, live_server, Role.HOST, "nl-NL")
-    second = _signed_in(new_context, live_server, Role.MANAGER, "nl-NL")
+    first = _board(tablet, live_server, Role.HOST)
+    second = _board(tablet, live_server, Role.MANAGER)
     assert first.evaluate(SEAT, [first_party, table]) == 200
     assert second.evaluate(SEAT, [second_party, table]) == 409
     toast = second.locator("#toasts .toast-error")
