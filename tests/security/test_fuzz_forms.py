@@ -56,7 +56,10 @@ def test_every_form_survives_nasty_input(app, users, client_for, caplog):
             with app.app_context():
                 before = table_counts()
             headers = {"Accept-Language": "nl", **({"HX-Request": "true"} if htmx else {})}
-            if form.enctype == "multipart/form-data":
+            if form.method == "get":
+                query = _body(values).decode()
+                response = client.get(f"{form.action.split('?')[0]}?{query}", headers=headers)
+            elif form.enctype == "multipart/form-data":
                 response = client.post(form.action, data={k: v.encode("utf-8", "surrogatepass").decode(
                     "utf-8", "replace") for k, v in values.items()}, headers=headers,
                     content_type="multipart/form-data")
@@ -64,8 +67,8 @@ def test_every_form_survives_nasty_input(app, users, client_for, caplog):
                 response = client.post(form.action, data=_body(values), headers=headers,
                                        content_type="application/x-www-form-urlencoded")
             body = response.get_data(as_text=True)
-            bodies.append((f"POST {form.action}", body))
-            label = f"POST {form.action} {values!r:.300} -> {response.status_code}"
+            bodies.append((f"{form.method.upper()} {form.action}", body))
+            label = f"{form.method.upper()} {form.action} {values!r:.300} -> {response.status_code}"
             if response.status_code >= 500:
                 problems.setdefault((form.action, "500"), label)
             elif response.status_code >= 400:

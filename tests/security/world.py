@@ -137,8 +137,8 @@ def crawl(client, starts: list[str], limit: int = 120) -> tuple[dict[str, str], 
         parser.feed(html)
         queue += parser.links
         for form in parser.forms:
-            if form.method == "post" and form.action:
-                forms.setdefault(form.key, form)
+            if form.action:
+                forms.setdefault((form.method, *form.key), form)
     return pages, list(forms.values())
 
 
