@@ -38,20 +38,39 @@ def _check(ok: bool) -> str:
     return "yes" if ok else "**NO**"
 
 
-def targets(result) -> dict[str, tuple[str, bool]]:
-    """Each row's target, as text and whether this run met it."""
+def _latency(r, limit: float) -> tuple[bool, str]:
+    """A latency target, checked under load (8 in flight) and for one request at a time."""
+    loaded = r.p99_ms < limit
+    alone = r.alone_p99_ms is not None and r.alone_p99_ms < limit
+    return loaded, ("" if loaded else "p99 met one at a time only" if alone else "p99 not met")
+
+
+def targets(result) -> dict[str, tuple[str, str]]:
+    """Each row's target, as text, and what this run shows: "yes", or what was missed."""
     rows = {r.key: r for r in result.rows}
     floor = rows["floor"].rps or 1.0
     out = {}
+
+    def verdict(r, share: float | None, limit: float | None) -> str:
+        missed = []
+        if r.unexpected:
+            missed.append("unexpected responses")
+        if share is not None and r.rps / floor < share:
+            missed.append(f"{r.rps / floor:.0%} of floor")
+        if limit is not None:
+            ok, why = _latency(r, limit)
+            if not ok:
+                missed.append(why)
+        return "yes" if not missed else "**NO**: " + ", ".join(missed)
+
     if "poll" in rows:
-        out["poll"] = ("≥ 60% of floor", rows["poll"].rps / floor >= 0.60 and rows["poll"].unexpected == 0)
+        out["poll"] = ("≥ 60% of floor", verdict(rows["poll"], 0.60, None))
     if "render" in rows:
-        r = rows["render"]
-        out["render"] = ("≥ 15% of floor, p99 < 25 ms", r.rps / floor >= 0.15 and r.p99_ms < 25 and r.unexpected == 0)
+        out["render"] = ("≥ 15% of floor, p99 < 25 ms", verdict(rows["render"], 0.15, 25))
     if "action" in rows:
-        out["action"] = ("≥ 10% of floor", rows["action"].rps / floor >= 0.10 and rows["action"].unexpected == 0)
+        out["action"] = ("≥ 10% of floor", verdict(rows["action"], 0.10, None))
     if "search" in rows:
-        out["search"] = ("p99 < 50 ms", rows["search"].p99_ms < 50 and rows["search"].unexpected == 0)
+        out["search"] = ("p99 < 50 ms", verdict(rows["search"], None, 50))
     return out
 
 
@@ -59,17 +78,17 @@ def table(result, scale) -> str:
     floor = next(r for r in result.rows if r.key == "floor").rps or 1.0
     checks = targets(result)
     lines = [f"### {result.backend}", "",
-             "| measurement | req/s | of floor | p50 ms | p99 ms | p99 alone ms | SQL per request | "
+             "| measurement | req/s | of floor | p50 ms | p99 ms | p99 ms, one at a time | SQL per request | "
              "bytes sent / raw | target | met |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in result.rows:
-        target, ok = checks.get(r.key, ("", True))
+        target, met = checks.get(r.key, ("", ""))
         size = "–" if r.wire_bytes is None else f"{r.wire_bytes:,} / {r.raw_bytes or r.wire_bytes:,}"
         bad = f" ({r.unexpected} unexpected responses)" if r.unexpected else ""
         bad += f" ({r.note})" if r.note else ""
         lines.append(f"| {r.name}{bad} | {r.rps:,.0f} | {r.rps / floor:.0%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
                      f"{_fmt(r.alone_p99_ms, '{:.1f}')} | {_fmt(r.statements)} | {size} | {target} | "
-                     f"{_check(ok) if target else ''} |")
+                     f"{met} |")
     counts = result.board_statements
     constant = len(set(counts.values())) == 1 and max(counts.values()) <= 6
     lines += ["", "| other measurement | value | target | met |", "|---|---|---|---|",

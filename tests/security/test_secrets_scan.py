@@ -20,6 +20,8 @@ SECRETS = {"bank": "Zetabank", "sticker": "Parrotsticker", "name": "Quirijn Vosb
 CARDS = ["4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005", "6011.1111.1111.1117"]
 STARTS = ["/host/", "/lost-found/", "/manager/", "htmx:/host/walk-in?party_size=2", "/host/bookings/new"]
 TAG = re.compile(r"<[^>]+>")
+# Random hex (salts, hashes of answers, passwords and tokens) may hold a Luhn-valid digit run by chance.
+RANDOM = {"salt", "answer_hash", "initial_hash", "password_hash", "pin_hash", "token_hash"}
 DIGITS = re.compile(r"\d(?:[ .\-/]?\d){12,}")
 
 
@@ -45,7 +47,7 @@ def _database_text(app) -> list[tuple[str, str]]:
         for table in db.metadata.sorted_tables:
             for row in db.session.execute(sa.select(table)):
                 for column, value in row._mapping.items():
-                    if value is not None:
+                    if value is not None and column not in RANDOM:
                         text = json.dumps(value, default=str) if isinstance(value, (dict, list)) else str(value)
                         cells.append((f"{table.name}.{column}", text))
     return cells
