@@ -20,7 +20,10 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "SESSION_COOKIE_NAME": "hostdesk",
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=16),
+    # The cookie lives as long as the longest login may; the server-side session enforces the
+    # idle and absolute limits. Not re-sent on every request: the board's poll stays header-light.
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+    "SESSION_REFRESH_EACH_REQUEST": False,
     # A login session ends after this long without any request, and in any case after the absolute limit.
     "SESSION_IDLE_LIMIT": timedelta(hours=12),
     "SESSION_ABSOLUTE_LIMIT": timedelta(days=30),

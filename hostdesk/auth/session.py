@@ -6,6 +6,8 @@ too long it ends and the tablet shows the PIN switch; without a device it's the 
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import AnonymousUserMixin, current_user
 
@@ -76,8 +78,18 @@ def current_device():
     return g.hostdesk_device
 
 
+def _page_path() -> str:
+    """Where to return after login: for htmx, the page the fragment was asked from, not the fragment."""
+    if is_htmx():
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.netloc == request.host and current.path.startswith("/"):
+            return current.path + (f"?{current.query}" if current.query else "")
+        return "/"
+    return request.full_path
+
+
 def _refuse_anonymous():
-    target = url_for("auth.switch") if current_device() is not None else url_for("auth.login", next=request.full_path)
+    target = url_for("auth.switch") if current_device() is not None else url_for("auth.login", next=_page_path())
     if is_htmx():
         response = current_app.response_class(status=401)
         response.headers["HX-Redirect"] = target
