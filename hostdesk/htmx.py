@@ -20,3 +20,11 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
     """Render `fragment` for an htmx request, `page` otherwise."""
     template = fragment if fragment and is_htmx() else page
     return render_template(template, **context), status
+
+
+def dialog(fragment: str, page: str, **context):
+    """A dialog: for htmx, the fragment swapped into the page's #dialog; otherwise a page around it."""
+    body = render_template(fragment, **context)
+    if is_htmx():
+        return body, 200, {"HX-Retarget": "#dialog", "HX-Reswap": "innerHTML"}
+    return render_template(page, body=body)

@@ -3,7 +3,7 @@ Managers edit areas and tables here too (/host/floor/tables)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -12,7 +12,7 @@ from ..auth.access import allow
 from ..auth.session import passive
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..htmx import is_htmx
+from ..htmx import dialog, is_htmx
 from . import operations
 from .forms import AreaForm, TableForm
 from .models import Area, Table
@@ -60,13 +60,7 @@ def tile(table_id: int):
     if view is None:
         abort(404)
     parties = [c.res for c in context["board"].greet + context["board"].walk]
-    body = render_template("floor/_tile_dialog.html", view=view, parties=parties)
-    if is_htmx():
-        response = make_response(body)
-        response.headers["HX-Retarget"] = "#dialog"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
-    return render_template("floor/tile.html", body=body)
+    return dialog("floor/_tile_dialog.html", "floor/tile.html", view=view, parties=parties)
 
 
 @bp.post("/tile/<int:table_id>/clear")

@@ -1,12 +1,12 @@
 """Walk-ins: party size, the free tables that fit (one tap seats), or the waitlist with a quote."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..errors import ValidationFailed
-from ..htmx import is_htmx
+from ..htmx import dialog
 from . import queries, walkins
 from .board import load_board
 from .forms import WaitlistForm
@@ -26,13 +26,7 @@ def _party_size(raw: str | None) -> int | None:
 
 
 def _dialog(template: str, **context):
-    body = render_template(template, **context)
-    if is_htmx():
-        response = make_response(body)
-        response.headers["HX-Retarget"] = "#dialog"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
-    return render_template("reservations/walk_in.html", body=body)
+    return dialog(template, "reservations/walk_in.html", **context)
 
 
 @bp.get("/walk-in")
