@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
 
+# The days a restaurant could mean; outside them a date is a typo (and would overflow in UTC).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
 
 def utcnow() -> datetime:
     return _frozen if _frozen is not None else datetime.now(timezone.utc)
@@ -30,6 +33,15 @@ def advance(delta: timedelta) -> None:
 def unfreeze() -> None:
     global _frozen
     _frozen = None
+
+
+def parse_day(text: str | None) -> date | None:
+    """An ISO date from a link or filter, or None when it is not one a restaurant could mean."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def service_day(moment: datetime, zone: ZoneInfo, day_boundary: time) -> date:

@@ -6,6 +6,7 @@ A view renders its page; when htmx asks, the same data renders only the fragment
 from __future__ import annotations
 
 from flask import render_template, request
+from markupsafe import Markup
 
 
 def is_htmx() -> bool:
@@ -27,4 +28,5 @@ def dialog(fragment: str, page: str, **context):
     body = render_template(fragment, **context)
     if is_htmx():
         return body, 200, {"HX-Retarget": "#dialog", "HX-Reswap": "innerHTML"}
-    return render_template(page, body=body)
+    # `body` is Jinja output (autoescaped): mark it safe, or the page would show it escaped twice.
+    return render_template(page, body=Markup(body))  # noqa: S704  # nosec B704

@@ -115,7 +115,7 @@ def forget_previous_request() -> None:
     Flask gives each request a fresh `g`, except when an app context is already pushed (as in
     tests that hold one while using the test client): then nothing may leak between requests.
     """
-    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings"):
+    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel"):
         g.pop(key, None)
 
 

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..forms import options
+from ..forms import SensibleDate, options
 from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
@@ -31,7 +31,8 @@ class RegisterForm(FlaskForm):
                               render_kw={"placeholder": _l("for example: black umbrella"), "autocomplete": "off"})
     where_found = StringField(_l("Where found (table or area)"), validators=[Optional(), Length(max=120)],
                               render_kw={"autocomplete": "off", "list": "lf-places"})
-    found_at = DateTimeLocalField(_l("When found"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    found_at = DateTimeLocalField(_l("When found"), format="%Y-%m-%dT%H:%M",
+                                  validators=[SensibleDate(), InputRequired()])
     storage_location = StringField(_l("Kept where"), validators=[DataRequired(), Length(max=80)],
                                    render_kw={"placeholder": _l("for example: office drawer 2"),
                                               "list": "lf-storage", "autocomplete": "off"})
@@ -58,11 +59,11 @@ class PickupForm(ContactFields, FlaskForm):
 
 class PostAgreeForm(ContactFields, FlaskForm):
     postal_address = TextAreaField(_l("Postal address"), validators=[DataRequired(), Length(min=8, max=400)])
-    due_at = DateTimeLocalField(_l("Post it by"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    due_at = DateTimeLocalField(_l("Post it by"), format="%Y-%m-%dT%H:%M", validators=[SensibleDate(), Optional()])
 
 
 class PostedForm(FlaskForm):
-    posted_on = DateField(_l("Date posted"), validators=[InputRequired()])
+    posted_on = DateField(_l("Date posted"), validators=[SensibleDate(), InputRequired()])
     carrier = StringField(_l("Carrier (optional)"), validators=[Optional(), Length(max=60)],
                           render_kw={"placeholder": "PostNL"})
     tracking = StringField(_l("Tracking reference (optional)"), validators=[Optional(), Length(max=60)])
@@ -82,7 +83,8 @@ class ArrivalForm(FlaskForm):
 
 
 class CallbackForm(FlaskForm):
-    due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M",
+                                  validators=[SensibleDate(), InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
                        render_kw={"placeholder": _l("for example: busy at lunch, call after 14:00")})
 
@@ -93,14 +95,14 @@ class DoneForm(FlaskForm):
 
 class DisposeForm(FlaskForm):
     method = SelectField(_l("How"), choices=options((m.value, m.label) for m in DisposalMethod))
-    disposed_on = DateField(_l("Date"), validators=[InputRequired()])
+    disposed_on = DateField(_l("Date"), validators=[SensibleDate(), InputRequired()])
     witness = StringField(_l("Witness"), validators=[DataRequired(), Length(max=80)])
 
 
 class ReportForm(ContactFields, FlaskForm):
     category = SelectField(_l("Category"), choices=lambda: options(category_choices()))
     what = StringField(_l("What was lost"), validators=[DataRequired(), Length(max=200)])
-    lost_on = DateField(_l("Day lost"), validators=[InputRequired()])
+    lost_on = DateField(_l("Day lost"), validators=[SensibleDate(), InputRequired()])
     where = StringField(_l("Where (table or area)"), validators=[Optional(), Length(max=120)])
     name = StringField(_l("Guest's name"), validators=[DataRequired(), Length(max=120)])
 

@@ -71,6 +71,7 @@ def _deliver(to_address: str, subject: str, body: str) -> None:
 def send_mail(actor, to_address: str, subject: str, body: str, item: FoundItem | None = None) -> bool:
     """Send over SMTP (True), or put it in the outbox when no SMTP server is set up (False)."""
     to_address = _valid_address(to_address)
+    subject = " ".join(subject.split())  # a subject is one line: no header can be slipped in after it
     if smtp_configured():
         _deliver(to_address, subject, body)
         return True

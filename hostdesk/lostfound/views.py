@@ -52,10 +52,7 @@ def _parse_filter() -> queries.ItemFilter:
     args = request.args
 
     def day(name):
-        try:
-            return date.fromisoformat(args.get(name, ""))
-        except ValueError:
-            return None
+        return clock.parse_day(args.get(name))
 
     state = args.get("state", "")
     category = args.get("category", "")

@@ -10,7 +10,7 @@ from wtforms import DateField, IntegerField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..auth.models import Role
-from ..forms import options  # noqa: F401  (re-exported for the manager views)
+from ..forms import SensibleDate, options  # noqa: F401  (re-exported for the manager views)
 
 ROLE_CHOICES = [(Role.HOST.value, _l("Host")), (Role.STAFF.value, _l("Staff")), (Role.MANAGER.value, _l("Manager"))]
 LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nl", "Nederlands"), ("en", "English")]
@@ -70,9 +70,9 @@ class PeriodForm(FlaskForm):
     period = SelectField(_l("Period"), choices=options(
         [("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
                          default="day")
-    day = DateField(_l("Day"), validators=[Optional()])
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("Until"), validators=[Optional()])
+    day = DateField(_l("Day"), validators=[SensibleDate(), Optional()])
+    start = DateField(_l("From"), validators=[SensibleDate(), Optional()])
+    end = DateField(_l("Until"), validators=[SensibleDate(), Optional()])
 
 
 class LogFilterForm(FlaskForm):
@@ -84,8 +84,8 @@ class LogFilterForm(FlaskForm):
     q = StringField(_l("Reference or words in the description"), validators=[Optional(), Length(max=100)])
     state = SelectField(_l("State"), choices=[], validators=[Optional()])
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
-    found_from = DateField(_l("Found from"), validators=[Optional()])
-    found_until = DateField(_l("Found until"), validators=[Optional()])
+    found_from = DateField(_l("Found from"), validators=[SensibleDate(), Optional()])
+    found_until = DateField(_l("Found until"), validators=[SensibleDate(), Optional()])
     location = StringField(_l("Storage location"), validators=[Optional(), Length(max=80)])
     past_retention = SelectField(_l("Past retention"), choices=options(
         [("", _l("Any")), ("1", _l("Only past retention"))]),

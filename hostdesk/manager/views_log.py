@@ -16,6 +16,11 @@ from .views import bp
 PRINT_LIMIT = 2000
 
 
+def _member(enum_class, value):
+    """The enum member for a submitted value, or None (Optional() lets blank-looking junk through)."""
+    return enum_class._value2member_map_.get(value) if value else None
+
+
 def _filter_form() -> tuple[LogFilterForm, ItemFilter]:
     form = LogFilterForm(formdata=request.args)
     form.state.choices = options([("", _("Any"))] + [(s.value, s.label) for s in ItemState])
@@ -24,8 +29,7 @@ def _filter_form() -> tuple[LogFilterForm, ItemFilter]:
         for name in form.errors:
             form[name].data = None  # a bad value filters nothing rather than failing the page
     f = ItemFilter(
-        state=ItemState(form.state.data) if form.state.data else None,
-        category=Category(form.category.data) if form.category.data else None,
+        state=_member(ItemState, form.state.data), category=_member(Category, form.category.data),
         found_from=form.found_from.data, found_until=form.found_until.data,
         storage_location=(form.location.data or "").strip() or None,
         past_retention=form.past_retention.data == "1", claims_locked=form.locked.data == "1",

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from ..forms import SensibleDate
 from .labels import OCCASION_LABELS, SOURCE_LABELS
 from .models import Occasion, Source
 
@@ -32,7 +33,7 @@ class BookingForm(FlaskForm):
                                                  Email(_l("This is not a valid e-mail address."))])
     party_size = IntegerField(_l("Party size"), validators=[DataRequired(_l("Give the number of guests.")),
                                                             NumberRange(min=1, max=999)])
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Give a date."))])
+    day = DateField(_l("Date"), validators=[SensibleDate(), DataRequired(_l("Give a date."))])
     time = TimeField(_l("Time"), validators=[DataRequired(_l("Give a time."))])
     duration = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(min=15, max=600)])
     table_ids = SelectMultipleField(_l("Tables"), coerce=int, validators=[Optional()])

@@ -1,7 +1,7 @@
 """The phone booking form (any date): create, edit, cancel; and a day's list of bookings."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
@@ -113,10 +113,7 @@ def cancel_booking(reservation_id: int):
 
 @bp.get("/bookings")
 def bookings_of_day():
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = queries.today()
+    day = clock.parse_day(request.args.get("day")) or queries.today()
     reservations = queries.reservations_of(day)
     return render_template("reservations/bookings.html", day=day, reservations=reservations, labels=STATE_LABELS,
                            prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
