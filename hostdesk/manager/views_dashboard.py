@@ -67,7 +67,7 @@ def dashboard():
     now = clock.utcnow()
     today = clock.service_day(now, settings.zone, settings.boundary)
     form = PeriodForm(formdata=request.args)
-    valid = form.validate()
+    form.validate()
     for field in (form.day, form.start, form.end):
         if field.errors:
             field.data = None  # said beside the field; the figures fall back to a sensible period
@@ -82,7 +82,6 @@ def dashboard():
         (_("Last 4 weeks"), {"period": "range", "start": (today - timedelta(days=27)).isoformat(),
                              "end": today.isoformat()}),
     ]
-    return render("manager/dashboard.html", "manager/_figures.html", status=200 if valid else 422,
-                  form=form, period=period, shortcuts=shortcuts,
+    return render("manager/dashboard.html", "manager/_figures.html", form=form, period=period, shortcuts=shortcuts,
                   figures=service_figures(period, settings), lf=lost_found_figures(period, settings),
                   charts=_charts(now, today, settings), target=GREET_TARGET_SECONDS)

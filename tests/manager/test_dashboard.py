@@ -35,7 +35,16 @@ def test_dashboard_without_any_data(manager_client, frozen):
     {"start": "2026-02-30"},
 ])
 def test_odd_periods_never_fail(manager_client, evening, query):
-    assert manager_client.get("/manager/", query_string=query, headers=EN).status_code == 200
+    response = manager_client.get("/manager/", query_string=query, headers=EN)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("query", [{"period": "<b>"}, {"day": "not-a-date"}, {"day": "0001-01-01"},
+                                   {"period": "range", "start": "9999-12-31"}])
+def test_odd_periods_are_said_beside_the_figures(manager_client, evening, query):
+    response = manager_client.get("/manager/", query_string=query, headers={"HX-Request": "true", **EN})
+    assert response.status_code == 200
+    assert 'class="banner banner-error" role="alert"' in response.get_data(as_text=True)
 
 
 def test_htmx_gets_only_the_figures(manager_client, evening):
