@@ -113,7 +113,8 @@ def table(result, scale) -> str:
         if b.errors:
             lines.append(f"| browser errors | {'; '.join(b.errors[:3])} | none | **NO** |")
     data = ", ".join(f"{k} {v:,}" for k, v in result.data.items() if v >= 50)
-    lines += ["", f"Data: {data} (built in {result.build_seconds:.0f} s, schema by {result.schema}; {scale})."]
+    built = f"built in {result.build_seconds:.0f} s, " if result.build_seconds else ""
+    lines += ["", f"Data: {data} ({built}schema by {result.schema}; {scale})."]
     return "\n".join(lines)
 
 
