@@ -111,8 +111,7 @@ class BaseSettingsForm(RowChecks, FlaskForm):
         changes["retention_days"] = self.retention_rows()
         changes["csv_delimiter"] = DELIMITERS[self.csv_delimiter.data]
         if self.smtp_password_clear.data:
-            # Clears the stored password; not a password literal.
-            changes["smtp_password"] = ""  # nosec B105
+            changes["smtp_password"] = ""
         elif self.smtp_password.data:
             changes["smtp_password"] = self.smtp_password.data
         return changes
