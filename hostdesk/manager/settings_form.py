@@ -111,7 +111,8 @@ class BaseSettingsForm(RowChecks, FlaskForm):
         changes["retention_days"] = self.retention_rows()
         changes["csv_delimiter"] = DELIMITERS[self.csv_delimiter.data]
         if self.smtp_password_clear.data:
-            changes["smtp_password"] = ""
+            # Clears the stored password; not a password literal.
+            changes["smtp_password"] = ""  # nosec B105
         elif self.smtp_password.data:
             changes["smtp_password"] = self.smtp_password.data
         return changes
