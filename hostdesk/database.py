@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -71,10 +71,16 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def reads_only() -> None:
+    """Call after a request's one commit when the rest of it only reads (e.g. renders the board):
+    its next SQLite transaction is a plain BEGIN, so rendering does not hold the write lock."""
+    g.hostdesk_reads_only = True
+
+
 def _wants_write() -> bool:
     if _write_intent.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    return has_request_context() and request.method not in SAFE_METHODS and not g.get("hostdesk_reads_only")
 
 
 def configure_engine(engine: Engine) -> None:

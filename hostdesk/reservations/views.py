@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from ..auth.access import allow
 from ..auth.session import passive
+from ..database import reads_only
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..htmx import is_htmx
-from . import bookings, live, operations, queries, walkins
+from . import bookings, fastpoll, fragments, live, operations, queries, walkins
 from .board import load_board
 from .models import ShiftNote
 
@@ -48,14 +49,14 @@ def format_day(day) -> str:
 
 def board_response(status: int = 200, clear_dialog: bool = False):
     """The board: the page, or for htmx its fragment (the acting tablet sees its change at once)."""
-    board = load_board()
     if is_htmx():
-        return render_template("reservations/_board.html", board=board, clear_dialog=clear_dialog), status
-    return render_template("reservations/board.html", board=board), status
+        return fragments.board_fragment(clear_dialog), status
+    return render_template("reservations/board.html", board_html=fragments.board_fragment()), status
 
 
 def done():
     db.session.commit()
+    reads_only()  # the board sent back is rendered without holding SQLite's write lock (issue 7)
     if request.values.get("view") == "floor":  # the tap came from the floor view
         from ..floor.views import floor_response
 
@@ -107,9 +108,10 @@ def board():
 @passive
 def poll():
     """204 when the tablet's version is current (one indexed read), the fresh fragment otherwise."""
-    if request.args.get("v", "") == live.token():
+    token = live.token()
+    if request.args.get("v", "") == token:
         return "", 204
-    return render_template("reservations/_board.html", board=load_board())
+    return fragments.board_fragment(token=token)
 
 
 @bp.post("/reservations/<int:reservation_id>/<any(arrive, greet, leave, 'no-show', cancel, call, undo):action>")
@@ -172,3 +174,5 @@ def dismiss_note(note_id: int):
 
 
 from . import views_bookings, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
+
+bp.record_once(lambda state: fastpoll.install(state.app))  # the unchanged poll's 204 before Flask (issue 7)

@@ -41,6 +41,7 @@ def live_server(app, database_url, tmp_path_factory):
         "SECRET_KEY": "live-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+        "BOARD_FRAGMENT_CACHE": False,  # tests empty the database between them: versions repeat
     })
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

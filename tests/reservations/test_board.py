@@ -167,11 +167,11 @@ def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client, capsy
         if statement.strip().upper() != "BEGIN":
             statements.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", listen)
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", listen)  # the app's and the poll shortcut's
     try:
         response = host_client.get(f"/host/board/poll?v={token}", headers={"HX-Request": "true"})
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listen)
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", listen)
     assert response.status_code == 204 and response.data == b""
     with capsys.disabled():
         print(f"\nunchanged poll: {len(statements)} statements")
