@@ -109,3 +109,17 @@ def render_migration_type(type_: str, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# Larger numbers are no id of ours: they would overflow PostgreSQL's integer and SQLite's INTEGER.
+MAX_ID = 2**31 - 1
+
+
+def get_or_404(model, ident: int):
+    """The row with this id, or a 404 page (also for ids too large to be ours)."""
+    from flask import abort
+
+    row = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
+    if row is None:
+        abort(404)
+    return row

@@ -149,3 +149,30 @@ def staff_client(client_for):
 @pytest.fixture
 def manager_client(client_for):
     return client_for(Role.MANAGER)
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """scratch_database("label"): the URL of a new, empty database (a file, or a PostgreSQL
+    database of its own, dropped afterwards), for tests that build a schema from migrations."""
+    made = []
+
+    def make(label: str) -> str:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            return f"sqlite:///{tmp_path / f'{label}.db'}"
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+        base, _, name = url.rpartition("/")
+        scratch = f"{name}_{label}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+        made.append((admin, scratch))
+        return f"{base}/{scratch}"
+
+    yield make
+    for admin, scratch in made:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        admin.dispose()

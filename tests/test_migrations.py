@@ -1,5 +1,4 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
-import os
 
 import flask_migrate
 import pytest
@@ -13,22 +12,8 @@ from hostdesk.extensions import db
 
 
 @pytest.fixture
-def empty_database(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    base, _, name = url.rpartition("/")
-    scratch = f"{name}_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
-    yield f"{base}/{scratch}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-    admin.dispose()
+def empty_database(scratch_database):
+    return scratch_database("migrations")
 
 
 def test_models_and_migrations_agree(empty_database, tmp_path):

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.access import allow
 from ..auth.session import passive
+from ..database import MAX_ID, get_or_404
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import dialog, is_htmx
@@ -18,7 +19,6 @@ from .forms import AreaForm, TableForm
 from .models import Area, Table
 
 bp = Blueprint("floor", __name__, url_prefix="/host/floor")
-MAX_ID = 2**31 - 1
 
 
 def _floor_context() -> dict:
@@ -65,9 +65,7 @@ def tile(table_id: int):
 
 @bp.post("/tile/<int:table_id>/clear")
 def clear(table_id: int):
-    table = db.session.get(Table, table_id) if table_id <= MAX_ID else None
-    if table is None:
-        abort(404)
+    table = get_or_404(Table, table_id)
     operations.clear_table(table, current_user)
     db.session.commit()
     if is_htmx():

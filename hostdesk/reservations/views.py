@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import allow
 from ..auth.session import passive
-from ..database import reads_only
+from ..database import MAX_ID, get_or_404, reads_only
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
@@ -66,7 +66,6 @@ def done():
     return redirect(url_for("reservations.board"))
 
 
-MAX_ID = 2**31 - 1  # larger numbers are no id of ours (and overflow SQLite's INTEGER)
 
 
 def reservation_or_404(reservation_id: int):
@@ -166,9 +165,7 @@ def post_note():
 
 @bp.post("/shift-note/<int:note_id>/dismiss")
 def dismiss_note(note_id: int):
-    note = db.session.get(ShiftNote, note_id) if note_id <= MAX_ID else None
-    if note is None:
-        abort(404)
+    note = get_or_404(ShiftNote, note_id)
     bookings.dismiss_note(note, current_user)
     return done()
 

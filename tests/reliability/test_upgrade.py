@@ -1,7 +1,6 @@
 """Upgrading a database of the first release, with data in it, loses nothing."""
 from __future__ import annotations
 
-import os
 import shutil
 
 import flask_migrate
@@ -15,22 +14,8 @@ from .release_db import ModelsAhead, build, copy_rows, revisions, snapshot
 
 
 @pytest.fixture
-def scratch_url(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'upgraded.db'}"
-        return
-    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    base, _, name = url.rpartition("/")
-    scratch = f"{name}_upgrade_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
-    yield f"{base}/{scratch}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
-    admin.dispose()
+def scratch_url(scratch_database):
+    return scratch_database("upgrade")
 
 
 def test_upgrade_from_the_first_release_keeps_every_row(scratch_url, tmp_path):
