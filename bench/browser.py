@@ -1,9 +1,10 @@
 """In Chromium (Playwright): two tablets on the host board. Tablet B taps "arrived" twenty times;
-we time how long until tablet A's poll shows each change and how long B waits for its own board.
-Also the host page's first load: the bytes transferred (compressed) and that all come from us.
+we time how long until tablet A's poll shows each change and how long B waits for its own screen
+to show it. Also the host page's first load: the bytes transferred (compressed) and that all come
+from us.
 
 Times are taken inside the pages with Date.now() (one browser, one clock): a MutationObserver
-notes when each board is swapped and which version it now shows.
+notes when the tapped party's card first stands in "Greet now" on each tablet.
 """
 from __future__ import annotations
 
@@ -19,26 +20,28 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 VIEWPORT = {"width": 1024, "height": 768}
 
 WATCH = """() => {
-  window.__swaps = [];
+  window.__wanted = {};  // reservation id -> when its card first stood in Greet now (or null)
   const note = () => {
-    const board = document.getElementById('board');
-    const version = board && board.dataset.version;
-    const last = window.__swaps.length ? window.__swaps[window.__swaps.length - 1][1] : window.__initial;
-    if (version && version !== last) { window.__swaps.push([Date.now(), version]); }
+    for (const id of Object.keys(window.__wanted)) {
+      if (window.__wanted[id] === null && document.querySelector('#cards-greet #res-' + id)) {
+        window.__wanted[id] = Date.now();
+      }
+    }
   };
-  window.__initial = document.getElementById('board').dataset.version;
-  new MutationObserver(note).observe(document.body, {childList: true, subtree: true, attributes: true,
-                                                      attributeFilter: ['data-version']});
+  new MutationObserver(note).observe(document.body, {childList: true, subtree: true});
 }"""
 OPEN_ALL = "() => document.querySelectorAll('#board details').forEach(d => { d.open = true; })"
 TAP = """() => {
   const button = [...document.querySelectorAll('#board button[data-action="arrive"]')]
     .find(b => b.offsetParent !== null);
   if (!button) { return null; }
+  const id = button.closest('article').dataset.reservationId;
+  window.__wanted[id] = null;
   const at = Date.now();
   button.click();
-  return at;
+  return [at, id];
 }"""
+WANT = "id => { window.__wanted[id] = document.querySelector('#cards-greet #res-' + id) ? Date.now() : null; }"
 
 
 @dataclass
@@ -110,19 +113,17 @@ def two_tablets(browser, base: str, login_a, login_b, changes: int, result: Brow
         page.evaluate(WATCH)
     for _ in range(changes):
         a.wait_for_timeout(rng.uniform(300, 2300))  # tap at any moment of A's poll cycle
-        seen_a, seen_b = a.evaluate("window.__swaps.length"), b.evaluate("window.__swaps.length")
         tapped = b.evaluate(TAP)
         if tapped is None:
             result.errors.append("no booked party left to mark arrived on tablet B")
             break
-        _wait(b, f"() => window.__swaps.length > {seen_b}", 10)
-        own_at, token = b.evaluate("window.__swaps[window.__swaps.length - 1]")
-        result.acting_ms.append(own_at - tapped)
-        version = token.split(".")[0]  # the token is "<version>.<minute>"
-        shows = f"s => s[1].split('.')[0] === {version!r}"
-        _wait(a, f"() => window.__swaps.slice({seen_a}).some({shows})", 15)
-        other_at = a.evaluate(f"window.__swaps.slice({seen_a}).find({shows})[0]")
-        result.other_ms.append(other_at - tapped)
+        at, rid = tapped
+        a.evaluate(WANT, rid)
+        seen = f"() => window.__wanted[{rid!r}] !== null"
+        _wait(b, seen, 10)
+        result.acting_ms.append(b.evaluate(f"window.__wanted[{rid!r}]") - at)
+        _wait(a, seen, 15)
+        result.other_ms.append(a.evaluate(f"window.__wanted[{rid!r}]") - at)
         b.evaluate(OPEN_ALL)
     context_a.close()
     context_b.close()

@@ -96,7 +96,7 @@ def table(result, scale) -> str:
               f"{', '.join(f'{n} at {k}' for k, n in sorted(counts.items()))} | constant, at most 6 | "
               f"{_check(constant)} |",
               f"| board fragment rendered from scratch, one request in the app (median) | "
-              f"{result.scratch_ms:.0f} ms | (what the acting tablet waits for) | |"]
+              f"{result.scratch_ms:.0f} ms | (what the first tablet to ask after a change waits for) | |"]
     b = result.browser
     if b is not None:
         other50, other95 = b.pct(b.other_ms, 50), b.pct(b.other_ms, 95)
@@ -104,7 +104,7 @@ def table(result, scale) -> str:
         lines += [
             f"| a change seen on the other tablet ({len(b.other_ms)} changes) | p50 {other50:,.0f} ms, "
             f"p95 {other95:,.0f} ms | p95 < 2,500 ms | {_check(other95 < 2500 and len(b.other_ms) >= 20)} |",
-            f"| the acting tablet's own board | p50 {own50:,.0f} ms, p95 {own95:,.0f} ms | p95 < 150 ms | "
+            f"| the acting tablet shows its own change | p50 {own50:,.0f} ms, p95 {own95:,.0f} ms | p95 < 150 ms | "
             f"{_check(own95 < 150 and len(b.acting_ms) >= 20)} |",
             f"| host page, first load | {b.first_load_bytes / 1024:,.1f} KB transferred in {b.first_load_requests} "
             f"requests, {len(b.outside)} from outside | ≤ 100 KB, none from outside | "

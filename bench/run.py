@@ -108,7 +108,7 @@ def in_process(app, search: str, pool: list[int]) -> dict[str, inprocess.Probe]:
 
 def render_from_scratch_ms(app, repeat: int = 7) -> float:
     """One board fragment rendered from nothing (no reuse of an earlier render), in the app, the
-    median of a few: what the first tablet to ask after a change, and the acting tablet, wait for."""
+    median of a few: what the first tablet to ask after a change waits for."""
     import statistics
 
     host = inprocess.logged_in(app, "host", LOGINS["host"][0])
@@ -222,7 +222,7 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
             action.add(load.wrk(base + "/", 1, host.headers(post=True), walk, env=walk_env))
         restore(app, pool)
         p = probes["action"]
-        result.rows.append(_row("action", "host action: mark a party arrived (board back)", action, 200,
+        result.rows.append(_row("action", "host action: mark a party arrived (its change back)", action, 200,
                                 p.statements, p.wire_bytes, p.raw_bytes,
                                 note=f"{rounds} rounds of 1 s over {len(pool)} parties"))
         one = load.wrk(base + "/", max(1, seconds // 2), host.headers(post=True), walk, env=walk_env, connections=1)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import g, has_app_context
+from flask.signals import Namespace
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -113,6 +114,9 @@ def get_settings() -> Settings:
     return g.hostdesk_settings
 
 
+settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction
+
+
 def update_settings(actor, **changes: Any) -> Settings:
     """Store changed settings and audit them; secrets are audited as changed, not shown."""
     from .audit import record
@@ -133,4 +137,6 @@ def update_settings(actor, **changes: Any) -> Settings:
     if changed:
         record(actor, "settings.update", None, **changed)
     g.pop("hostdesk_settings", None)
+    if changed:
+        settings_changed.send(actor, changed=changed)
     return get_settings()

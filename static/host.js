@@ -6,13 +6,14 @@
   var scrollY = null;
   try { open = JSON.parse(window.sessionStorage.getItem("hostdesk-open") || "{}"); } catch (e) { open = {}; }
 
-  function offset() {
-    var board = document.getElementById("board");
-    var now = board && Date.parse(board.dataset.now);
-    if (!now) { return 0; }
-    if (board.dataset.loadedAt === undefined) { board.dataset.loadedAt = String(Date.now()); }
-    return now - Number(board.dataset.loadedAt);
+  // The server's clock minus this tablet's: from the page's form when it loads, then from the
+  // X-Server-Now header of every board response (the board itself is the same for every tablet).
+  var skew = 0;
+  function setSkew(serverNow) {
+    var at = Date.parse(serverNow || "");
+    if (at) { skew = at - Date.now(); }
   }
+  function offset() { return skew; }
 
   function restore(root) {
     root.querySelectorAll("details[id]").forEach(function (d) {
@@ -54,6 +55,12 @@
       scrollY = window.scrollY;
     }
   });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr) { setSkew(xhr.getResponseHeader("X-Server-Now")); }
+    var form = event.detail.elt;
+    if (event.detail.successful && form && form.closest && form.closest("#sec-note-form")) { form.reset(); }
+  });
   document.addEventListener("htmx:afterSwap", function () {
     restore(document);
     if (scrollY !== null) { window.scrollTo(0, scrollY); scrollY = null; }
@@ -74,6 +81,8 @@
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
+    var actions = document.getElementById("board-actions");
+    if (actions) { setSkew(actions.dataset.now); }
     restore(document);
     tick();
     window.setInterval(tick, 1000);

@@ -23,6 +23,7 @@ class Card:
     minutes_late: int = 0
     minutes_until: int = 0  # until the booked time (negative: late)
     deadline: datetime | None = None  # waitlist: when the quoted wait runs out
+    minutes_left: int = 0  # waitlist: of the quote (negative: over it)
     undo: bool = False
 
     @property
@@ -32,6 +33,8 @@ class Card:
 
 @dataclass
 class Board:
+    SECTIONS = ("greet", "walk", "arriving", "late", "waiting", "seated", "later")  # those with a count
+
     day: date
     now: datetime
     greet: list[Card] = field(default_factory=list)
@@ -53,11 +56,26 @@ class Board:
     def attention(self) -> int:
         return len(self.greet)
 
+    @property
+    def recent(self) -> list[Card]:
+        """"Just now": closed parties that can still be undone, in the order they were closed."""
+        return [c for c in self.done if c.undo]
+
+    def cards(self, section: str) -> list[Card]:
+        return self.recent if section == "recent" else getattr(self, section)
+
+    def count_of(self, section: str) -> int:
+        return len(self.cards(section))
+
     def section_of(self, reservation_id: int) -> str | None:
-        for name in ("greet", "walk", "arriving", "late", "waiting", "seated", "later", "done"):
-            if any(c.id == reservation_id for c in getattr(self, name)):
+        for name in (*self.SECTIONS, "recent", "done"):
+            if any(c.id == reservation_id for c in self.cards(name)):
                 return name
         return None
+
+    def card_of(self, reservation_id: int) -> Card | None:
+        return next((c for name in (*self.SECTIONS, "done") for c in self.cards(name) if c.id == reservation_id),
+                    None)
 
 
 def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Settings) -> Board:
@@ -80,6 +98,7 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
         elif state is State.WAITING:
             card.waited_seconds = max(0, int((now - res.created_at).total_seconds()))
             card.deadline = res.created_at + timedelta(minutes=res.quoted_wait_minutes or 0)
+            card.minutes_left = int((card.deadline - now).total_seconds() // 60)
             board.waiting.append(card)
         elif state is State.BOOKED:
             if res.start_at + grace <= now:
@@ -102,6 +121,7 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
     board.walk.sort(key=lambda c: (c.res.greeted_at, c.id))
     board.seated.sort(key=lambda c: (c.res.seated_at, c.id))
     board.waiting.sort(key=lambda c: (c.res.created_at, c.id))
+    board.done.sort(key=lambda c: (c.res.changed_at or c.res.start_at, c.id))
     return board
 
 
@@ -118,3 +138,57 @@ def load_board(now: datetime | None = None) -> Board:
     board.note = queries.shift_note(day)
     board.token = token
     return board
+
+
+@dataclass
+class Tally:
+    """The board's numbers without its cards: the counts per section, the covers and the banner."""
+
+    SECTIONS = Board.SECTIONS
+    counts: dict[str, int] = field(default_factory=dict)
+    covers_expected: int = 0
+    covers_arrived: int = 0
+    covers_seated: int = 0
+
+    @property
+    def attention(self) -> int:
+        return self.counts.get("greet", 0)
+
+    def count_of(self, section: str) -> int:
+        return self.counts.get(section, 0)
+
+
+SECTION_OF_STATE = {State.ARRIVED: "greet", State.GREETED: "walk", State.SEATED: "seated", State.WAITING: "waiting"}
+
+
+def tally(now: datetime | None = None) -> Tally:
+    """The same numbers as sort_board() gives (a test holds them equal), counted by the database:
+    what a tap sends back besides its one card, the same few rows however busy the day."""
+    s = get_settings()
+    now = now or clock.utcnow()
+    day = clock.service_day(now, s.zone, s.boundary)
+    grace = timedelta(minutes=s.no_show_grace_minutes)
+    window = timedelta(minutes=s.arriving_window_minutes)
+    result = Tally()
+    for state, part, parties, people in queries.board_tally(day, late_from=now - grace, arriving_from=now + window):
+        section = part or SECTION_OF_STATE.get(state)
+        if section:
+            result.counts[section] = result.counts.get(section, 0) + parties
+        if state in (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
+            result.covers_expected += people
+        if state in (State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
+            result.covers_arrived += people
+        if state in (State.SEATED, State.LEFT):
+            result.covers_seated += people
+    return result
+
+
+def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None, Card | None]:
+    """Where one reservation belongs on the board now, and its card (sort_board of that one)."""
+    s = get_settings()
+    now = now or clock.utcnow()
+    board = sort_board([res], now, clock.service_day(now, s.zone, s.boundary), s)
+    if res.service_day != board.day:
+        return None, None
+    section = board.section_of(res.id)
+    return section, board.card_of(res.id)

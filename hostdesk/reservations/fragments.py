@@ -1,4 +1,4 @@
-"""The board's fragment, rendered once per board version, language and minute, then reused.
+"""The board's fragment, rendered once per board version and language, then reused.
 
 Dozens of tablets fetch the same board after each change; rendering 300 reservations takes tens
 of milliseconds, reading the version one indexed query. The key is the board's token (version and
@@ -6,29 +6,32 @@ minute, see live.py), so a change anywhere, on any worker or server, makes a new
 ever served stale beyond what the minute-token already allows (minutes-late labels tick once a
 minute). Each worker keeps its last few renders; the state itself stays in the database.
 
-A render itself is quicker too: the action forms' CSRF field is rendered once, not per button, and
-the buttons' URLs are built once per kind and filled with each reservation's id.
-
-Two parts of the fragment belong to the request, not the board, and are filled in on each use:
-the CSRF token of this session (in every action form) and `data-now` (the server time the
-tablet's greet timers align with).
+The fragment holds nothing of the request or the session (the buttons submit the page's form
+`#board-actions`, which carries the CSRF field; the server's time goes in the `X-Server-Now`
+header), so the very same bytes, compressed once per encoding, answer every tablet.
+A render itself is quicker too: the buttons' URLs are built once per kind and filled with each
+reservation's id.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, field
 
-from flask import current_app, render_template, url_for
+from flask import current_app, make_response, render_template, url_for
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from .. import clock
+from ..compression import encode_once
 from . import live
 
-CSRF_MARK = "\x00hostdesk-csrf\x00"
-NOW_MARK = "\x00hostdesk-now\x00"
 KEEP = 8
+
+
+@dataclass
+class Rendered:
+    html: str
+    encoded: dict[str, bytes] = field(default_factory=dict)  # algorithm -> compressed html
 
 
 def _store() -> tuple[OrderedDict, threading.Lock]:
@@ -39,46 +42,10 @@ def _store() -> tuple[OrderedDict, threading.Lock]:
     return store
 
 
-def _csrf() -> str:
-    return generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else ""
-
-
-def _fill(html: str) -> str:
-    csrf = _csrf()
-    if csrf:
-        html = html.replace(CSRF_MARK, csrf)
-    return html.replace(NOW_MARK, clock.utcnow().isoformat())
-
-
 def enabled() -> bool:
     """On unless BOARD_FRAGMENT_CACHE says otherwise; off by default under TESTING, where tests
     change rows without bumping the version and empty the database between tests."""
     return current_app.config.get("BOARD_FRAGMENT_CACHE", not current_app.testing)
-
-
-class _OnceField:
-    """The CSRF field of the action buttons' empty form, rendered once per set of arguments
-    instead of once per button (hundreds on a busy board)."""
-
-    def __init__(self, field):
-        self.field = field
-        self.rendered: dict[tuple, Markup] = {}
-
-    def __call__(self, **kwargs) -> Markup:
-        key = tuple(sorted(kwargs.items()))
-        if key not in self.rendered:
-            self.rendered[key] = self.field(**kwargs) if self.field is not None else Markup("")
-        return self.rendered[key]
-
-    def __html__(self) -> str:
-        return self()
-
-
-class _RenderedForm:
-    def __init__(self):
-        from ..auth.forms import EmptyForm
-
-        self.csrf_token = _OnceField(getattr(EmptyForm(), "csrf_token", None))
 
 
 class _UrlPatterns:
@@ -104,36 +71,53 @@ class _UrlPatterns:
         return f"{pattern[0]}{rid}{pattern[1]}"
 
 
-def _render(board, clear_dialog: bool) -> str:
-    return render_template("reservations/_board.html", board=board, clear_dialog=clear_dialog,
-                           empty_form=_RenderedForm(), url_for=_UrlPatterns())
+def _render(board) -> str:
+    return render_template("reservations/_board.html", board=board, url_for=_UrlPatterns())
 
 
-def board_fragment(clear_dialog: bool = False, token: str | None = None) -> str:
-    """The rendered _board.html for this request (from the cache when the board did not change):
-    HTML Jinja rendered with autoescape, which the page includes as it is (board.html)."""
+def rendered(token: str | None = None) -> Rendered:
+    """This board version's fragment, from this worker's cache when it was rendered before."""
     from .board import load_board
 
     if not enabled():
-        return _render(load_board(), clear_dialog)
+        return Rendered(_render(load_board()))
     token = token or live.token()
-    locale = str(get_locale())
+    key = (token, str(get_locale()))
     cache, lock = _store()
     with lock:
-        cached = cache.get((token, locale, clear_dialog))
-    if cached is not None:
-        return _fill(cached)
+        found = cache.get(key)
+    if found is not None:
+        return found
     board = load_board()
-    html = _render(board, clear_dialog)
-    template = html.replace(f'data-now="{board.now.isoformat()}"', f'data-now="{NOW_MARK}"')
-    csrf = _csrf()
-    if csrf:
-        template = template.replace(csrf, CSRF_MARK)
+    found = Rendered(_render(board))
     with lock:
-        cache[(board.token, locale, clear_dialog)] = template
+        found = cache.setdefault((board.token, key[1]), found)
         while len(cache) > KEEP:
             cache.popitem(last=False)
-    return html
+    return found
+
+
+def board_html(token: str | None = None) -> str:
+    """The rendered _board.html: HTML rendered with autoescape, which the page includes as it is."""
+    return rendered(token).html
+
+
+def fragment_response(token: str | None = None, clear_dialog: bool = False):
+    """The fragment as an htmx response, compressed once per encoding and reused."""
+    found = rendered(token)
+    if clear_dialog:  # after a dialog's action: one extra out-of-band piece, compressed as usual
+        response = make_response(found.html + CLEAR_DIALOG)
+    else:
+        algorithm, body = encode_once(found.html.encode(), found.encoded)
+        response = make_response(body)
+        response.headers["Vary"] = "Accept-Encoding"
+        if algorithm:
+            response.headers["Content-Encoding"] = algorithm
+    response.headers["X-Server-Now"] = clock.utcnow().isoformat()
+    return response
+
+
+CLEAR_DIALOG = '<div id="dialog" hx-swap-oob="innerHTML"></div>'
 
 
 def clear() -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
+from ..settings import settings_changed
 from .models import BoardVersion
 
 
@@ -35,3 +36,9 @@ def version() -> int:
 def token(current: int | None = None) -> str:
     minute = int(clock.utcnow().timestamp() // 60)
     return f"{version() if current is None else current}.{minute}"
+
+
+@settings_changed.connect
+def _settings_changed(_actor, **_changes) -> None:
+    """Timers, windows and labels on the board follow the settings: every tablet re-fetches it."""
+    bump()

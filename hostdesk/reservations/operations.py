@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import record
@@ -79,12 +80,23 @@ def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], ac
                 **values),
         execution_options={"synchronize_session": False},
     ).rowcount
-    db.session.refresh(res)
     if not updated:  # another tablet was first
+        db.session.refresh(res)
         raise _refuse(res, wanted)
+    _written(res, actor, state=wanted, previous_state=before, changed_at=now, changed_by_id=getattr(actor, "id", None),
+             **values)
     record(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
     live.bump()
     return before
+
+
+def _written(res: Reservation, actor, **values) -> None:
+    """Put what the UPDATE wrote on `res` as loaded from the database (no re-read): its columns,
+    and for each `<who>_by_id` the actor as `<who>_by`."""
+    for key, value in values.items():
+        set_committed_value(res, key, value)
+        if key.endswith("_by_id") and key != "changed_by_id":
+            set_committed_value(res, key[:-3], actor if value is not None else None)
 
 
 def _plain_values(values: dict) -> dict:

@@ -36,6 +36,18 @@ def reservations_of(day: date) -> list[Reservation]:
     return list(db.session.scalars(stmt).unique())
 
 
+def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list[sa.Row]:
+    """(state, part of the booked ones: late/arriving/later, parties, people) for the day."""
+    booked_part = sa.case(
+        (Reservation.start_at <= late_from, "late"), (Reservation.start_at <= arriving_from, "arriving"),
+        else_="later")
+    part = sa.case((Reservation.state == State.BOOKED, booked_part), else_=None).label("part")
+    people = sa.func.coalesce(sa.func.sum(Reservation.party_size), 0)
+    stmt = (sa.select(Reservation.state, part, sa.func.count(), people)
+            .where(Reservation.service_day == day).group_by(Reservation.state, part))
+    return list(db.session.execute(stmt))
+
+
 def get_reservation(reservation_id: int) -> Reservation | None:
     return db.session.get(Reservation, reservation_id)
 

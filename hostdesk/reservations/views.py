@@ -48,15 +48,22 @@ def format_day(day) -> str:
 
 
 def board_response(status: int = 200, clear_dialog: bool = False):
-    """The board: the page, or for htmx its fragment (the acting tablet sees its change at once)."""
+    """The board: the page, or for htmx its fragment."""
     if is_htmx():
-        return fragments.board_fragment(clear_dialog), status
-    return render_template("reservations/board.html", board_html=fragments.board_fragment()), status
+        return fragments.fragment_response(clear_dialog=clear_dialog), status
+    return render_page(), status
+
+
+def render_page():
+    from .. import clock
+
+    return render_template("reservations/board.html", board_html=fragments.board_html(),
+                           now_iso=clock.utcnow().isoformat())
 
 
 def done():
     db.session.commit()
-    reads_only()  # the board sent back is rendered without holding SQLite's write lock (issue 7)
+    reads_only()  # what is sent back is read without holding SQLite's write lock (issue 7)
     if request.values.get("view") == "floor":  # the tap came from the floor view
         from ..floor.views import floor_response
 
@@ -66,6 +73,25 @@ def done():
     return redirect(url_for("reservations.board"))
 
 
+def changed(res):
+    """After one party's transition: for htmx only that change (the tablet sees it at once, the
+    server renders one card, not the board); the whole board otherwise."""
+    if not is_htmx() or request.values.get("view") == "floor":
+        return done()
+    session = db.session()
+    session.expire_on_commit = False  # `res` holds what its UPDATE wrote; keep it for its card
+    session.commit()
+    reads_only()
+    from .. import clock
+    from .board import card_for, tally
+
+    section, card = card_for(res)
+    response = make_response(render_template(
+        "reservations/_board_change.html", board=tally(), card=card, reservation_id=res.id,
+        section=section if section not in (None, "done") else None, clear_dialog=True))
+    response.headers["HX-Reswap"] = "none"  # only the out-of-band pieces: the board stays
+    response.headers["X-Server-Now"] = clock.utcnow().isoformat()
+    return response
 
 
 def reservation_or_404(reservation_id: int):
@@ -110,13 +136,14 @@ def poll():
     token = live.token()
     if request.args.get("v", "") == token:
         return "", 204
-    return fragments.board_fragment(token=token)
+    return fragments.fragment_response(token=token)
 
 
 @bp.post("/reservations/<int:reservation_id>/<any(arrive, greet, leave, 'no-show', cancel, call, undo):action>")
 def transition(reservation_id: int, action: str):
-    TRANSITIONS[action](reservation_or_404(reservation_id), current_user)
-    return done()
+    res = reservation_or_404(reservation_id)
+    TRANSITIONS[action](res, current_user)
+    return done() if action == "undo" else changed(res)
 
 
 @bp.route("/reservations/<int:reservation_id>/seat", methods=["GET", "POST"])
@@ -127,7 +154,7 @@ def seat(reservation_id: int):
     if request.method == "POST":
         try:
             operations.seat(res, current_user, tables_by_ids(chosen) if chosen else None)
-            return done()
+            return changed(res)
         except operations.NeedsTable:
             db.session.rollback()
             res = reservation_or_404(reservation_id)

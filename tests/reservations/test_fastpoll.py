@@ -1,17 +1,15 @@
-"""The unchanged poll answered before Flask (fastpoll.py), and the board fragment reused per
-version (fragments.py): the same answers as the full path, for less work (issue 7)."""
+"""The unchanged poll answered before Flask (fastpoll.py): the same answers as the full path, for
+less work (issue 7). The fragment's reuse is in test_fragments.py."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
-from flask_wtf.csrf import generate_csrf
 
 from hostdesk import clock
 from hostdesk.extensions import db
-from hostdesk.reservations import fragments, live, operations
+from hostdesk.reservations import live, operations
 
 from .conftest import minutes
 
@@ -95,50 +93,6 @@ def test_floor_poll_too(frozen, floor, host_client):
     assert statements.seen == []
 
 
-@pytest.fixture
-def cached(app):
-    app.config["BOARD_FRAGMENT_CACHE"] = True
-    with app.app_context():
-        fragments.clear()
-    yield
-    app.config.pop("BOARD_FRAGMENT_CACHE")
-    with app.app_context():
-        fragments.clear()
-
-
-def test_fragment_rendered_once_per_version(frozen, floor, make_res, host_client, actors, cached):
-    res = make_res("De Waard", 2, frozen + minutes(10))
-    first = _poll(host_client, "0.0").get_data(as_text=True)
-    with Statements() as statements:
-        again = _poll(host_client, "0.0").get_data(as_text=True)
-    assert again == first
-    assert not any("FROM reservations" in s for s in statements.seen)
-    operations.arrive(res, actors["manager"])
-    db.session.commit()
-    fresh = _poll(host_client, "0.0").get_data(as_text=True)
-    assert fresh != first and live.token() in fresh
-    page = host_client.get("/host/").get_data(as_text=True)
-    assert 'id="board"' in page and fragments.CSRF_MARK not in page and fragments.NOW_MARK not in page
-
-
-def test_fragment_gets_this_requests_csrf_token_and_time(app, frozen, floor, make_res, cached):
-    make_res("De Waard", 2, frozen + minutes(10))
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        with app.test_request_context():
-            first_token, first = generate_csrf(), fragments.board_fragment()
-            assert first_token in first
-        clock.advance(timedelta(seconds=20))
-        with app.test_request_context():
-            g.pop("csrf_token", None)  # another request, another session (app_ctx keeps one g)
-            token, html = generate_csrf(), fragments.board_fragment()
-            assert token != first_token and token in html and first_token not in html
-            assert f'data-now="{clock.utcnow().isoformat()}"' in html
-            assert html.count(token) == first.count(first_token)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
-
-
 def test_shared_tablet_still_goes_back_to_the_pin_screen(frozen, app, users):
     from hostdesk.auth.models import Role
     from tests.conftest import PASSWORDS, login
@@ -154,18 +108,3 @@ def test_shared_tablet_still_goes_back_to_the_pin_screen(frozen, app, users):
         token = live.token()
     idle = _poll(tablet, token)
     assert idle.status_code == 401 and idle.headers["HX-Redirect"].endswith("/switch")
-
-
-def test_quick_render_is_the_same_html(app_ctx, frozen, floor, make_res, actors):
-    from flask import render_template
-
-    from hostdesk.reservations.board import load_board
-    from hostdesk.reservations.operations import arrive
-
-    for i, minutes_from_now in enumerate((-20, -5, 10, 60, 120)):
-        res = make_res(f"Gast {i}", 2 + i % 3, frozen + minutes(minutes_from_now), tables=[floor["10"]] if i else [])
-    arrive(res, actors["host"])
-    db.session.commit()
-    board = load_board()
-    assert fragments._render(board, True) == render_template("reservations/_board.html", board=board,
-                                                             clear_dialog=True)

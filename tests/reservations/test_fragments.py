@@ -1,0 +1,236 @@
+"""The board's fragment rendered once per version and shared by every tablet (fragments.py), and the
+one-card answer to a host's tap (views.changed): the same board as a full render, for less work
+(issue 7)."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import render_template
+
+from hostdesk import clock
+from hostdesk.extensions import db
+from hostdesk.reservations import fragments, live, operations
+from hostdesk.reservations.board import load_board
+from hostdesk.reservations.models import State
+
+from .conftest import minutes
+
+HX = {"HX-Request": "true"}
+
+
+class Statements:
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
+            self.seen.append(statement)
+
+    def __enter__(self):
+        sa.event.listen(db.engine, "before_cursor_execute", self)
+        return self
+
+    def __exit__(self, *_exc):
+        sa.event.remove(db.engine, "before_cursor_execute", self)
+
+
+def _poll(client, token, **headers):
+    return client.get(f"/host/board/poll?v={token}", headers={**HX, **headers})
+
+
+@pytest.fixture
+def cached(app):
+    app.config["BOARD_FRAGMENT_CACHE"] = True
+    with app.app_context():
+        fragments.clear()
+    yield
+    app.config.pop("BOARD_FRAGMENT_CACHE")
+    with app.app_context():
+        fragments.clear()
+
+
+def test_fragment_rendered_once_per_version(frozen, floor, make_res, host_client, actors, cached):
+    res = make_res("De Waard", 2, frozen + minutes(10))
+    first = _poll(host_client, "0.0").get_data(as_text=True)
+    with Statements() as statements:
+        again = _poll(host_client, "0.0").get_data(as_text=True)
+    assert again == first
+    assert not any("FROM reservations" in s for s in statements.seen)
+    operations.arrive(res, actors["manager"])
+    db.session.commit()
+    fresh = _poll(host_client, "0.0").get_data(as_text=True)
+    assert fresh != first and live.token() in fresh
+    page = host_client.get("/host/").get_data(as_text=True)
+    assert fresh in page
+
+
+def test_one_fragment_for_every_tablet_and_person(app, frozen, floor, make_res, host_client, manager_client, cached):
+    """No CSRF token, user or time of the request inside the board: the same bytes for everyone;
+    the page's form carries this session's token, the header this request's time."""
+    make_res("De Waard", 2, frozen + minutes(10))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        host, manager = _poll(host_client, "0.0"), _poll(manager_client, "0.0")
+        assert host.get_data() == manager.get_data()
+        assert host.headers["X-Server-Now"] == clock.utcnow().isoformat()
+        html = host.get_data(as_text=True)
+        assert "csrf" not in html.lower() and 'data-now' not in html
+        page = host_client.get("/host/").get_data(as_text=True)
+        form = re.search(r'<form id="board-actions" method="post" hidden data-now="([^"]+)">(.*?)</form>', page, re.S)
+        assert form and form.group(1) == clock.utcnow().isoformat() and 'name="csrf_token"' in form.group(2)
+        arrive = re.search(r'<button type="submit" form="board-actions" formaction="(/host/reservations/\d+/arrive)" '
+                           r'hx-post="\1"', page)
+        assert arrive, "a board button submits the page's form (no JavaScript) or posts by htmx"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_fragment_compressed_once_per_encoding(app, frozen, floor, make_res, host_client, cached):
+    from hostdesk.compression import encode_once
+
+    make_res("De Waard", 2, frozen + minutes(10))
+    plain = _poll(host_client, "0.0", **{"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
+        found = fragments.rendered()
+    assert found.encoded == {}
+    gz = _poll(host_client, "0.0", **{"Accept-Encoding": "gzip"})
+    assert gz.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in gz.headers["Vary"]
+    import gzip
+
+    assert gzip.decompress(gz.get_data()) == plain.get_data()
+    assert found.encoded["gzip"] == gz.get_data()  # kept for the next tablet
+    found.encoded["gzip"] = b"kept"
+    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
+        assert encode_once(b"anything", found.encoded) == ("gzip", b"kept")
+
+
+def test_quick_render_is_the_same_html(app_ctx, frozen, floor, make_res, actors):
+    for i, minutes_from_now in enumerate((-20, -5, 10, 60, 120)):
+        res = make_res(f"Gast {i}", 2 + i % 3, frozen + minutes(minutes_from_now), tables=[floor["10"]] if i else [])
+    operations.arrive(res, actors["host"])
+    db.session.commit()
+    board = load_board()
+    assert fragments._render(board) == render_template("reservations/_board.html", board=board)
+
+
+def test_settings_change_is_a_new_board_version(app_ctx, actors):
+    from hostdesk.settings import update_settings
+
+    before = live.version()
+    update_settings(actors["manager"], greet_amber_seconds=45)
+    db.session.commit()
+    assert live.version() == before + 1
+    update_settings(actors["manager"], greet_amber_seconds=45)  # nothing changed: no new version
+    db.session.commit()
+    assert live.version() == before + 1
+
+
+def _card_ids(html: str, section: str) -> list[int]:
+    start = html.index(f'<div class="cards" id="cards-{section}">')
+    end = html.index("</section>", start) if section not in ("seated", "later") else html.index("</details>", start)
+    return [int(i) for i in re.findall(r'<article [^>]*id="res-(\d+)"', html[start:end])]
+
+
+def test_a_tap_answers_only_its_change(frozen, floor, make_res, host_client, actors):
+    early = make_res("Eerst", 2, frozen - minutes(5))
+    res = make_res("De Waard", 4, frozen + minutes(10), tables=[floor["10"]])
+    make_res("Later", 3, frozen + minutes(180))
+    operations.arrive(early, actors["manager"])
+    db.session.commit()
+    clock.advance(timedelta(seconds=20))
+    response = host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX)
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    html = response.get_data(as_text=True)
+    assert html.index(f'hx-swap-oob="delete:#res-{res.id}"') < html.index('hx-swap-oob="beforeend:#cards-greet"')
+    assert f'id="res-{res.id}"' in html and "Greet the De Waard party" in html and "table 10" in html
+    assert 'id="count-greet" hx-swap-oob="true">2<' in html
+    assert 'id="count-arriving" hx-swap-oob="true">0<' in html
+    assert 'id="count-later" hx-swap-oob="true">1<' in html
+    assert "2 parties are waiting to be greeted" in html
+    assert re.search(r'<strong>6</strong> arrived', html)
+    assert "Eerst" not in html and "Later" not in html  # no other card is rendered
+    db.session.expire_all()
+    assert db.session.get(type(res), res.id).state is State.ARRIVED
+    # the full board the next poll brings has the card where the change put it
+    board = host_client.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
+    assert _card_ids(board, "greet") == [early.id, res.id]
+
+
+def test_each_forward_step_lands_at_the_end_of_its_section(frozen, floor, make_res, host_client, actors):
+    """The change appends the card; the full board must agree that it is the last of its section."""
+    others = [make_res(f"Gast {i}", 2, frozen - minutes(30 - i)) for i in range(3)]
+    res = make_res("De Waard", 2, frozen - minutes(1), tables=[floor["10"]])
+    clock.advance(timedelta(seconds=1))
+    for other in others:
+        operations.arrive(other, actors["host"])
+        operations.greet(other, actors["host"])
+    db.session.commit()
+    clock.advance(timedelta(seconds=5))
+    for action, section in (("arrive", "greet"), ("greet", "walk"), ("seat", "seated"), ("leave", "recent")):
+        path = f"/host/reservations/{res.id}/seat" if action == "seat" else f"/host/reservations/{res.id}/{action}"
+        html = host_client.post(path, headers=HX).get_data(as_text=True)
+        assert f'hx-swap-oob="beforeend:#cards-{section}"' in html, action
+        board = host_client.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
+        assert _card_ids(board, section)[-1] == res.id, action
+        clock.advance(timedelta(seconds=3))
+
+
+def test_a_refused_tap_changes_nothing(frozen, floor, make_res, host_client, actors):
+    res = make_res("De Waard", 2, frozen + minutes(10))
+    operations.arrive(res, actors["manager"])
+    db.session.commit()
+    version = live.version()
+    response = host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX)
+    assert response.status_code == 409 and "Already marked arrived" in response.get_data(as_text=True)
+    assert live.version() == version
+
+
+def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res, host_client):
+    def statements_of_a_tap(n_before: int) -> int:
+        res = make_res(f"Tap {n_before}", 2, frozen + minutes(10))
+        db.session.expire_all()
+        with Statements() as statements:
+            assert host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX).status_code == 200
+        return len(statements.seen)
+
+    statements_of_a_tap(0)  # the first change of all creates the board's version row
+    for i in range(10):
+        make_res(f"Gast {i}", 2, frozen + minutes(i * 3))
+    ten = statements_of_a_tap(10)
+    for i in range(290):
+        make_res(f"Gast {i}", 2, frozen + minutes(i % 200))
+    three_hundred = statements_of_a_tap(300)
+    assert ten == three_hundred, (ten, three_hundred)
+
+
+def test_without_htmx_a_tap_still_redirects_to_the_board(frozen, floor, make_res, host_client):
+    res = make_res("De Waard", 2, frozen + minutes(10))
+    response = host_client.post(f"/host/reservations/{res.id}/arrive")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/host/")
+
+
+def test_tally_counts_as_the_board_sorts(frozen, floor, make_res, actors):
+    """The database's tally (what a tap sends back) equals the counts of the full board, for
+    parties in every state and around every boundary (late, arriving window)."""
+    import random
+
+    from hostdesk.reservations.board import tally
+
+    rng = random.Random(7)
+    states = list(State)
+    for i in range(120):
+        state = rng.choice(states)
+        at = frozen + timedelta(minutes=rng.randrange(-240, 360, 5))
+        extra = {"arrived_at": frozen, "greeted_at": frozen, "seated_at": frozen, "quoted_wait_minutes": 15}
+        make_res(f"G{i}", rng.randint(1, 8), at, state, **extra)
+    for offset in (0, 7, 15, 31, 95):
+        now = frozen + timedelta(minutes=offset)
+        board, counted = load_board(now), tally(now)
+        for section in board.SECTIONS:
+            assert counted.count_of(section) == board.count_of(section), (offset, section)
+        assert (counted.covers_expected, counted.covers_arrived, counted.covers_seated, counted.attention) == (
+            board.covers_expected, board.covers_arrived, board.covers_seated, board.attention), offset
