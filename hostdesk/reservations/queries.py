@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from .. import clock
 from ..extensions import db
@@ -49,7 +49,13 @@ def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list
 
 
 def get_reservation(reservation_id: int) -> Reservation | None:
-    return db.session.get(Reservation, reservation_id)
+    """One reservation with its guest; who did what (and the preferred area) load when asked, mostly
+    from the session (the person tapping), so a tap does not join four user rows it rarely shows."""
+    return db.session.get(Reservation, reservation_id, options=[lazyload(rel) for rel in _ON_DEMAND])
+
+
+_ON_DEMAND = (Reservation.preferred_area, Reservation.arrived_by, Reservation.greeted_by, Reservation.seated_by,
+              Reservation.left_by)
 
 
 def all_tables() -> list[Table]:

@@ -142,3 +142,32 @@ def test_walk_in_dialog_seats_in_two_taps(app, live_server, tablet, check_axe, s
     seated = page.locator('[data-state="seated"]', has_text="Visser")
     seated.wait_for(state="attached")
     assert "tafel 12 (Raam)" in seated.text_content()  # in the collapsed Seated section
+
+
+def test_board_buttons_work_without_javascript(app, live_server, playwright_browser, users, screenshot):
+    """Without JavaScript a board button submits the page's form (its `form` attribute) to its own
+    address, with the page's CSRF field, and the board comes back with the change."""
+    from tests.conftest import PASSWORDS
+
+    ids = _seed(app)
+    context = playwright_browser.new_context(viewport={"width": 768, "height": 1024}, locale="nl-NL",
+                                             java_script_enabled=False)
+    app.config["WTF_CSRF_ENABLED"] = True  # as served: the tap must carry the page's token
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=username]", Role.HOST.value)
+        page.fill("input[name=password]", PASSWORDS[Role.HOST])
+        page.click("button[type=submit]")
+        page.goto(f"{live_server}/host/")
+        assert page.locator('#board-actions input[name="csrf_token"]').count() == 1
+        page.locator(f'#res-{ids["De Waard"]} button[data-action="arrive"]').click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/host/")
+        assert page.locator(f'#cards-greet #res-{ids["De Waard"]}').count() == 1
+        screenshot(page, "host-7-no-javascript-arrived")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+        context.close()
+    with app.app_context():
+        assert db.session.get(Reservation, ids["De Waard"]).state is State.ARRIVED
