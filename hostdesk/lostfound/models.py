@@ -98,9 +98,11 @@ class ItemWord(db.Model):
     """Words of an item's description, for indexed search and lost-report matching."""
 
     __tablename__ = "lf_item_words"
+    # An item's words straight from the index: the log's word check is one probe per item (queries.py).
+    __table_args__ = (sa.Index("ix_lf_item_words_item_word", "item_id", "word"),)
 
     word: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), primary_key=True, index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), primary_key=True)
 
 
 class Question(db.Model):

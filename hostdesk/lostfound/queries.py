@@ -30,6 +30,7 @@ from .models import (
     ReportState,
 )
 
+NEWEST_FIRST = (FoundItem.found_at.desc(), FoundItem.id.desc())
 REFERENCE = re.compile(r"^\s*(?:lf-?)?(\d{4})-?(\d{1,6})\s*$", re.IGNORECASE)
 
 
@@ -56,8 +57,31 @@ def _word_range(word: str):
     return sa.and_(ItemWord.word >= word, ItemWord.word < upper)
 
 
+COMMON_WORD = 1000  # a search word starting this many description words or more is "common"
+
+
+def _common_words(words: list[str]) -> set[str]:
+    """Which of `words` are common, in one statement (each count stops at COMMON_WORD)."""
+    counts = [sa.select(sa.func.count()).select_from(
+        sa.select(ItemWord.item_id).where(_word_range(word)).limit(COMMON_WORD).subquery()).scalar_subquery()
+        for word in words]
+    found = db.session.execute(sa.select(*counts)).one()
+    return {word for word, n in zip(words, found, strict=True) if n >= COMMON_WORD}
+
+
+def _has_word(word: str, by_item: bool):
+    """Items with a description word starting with `word`. IN lets the word's index entries lead: right
+    for a rare word. EXISTS lets an item index lead, each item checked by one probe of (item_id, word):
+    right for a common word when a category or state narrows the items, as (category|state, found_at)
+    then also gives them newest first, so a page stops early and nothing is sorted."""
+    if by_item:
+        return sa.exists().where(ItemWord.item_id == FoundItem.id, _word_range(word))
+    return FoundItem.id.in_(sa.select(ItemWord.item_id).where(_word_range(word)))
+
+
 def select_items(f: ItemFilter | None = None) -> sa.Select:
-    """A select of FoundItem, newest found first; add .limit()/.offset() or paginate as needed."""
+    """A select of FoundItem, newest found first; add .limit()/.offset() or paginate as needed.
+    With search words and a category or state, on SQLite, one read first tells common words from rare ones."""
     f = f or ItemFilter()
     stmt = sa.select(FoundItem)
     if f.state:
@@ -84,9 +108,13 @@ def select_items(f: ItemFilter | None = None) -> sa.Select:
         if reference:
             stmt = stmt.where(FoundItem.reference == f"LF-{reference.group(1)}-{int(reference.group(2)):04d}")
         else:
-            for word in fold(search).split()[:6]:
-                stmt = stmt.where(FoundItem.id.in_(sa.select(ItemWord.item_id).where(_word_range(word[:40]))))
-    return stmt.order_by(FoundItem.found_at.desc(), FoundItem.id.desc())
+            words = [word[:40] for word in fold(search).split()[:6]]
+            # SQLite follows the form it is given; PostgreSQL plans IN and EXISTS as the same semi-join.
+            weigh = words and (f.state or f.category or f.past_retention) and db.engine.dialect.name == "sqlite"
+            common = _common_words(words) if weigh else set()
+            for word in words:
+                stmt = stmt.where(_has_word(word, word in common))
+    return stmt.order_by(*NEWEST_FIRST)
 
 
 def items(f: ItemFilter | None = None, limit: int = 100) -> list[FoundItem]:

@@ -1,7 +1,10 @@
 """The lost-and-found log: the filtered item list (from lostfound.queries), paginated, with each
 item's last event, and the same list as CSV.
 
-A page costs a constant number of statements: the count, the page's items, their last events.
+A page costs two statements (three with search words and a category or state, see
+lostfound.queries.select_items): the count, then the page's rows with their last events. The
+rows are plain columns, not ORM objects; the page's 50 ids are chosen from the indexes alone
+(`id IN (... LIMIT 50)`) before any item row is read.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -20,7 +23,7 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
-from ..lostfound.queries import ItemFilter, select_items
+from ..lostfound.queries import NEWEST_FIRST, ItemFilter, select_items
 from ..settings import get_settings
 
 PER_PAGE = 50
@@ -50,11 +53,89 @@ def event_label(action: str) -> str:
     return str(label) if label is not None else action.rsplit(".", 1)[-1].replace("_", " ")
 
 
-@dataclass
+def days_in_storage(item_found_at: datetime, closed_at: datetime | None, now: datetime) -> int:
+    return max(0, ((closed_at or now) - item_found_at).days)
+
+
+def _last_event(column) -> sa.ScalarSelect:
+    """The item's newest audit entry's `column`: one step down the subject index per row."""
+    return (sa.select(column).where(AuditEntry.subject_type == FoundItem.audit_type,
+                                    AuditEntry.subject_id == FoundItem.id)
+            .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery())
+
+
+ROW_COLUMNS = (FoundItem.id, FoundItem.reference, FoundItem.found_at, FoundItem.category, FoundItem.description,
+               FoundItem.state, FoundItem.storage_location, FoundItem.locked_at, FoundItem.dispose_after,
+               FoundItem.closed_at)
+
+
+def with_row_columns(stmt: sa.Select) -> sa.Select:
+    """`stmt` (a selection of items) reading what a log row shows, the last event included."""
+    return stmt.with_only_columns(*ROW_COLUMNS, _last_event(AuditEntry.action).label("last_action"),
+                                  _last_event(AuditEntry.at).label("last_at"))
+
+
+class RowText:
+    """A page's words and dates in the reader's language. Each label is translated once per page,
+    not once per cell, and dates are written as babel writes 'd MMM yyyy' (and with ' HH:mm'),
+    the month names looked up once: format_datetime per cell was among a page's largest costs.
+    tests/manager/test_log.py holds these to the `local_datetime` filter's output."""
+
+    def __init__(self):
+        self.zone = get_settings().zone
+        months = get_locale().months["format"]["abbreviated"]
+        self.months = {month: months[month] for month in range(1, 13)}
+        self.labels: dict[object, str] = {}
+
+    def label(self, member: Category | ItemState) -> str:
+        text = self.labels.get(member)
+        if text is None:
+            text = self.labels[member] = str(member.label)
+        return text
+
+    def event(self, action: str | None) -> str:
+        if action is None:
+            return ""
+        text = self.labels.get(action)
+        if text is None:
+            text = self.labels[action] = event_label(action)
+        return text
+
+    def day(self, value: datetime) -> str:
+        local = value.astimezone(self.zone)
+        return f"{local.day} {self.months[local.month]} {local.year:04d}"
+
+    def minute(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(self.zone)
+        return f"{local.day} {self.months[local.month]} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
+
+
+@dataclass(slots=True)
 class LogRow:
-    item: FoundItem
+    id: int
+    reference: str
+    found_on: str
+    category: str
+    description: str
+    storage_location: str
+    state: ItemState
+    state_label: str
+    claims_locked: bool
+    past_retention: bool
     days_in_storage: int
-    last_event: AuditEntry | None
+    last_event: str  # "" when the item has no audit entry
+    last_event_at: str
+
+
+def log_row(row, now: datetime, text: RowText) -> LogRow:
+    """A row of `with_row_columns`, unpacked (reading a Row by name cost more than the rest)."""
+    item_id, reference, found_at, category, description, state, location, locked_at, dispose_after, closed_at, \
+        last_action, last_at = row
+    return LogRow(item_id, reference, text.day(found_at), text.label(category), description, location, state,
+                  text.label(state), locked_at is not None, state == ItemState.IN_STORAGE and dispose_after <= now,
+                  days_in_storage(found_at, closed_at, now), text.event(last_action), text.minute(last_at))
 
 
 @dataclass
@@ -65,44 +146,44 @@ class LogPage:
     pages: int
 
 
-def days_in_storage(item_found_at: datetime, closed_at: datetime | None, now: datetime) -> int:
-    return max(0, ((closed_at or now) - item_found_at).days)
-
-
-def last_events(item_ids: list[int]) -> dict[int, AuditEntry]:
-    """The newest audit entry of each item, in one statement (by the subject index)."""
-    if not item_ids:
-        return {}
-    newest = (sa.select(sa.func.max(AuditEntry.id))
-              .where(AuditEntry.subject_type == FoundItem.audit_type, AuditEntry.subject_id.in_(item_ids))
-              .group_by(AuditEntry.subject_id))
-    return {e.subject_id: e for e in db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id.in_(newest)))}
+def _rows(stmt: sa.Select, limit: int, offset: int = 0) -> list[LogRow]:
+    """The rows of `stmt`'s items from `offset`, at most `limit`, in its order (newest found first)."""
+    ids = stmt.with_only_columns(FoundItem.id).limit(limit).offset(offset)
+    chosen = with_row_columns(sa.select(FoundItem).where(FoundItem.id.in_(ids)).order_by(*NEWEST_FIRST))
+    now, text = clock.utcnow(), RowText()
+    return [log_row(row, now, text) for row in db.session.execute(chosen)]
 
 
 def log_page(f: ItemFilter, page: int = 1, per_page: int = PER_PAGE) -> LogPage:
     stmt = select_items(f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.scalar(stmt.with_only_columns(sa.func.count()).select_from(FoundItem).order_by(None))
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
-    events = last_events([i.id for i in items])
-    now = clock.utcnow()
-    rows = [LogRow(i, days_in_storage(i.found_at, i.closed_at, now), events.get(i.id)) for i in items]
-    return LogPage(rows, total, page, pages)
+    return LogPage(_rows(stmt, per_page, (page - 1) * per_page), total, page, pages)
 
 
 def print_rows(f: ItemFilter, limit: int) -> tuple[list[LogRow], bool]:
     """The whole filtered list for printing, up to `limit` rows; True when there were more."""
-    items = list(db.session.scalars(select_items(f).limit(limit + 1)))
-    events = last_events([i.id for i in items[:limit]])
-    now = clock.utcnow()
-    return [LogRow(i, days_in_storage(i.found_at, i.closed_at, now), events.get(i.id)) for i in items[:limit]], \
-        len(items) > limit
+    rows = _rows(select_items(f), limit + 1)
+    return rows[:limit], len(rows) > limit
+
+
+def _places(limit: int) -> sa.Select:
+    place = FoundItem.storage_location
+    places = sa.select(sa.func.min(place).label("place"), sa.literal(1).label("n")).cte("places", recursive=True)
+    following = sa.select(sa.select(sa.func.min(place)).where(place > places.c.place).scalar_subquery(),
+                          places.c.n + 1).where(places.c.place.is_not(None), places.c.n < limit)
+    places = places.union_all(following)
+    return sa.select(places.c.place).where(places.c.place.is_not(None)).order_by(places.c.place)
+
+
+PLACES = _places(200)
 
 
 def all_locations() -> list[str]:
-    return list(db.session.scalars(sa.select(FoundItem.storage_location).distinct()
-                                   .order_by(FoundItem.storage_location).limit(200)))
+    """The storage places in use, A to Z, at most 200: each found from the previous one by one step
+    down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL."""
+    return list(db.session.scalars(PLACES))
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -116,6 +197,7 @@ def neutralise(value) -> str:
 CSV_HEADER = (_l("Reference"), _l("Found"), _l("Category"), _l("Description"), _l("State"), _l("Storage location"),
               _l("Days in storage"), _l("Last event"), _l("Last event at"))
 CSV_CHUNK = 1000
+CSV_TIME = "%Y-%m-%d %H:%M"  # years 2000-2099 only (SensibleDate), so %Y has its four digits
 
 
 def csv_lines(f: ItemFilter) -> Iterator[str]:
@@ -133,19 +215,14 @@ def csv_lines(f: ItemFilter) -> Iterator[str]:
 
     writer.writerow([neutralise(str(h)) for h in CSV_HEADER])
     yield "\ufeff" + flush()
-    columns = select_items(f).with_only_columns(
-        FoundItem.id, FoundItem.reference, FoundItem.found_at, FoundItem.category, FoundItem.description,
-        FoundItem.state, FoundItem.storage_location, FoundItem.closed_at)
-    result = db.session.execute(columns.execution_options(yield_per=CSV_CHUNK))
+    text = RowText()
+    result = db.session.execute(with_row_columns(select_items(f)).execution_options(yield_per=CSV_CHUNK))
     for chunk in result.partitions():
-        events = last_events([row.id for row in chunk])
-        for row in chunk:
-            event = events.get(row.id)
+        for (_, reference, found_at, category, description, state, location, _, _, closed_at, last_action,
+             last_at) in chunk:
             writer.writerow([neutralise(cell) for cell in (
-                row.reference, row.found_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                Category(row.category).label, row.description, ItemState(row.state).label, row.storage_location,
-                days_in_storage(row.found_at, row.closed_at, now),
-                event_label(event.action) if event else "",
-                format_datetime(event.at.astimezone(zone).replace(tzinfo=None), "yyyy-MM-dd HH:mm") if event else "",
+                reference, found_at.astimezone(zone).strftime(CSV_TIME), text.label(category), description,
+                text.label(state), location, days_in_storage(found_at, closed_at, now), text.event(last_action),
+                last_at.astimezone(zone).strftime(CSV_TIME) if last_at else "",
             )])
         yield flush()

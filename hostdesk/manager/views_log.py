@@ -1,7 +1,9 @@
 """The lost-and-found log: search and filters, an item's timeline, CSV export, a printable list."""
 from __future__ import annotations
 
-from flask import Response, abort, request
+from collections.abc import Callable
+
+from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 
 from .. import clock
@@ -23,8 +25,8 @@ def _member(enum_class, value):
 
 def _filter_form() -> tuple[LogFilterForm, ItemFilter]:
     form = LogFilterForm(formdata=request.args)
-    form.state.choices = options([("", _("Any"))] + [(s.value, s.label) for s in ItemState])
-    form.category.choices = options([("", _("Any"))] + [(c.value, c.label) for c in Category])
+    form.state.choices = options([("", _("Any"))] + [(s.value, str(s.label)) for s in ItemState])
+    form.category.choices = options([("", _("Any"))] + [(c.value, str(c.label)) for c in Category])
     if not form.validate():
         for name in form.errors:
             form[name].data = None  # a bad value filters nothing rather than failing the page
@@ -42,12 +44,25 @@ def _query_args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
+STAND_IN = 987654321
+
+
+def _item_urls(args: dict[str, str]) -> Callable[[int], str]:
+    """url_for("manager.item", item_id=..., **args) for a page's rows: built once with a stand-in id,
+    then filled in (url_for per row cost more than the rest of the row)."""
+    parts = url_for("manager.item", item_id=STAND_IN, **args).split(str(STAND_IN))
+    if len(parts) != 2:  # the stand-in is in the query too
+        return lambda item_id: url_for("manager.item", item_id=item_id, **args)
+    return lambda item_id: f"{parts[0]}{item_id}{parts[1]}"
+
+
 @bp.get("/lost-found")
 def log():
     form, f = _filter_form()
     result = log_page(f, form.page.data or 1)
-    return render("manager/log.html", "manager/_log_table.html", form=form, result=result, args=_query_args(),
-                  locations=all_locations(), event_label=event_label)
+    args = _query_args()
+    return render("manager/log.html", "manager/_log_table.html", form=form, result=result, args=args,
+                  item_url=_item_urls(args), locations=all_locations)  # read only when the page shows the form
 
 
 @bp.get("/lost-found/export.csv")
@@ -65,7 +80,7 @@ def log_print():
     form, f = _filter_form()
     rows, truncated = print_rows(f, PRINT_LIMIT)
     return render("manager/log_print.html", form=form, rows=rows, truncated=truncated, limit=PRINT_LIMIT,
-                  args=_query_args(), event_label=event_label, printed_at=clock.utcnow())
+                  args=_query_args(), printed_at=clock.utcnow())
 
 
 @bp.get("/lost-found/<int:item_id>")

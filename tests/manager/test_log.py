@@ -1,12 +1,17 @@
 import csv
 import io
+import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import url_for
+from flask_babel import get_locale
 
 from hostdesk.extensions import db
 from hostdesk.lostfound.models import Category, ItemState, ItemWord
 from hostdesk.lostfound.operations import description_words
-from hostdesk.manager.log import neutralise
+from hostdesk.manager import views_log
+from hostdesk.manager.log import RowText, neutralise
 from hostdesk.settings import update_settings
 from tests.manager import factories as f
 
@@ -82,6 +87,7 @@ def test_filters_and_search_return_exactly_the_expected_items(manager_client, st
 @pytest.mark.parametrize("query", [
     {"state": "exploded"}, {"category": "<script>"}, {"found_from": "yesterday"}, {"page": "-3"}, {"page": "abc"},
     {"q": "x" * 500}, {"q": "'; DROP TABLE lf_items; --"}, {"page": "99999"}, {"q": "%_%"},
+    {"q": "%_% ,.", "category": "phone"}, {"q": "... !", "state": "in_storage", "past_retention": "1"},
 ])
 def test_nasty_filters_never_fail(manager_client, stock, query):
     response = manager_client.get("/manager/lost-found", query_string=query, headers=EN)
@@ -159,3 +165,68 @@ def test_item_page_answers_who_handed_it_over(manager_client, stock):
     item_id, _ = stock["scarf"]
     page = manager_client.get(f"/manager/lost-found/{item_id}", headers=EN).get_data(as_text=True)
     assert "Handed over" in page and "by Tester" in page
+
+
+def test_csv_last_event_time_is_local_time(manager_client, stock):
+    rows = read_csv(manager_client.get("/manager/lost-found/export.csv", headers=EN))
+    by_ref = {row[0]: row for row in rows[1:]}
+    # claims locked at 12:00 UTC on 4 November: 13:00 in Amsterdam (the found time is read the same way)
+    assert by_ref["LF-2026-0002"][7:9] == ["Claims locked", "2026-11-04 13:00"]
+    assert by_ref["LF-2026-0002"][1] == "2026-11-03 22:00"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_row_dates_read_exactly_as_the_local_datetime_filter(app, language):
+    """The log writes its dates itself (quicker than babel per cell); they must be babel's."""
+    local_datetime = app.jinja_env.filters["local_datetime"]
+    moments = [datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+               for month in range(1, 13) for day, hour, minute in ((1, 0, 0), (9, 7, 5), (28, 23, 59))]
+    moments += [datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc) + timedelta(minutes=m) for m in (0, 1, 2)]
+    moments += [datetime(2026, 10, 25, 0, 59, tzinfo=timezone.utc) + timedelta(minutes=m) for m in (0, 1, 2)]
+    moments += [datetime(2001, 12, 31, 23, 30, tzinfo=timezone.utc), datetime(2099, 1, 1, 9, 0, tzinfo=timezone.utc)]
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert str(get_locale()) == language
+        text = RowText()
+        for moment in moments:
+            assert text.day(moment) == local_datetime(moment, "d MMM yyyy")
+            assert text.minute(moment) == local_datetime(moment)
+        assert text.minute(None) == ""
+
+
+def _squeezed(html: str) -> str:
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.mark.parametrize("query", [
+    {}, {"state": "returned", "category": "", "locked": "1"}, {"category": "phone", "past_retention": "yes"},
+    {"state": "exploded", "open_actions": "<b>"},
+])
+def test_log_selects_read_exactly_as_the_field_macro_writes_them(app, manager_client, query):
+    page = manager_client.get("/manager/lost-found", query_string=query, headers=EN).get_data(as_text=True)
+    macro = app.jinja_env.from_string('{% from "_macros.html" import field %}{{ field(f) }}')
+    with app.test_request_context("/manager/lost-found", query_string=query, headers=EN):
+        form, _ = views_log._filter_form()
+        for name in ("state", "category", "past_retention", "locked", "open_actions"):
+            written = _squeezed(macro.render(f=form[name]))
+            assert written.count("<select") == 1
+            assert written in _squeezed(page), name
+
+
+def test_item_links_keep_the_filters_even_when_the_stand_in_id_is_in_them(app):
+    with app.test_request_context():
+        for args in ({}, {"q": "red", "category": "keys"}, {"q": str(views_log.STAND_IN)},
+                     {"location": f"drawer {views_log.STAND_IN}", "q": "a&b=c"}):
+            link = views_log._item_urls(args)
+            for item_id in (1, 42, views_log.STAND_IN):
+                assert link(item_id) == url_for("manager.item", item_id=item_id, **args)
+
+
+def test_an_htmx_search_answers_the_table_alone(manager_client, stock):
+    response = manager_client.get("/manager/lost-found", query_string={"q": "red"},
+                                  headers={"HX-Request": "true", **EN})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="log-table"') and "log-filters" not in html
+    assert re.findall(r'class="ref" href="/manager/lost-found/\d+\?q=red">(LF-2026-\d{4})<', html) == [
+        "LF-2026-0005", "LF-2026-0004"]
+    assert "Items: 2" in html
