@@ -76,7 +76,9 @@ def _render(board) -> str:
 
 
 def rendered(token: str | None = None) -> Rendered:
-    """This board version's fragment, from this worker's cache when it was rendered before."""
+    """This board version's fragment, from this worker's cache when it was rendered before. One
+    thread renders a new version while the worker's other threads wait for it (a change, or the
+    minute turning, would otherwise start a render in every thread at once)."""
     from .board import load_board
 
     if not enabled():
@@ -86,15 +88,26 @@ def rendered(token: str | None = None) -> Rendered:
     cache, lock = _store()
     with lock:
         found = cache.get(key)
+        rendering = None if found is not None else _rendering().setdefault(key, threading.Lock())
     if found is not None:
         return found
-    board = load_board()
-    found = Rendered(_render(board))
-    with lock:
-        found = cache.setdefault((board.token, key[1]), found)
-        while len(cache) > KEEP:
-            cache.popitem(last=False)
+    with rendering:
+        with lock:
+            found = cache.get(key)
+        if found is None:
+            board = load_board()
+            found = Rendered(_render(board))
+            with lock:
+                cache[key] = cache[(board.token, key[1])] = found
+                while len(cache) > KEEP:
+                    cache.popitem(last=False)
+                _rendering().pop(key, None)
     return found
+
+
+def _rendering() -> dict:
+    """Keys being rendered now, each with the lock its render holds (inside the cache's lock)."""
+    return current_app.extensions.setdefault("board_fragments_rendering", {})
 
 
 def board_html(token: str | None = None) -> str:

@@ -234,3 +234,33 @@ def test_tally_counts_as_the_board_sorts(frozen, floor, make_res, actors):
             assert counted.count_of(section) == board.count_of(section), (offset, section)
         assert (counted.covers_expected, counted.covers_arrived, counted.covers_seated, counted.attention) == (
             board.covers_expected, board.covers_arrived, board.covers_seated, board.attention), offset
+
+
+def test_one_render_per_version_when_threads_ask_at_once(app, frozen, floor, make_res, cached, monkeypatch):
+    """Eight threads asking for a new version at once: one renders, the others wait for it."""
+    import threading
+    import time
+
+    make_res("De Waard", 2, frozen + minutes(10))
+    renders = []
+    real_render = fragments._render
+
+    def slow_render(board):
+        renders.append(board.token)
+        time.sleep(0.2)
+        return real_render(board)
+
+    monkeypatch.setattr(fragments, "_render", slow_render)
+    results, start = [], threading.Barrier(8)
+
+    def ask():
+        with app.test_request_context():
+            start.wait()
+            results.append(fragments.board_html())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(renders) == 1 and len(results) == 8 and len(set(results)) == 1
