@@ -1,19 +1,23 @@
 """Column types shared by every feature, and the engine set-up for SQLite and PostgreSQL.
 
 SQLite: WAL, a busy timeout and foreign keys on every connection. A request that may
-write (any method but GET/HEAD/OPTIONS) starts its transaction with BEGIN IMMEDIATE,
+write (any method but GET/HEAD/OPTIONS) starts its view's transaction with BEGIN IMMEDIATE
+(what runs before the view, the login lookup, only reads and ends first: begin_view()),
 because SQLite ignores SELECT ... FOR UPDATE and a deferred transaction that reads and
 then writes fails with "database is locked" instead of waiting its turn.
 
-Writers of one process also queue on a lock of the engine before BEGIN IMMEDIATE: SQLite's own
-busy handler waits by sleeping in growing steps (1, 2, 5, 10 ... 100 ms), so a writer often sleeps
-on long after the lock was free; a Python lock hands it over at once (issue 7: taps at a busy door).
+Writers also queue on a lock of their own before BEGIN IMMEDIATE (WriterLock: the threads of a
+process, and the processes through an flock beside the database file): SQLite's busy handler waits
+by sleeping in growing steps (1, 2, 5, 10 ... 100 ms), so a writer often slept on long after the
+lock was free (issue 7: taps at a busy door with two workers).
 """
 from __future__ import annotations
 
 import contextvars
 import enum
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -24,6 +28,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there the threads of one process still queue
+    fcntl = None
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
@@ -85,7 +94,27 @@ def reads_only() -> None:
 def _wants_write() -> bool:
     if _write_intent.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS and not g.get("hostdesk_reads_only")
+    return (has_request_context() and request.method not in SAFE_METHODS and g.get("hostdesk_in_view", False)
+            and not g.get("hostdesk_reads_only"))
+
+
+def begin_view() -> None:
+    """The last before_request step. What ran before the view (finding the login) only read, in a
+    plain transaction: end it, so that the view's first statement begins its write transaction and
+    the write lock is held for the view's work only, not for the login lookup (issue 7)."""
+    if request.method not in SAFE_METHODS:
+        if is_sqlite():
+            db.session.commit()
+        g.hostdesk_in_view = True
+
+
+def write_now(change) -> None:
+    """Outside a view (the login check): end the read, then make `change()` and commit it in a
+    write transaction of its own (BEGIN IMMEDIATE on SQLite, so it waits its turn)."""
+    db.session.commit()
+    with write_intent():
+        change()
+        db.session.commit()
 
 
 def configure_engine(engine: Engine) -> None:
@@ -104,8 +133,7 @@ def configure_engine(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    writers = threading.Lock()
-    busy_seconds = 10.0
+    writers = WriterLock(engine.url.database)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -114,8 +142,7 @@ def configure_engine(engine: Engine) -> None:
             return
         info = connection.connection.info  # the pool's record of this DBAPI connection
         if not info.get("holds_writer_lock"):
-            if not writers.acquire(timeout=busy_seconds):
-                raise sa.exc.OperationalError("BEGIN IMMEDIATE", {}, TimeoutError("database is locked"))
+            writers.acquire()
             info["holds_writer_lock"] = True
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -127,6 +154,57 @@ def configure_engine(engine: Engine) -> None:
     # error), or is closed or thrown away.
     for name in ("checkin", "close", "invalidate", "soft_invalidate"):
         event.listen(engine.pool, name, _release)
+
+
+class WriterLock:
+    """One writer at a time across the threads of a process (a lock) and the processes of a server
+    (an flock on a file beside the database), handed over as soon as it is free; SQLite's own busy
+    handler sleeps in steps of up to 100 ms. Waits at most BUSY_SECONDS, as SQLite's busy timeout."""
+
+    BUSY_SECONDS = 10.0
+
+    def __init__(self, database: str | None):
+        self.threads = threading.Lock()
+        self.path = f"{database}.writer-lock" if database and database != ":memory:" and fcntl else None
+        self.fd: int | None = None
+        self.pid = 0
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.BUSY_SECONDS
+        if not self.threads.acquire(timeout=self.BUSY_SECONDS):
+            raise _busy()
+        try:
+            self._flock(deadline)
+        except BaseException:
+            self.threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self.path is not None and self.fd is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.threads.release()
+
+    def _flock(self, deadline: float) -> None:
+        if self.path is None:
+            return
+        if self.pid != os.getpid():  # opened anew in each process: a forked descriptor would be shared
+            self.fd, self.pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _busy() from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+
+def _busy() -> sa.exc.OperationalError:
+    return sa.exc.OperationalError("BEGIN IMMEDIATE", {}, TimeoutError("database is locked"))
 
 
 def render_migration_type(type_: str, obj, autogen_context):

@@ -12,7 +12,8 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask_login import AnonymousUserMixin, current_user
 
 from .. import clock
-from ..extensions import db, login
+from ..database import begin_view, write_now
+from ..extensions import login
 from ..htmx import is_htmx
 from . import operations
 from .access import PUBLIC, access_for, may_access
@@ -59,15 +60,13 @@ def load_request_user(_request):
         session.pop("sid", None)
         return None
     if _pin_idle(row, now):
-        operations.end_session(row, "timeout")
-        db.session.commit()
+        write_now(lambda: operations.end_session(row, "timeout"))
         session.pop("sid", None)
         return None
     view = current_app.view_functions.get(request.endpoint)
     stale = (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS
     if stale and not getattr(view, "hostdesk_passive", False):
-        row.last_active_at = now
-        db.session.commit()
+        write_now(lambda: setattr(row, "last_active_at", now))
     g.auth_session = row
     return row.user
 
@@ -125,3 +124,4 @@ def register_login(app: Flask) -> None:
     login.request_loader(load_request_user)
     app.before_request(forget_previous_request)
     app.before_request(guard)
+    app.before_request(begin_view)  # registered last of the app's steps (database.py)
