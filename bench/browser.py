@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-quic", "--no-first-run", "--disable-renderer-backgrounding",
@@ -32,9 +34,12 @@ WATCH = """() => {
 }"""
 OPEN_ALL = "() => document.querySelectorAll('#board details').forEach(d => { d.open = true; })"
 TAP = """() => {
-  const button = [...document.querySelectorAll('#board button[data-action="arrive"]')]
-    .find(b => b.offsetParent !== null);
-  if (!button) { return null; }
+  const buttons = [...document.querySelectorAll('#board button[data-action="arrive"]')]
+    .filter(b => b.offsetParent !== null);
+  if (!buttons.length) { return null; }
+  // a board just swapped in is live once htmx has processed it (a moment after the swap)
+  const button = buttons.find(b => b['htmx-internal-data'] && b['htmx-internal-data'].initHash);
+  if (!button) { return 'wait'; }
   const id = button.closest('article').dataset.reservationId;
   window.__wanted[id] = null;
   const at = Date.now();
@@ -103,6 +108,26 @@ def _wait(page, predicate: str, seconds: float) -> None:
         page.wait_for_timeout(10)
 
 
+def _one_change(a, b, result: BrowserResult) -> bool:
+    """B taps "arrived" on a party; the time until B's and then A's screen show its card in Greet now."""
+    tapped = b.evaluate(TAP)
+    while tapped == "wait":
+        b.wait_for_timeout(10)
+        tapped = b.evaluate(TAP)
+    if tapped is None:
+        result.errors.append("no booked party left to mark arrived on tablet B")
+        return False
+    at, rid = tapped
+    a.evaluate(WANT, rid)
+    seen = f"() => window.__wanted[{rid!r}] !== null"
+    _wait(b, seen, 10)
+    result.acting_ms.append(b.evaluate(f"window.__wanted[{rid!r}]") - at)
+    _wait(a, seen, 15)
+    result.other_ms.append(a.evaluate(f"window.__wanted[{rid!r}]") - at)
+    b.evaluate(OPEN_ALL)
+    return True
+
+
 def two_tablets(browser, base: str, login_a, login_b, changes: int, result: BrowserResult, seed: int = 7) -> None:
     rng = random.Random(seed)  # noqa: S311 (timing jitter, not secrets)
     context_a, a = _new_page(browser, base, login_a, result.errors)
@@ -111,20 +136,19 @@ def two_tablets(browser, base: str, login_a, login_b, changes: int, result: Brow
         page.goto(base + "/host/", wait_until="networkidle")
         page.evaluate(OPEN_ALL)
         page.evaluate(WATCH)
+        page.on("framenavigated", lambda frame, page=page: result.errors.append(f"a tablet went to {frame.url}")
+                if frame == page.main_frame else None)
     for _ in range(changes):
         a.wait_for_timeout(rng.uniform(300, 2300))  # tap at any moment of A's poll cycle
-        tapped = b.evaluate(TAP)
-        if tapped is None:
-            result.errors.append("no booked party left to mark arrived on tablet B")
-            break
-        at, rid = tapped
-        a.evaluate(WANT, rid)
-        seen = f"() => window.__wanted[{rid!r}] !== null"
-        _wait(b, seen, 10)
-        result.acting_ms.append(b.evaluate(f"window.__wanted[{rid!r}]") - at)
-        _wait(a, seen, 15)
-        result.other_ms.append(a.evaluate(f"window.__wanted[{rid!r}]") - at)
-        b.evaluate(OPEN_ALL)
+        try:
+            if not _one_change(a, b, result):
+                break
+        except PlaywrightError as error:  # e.g. a tablet sent to another page: say so, start again
+            result.errors.append(f"tablet left the board: {str(error).splitlines()[0]}")
+            for page in (a, b):
+                page.goto(base + "/host/", wait_until="networkidle")
+                page.evaluate(OPEN_ALL)
+                page.evaluate(WATCH)
     context_a.close()
     context_b.close()
 
