@@ -134,9 +134,8 @@ def update_settings(actor, **changes: Any) -> Settings:
         else:
             row.value = value
         changed[key] = "(changed)" if key == "smtp_password" else value
-    if changed:
-        record(actor, "settings.update", None, **changed)
     g.pop("hostdesk_settings", None)
     if changed:
+        record(actor, "settings.update", None, **changed)
         settings_changed.send(actor, changed=changed)
     return get_settings()

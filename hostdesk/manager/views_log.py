@@ -1,9 +1,7 @@
 """The lost-and-found log: search and filters, an item's timeline, CSV export, a printable list."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Response, abort, request, url_for
+from flask import Response, abort, request
 from flask_babel import gettext as _
 
 from .. import clock
@@ -11,6 +9,7 @@ from ..htmx import render
 from ..lostfound.models import Category, ItemState
 from ..lostfound.queries import ItemFilter, item_by_id, timeline
 from ..settings import get_settings
+from ..urls import url_with_id
 from .forms import LogFilterForm, options
 from .log import all_locations, csv_lines, event_label, log_page, print_rows, visible_changes
 from .views import bp
@@ -44,25 +43,14 @@ def _query_args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k != "page" and v}
 
 
-STAND_IN = 987654321
-
-
-def _item_urls(args: dict[str, str]) -> Callable[[int], str]:
-    """url_for("manager.item", item_id=..., **args) for a page's rows: built once with a stand-in id,
-    then filled in (url_for per row cost more than the rest of the row)."""
-    parts = url_for("manager.item", item_id=STAND_IN, **args).split(str(STAND_IN))
-    if len(parts) != 2:  # the stand-in is in the query too
-        return lambda item_id: url_for("manager.item", item_id=item_id, **args)
-    return lambda item_id: f"{parts[0]}{item_id}{parts[1]}"
-
-
 @bp.get("/lost-found")
 def log():
     form, f = _filter_form()
     result = log_page(f, form.page.data or 1)
     args = _query_args()
     return render("manager/log.html", "manager/_log_table.html", form=form, result=result, args=args,
-                  item_url=_item_urls(args), locations=all_locations)  # read only when the page shows the form
+                  item_url=url_with_id("manager.item", "item_id", **args),
+                  locations=all_locations)  # read only when the page shows the form
 
 
 @bp.get("/lost-found/export.csv")

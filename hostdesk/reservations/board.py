@@ -67,15 +67,15 @@ class Board:
     def count_of(self, section: str) -> int:
         return len(self.cards(section))
 
-    def section_of(self, reservation_id: int) -> str | None:
-        for name in (*self.SECTIONS, "recent", "done"):
-            if any(c.id == reservation_id for c in self.cards(name)):
-                return name
-        return None
+    def find(self, reservation_id: int) -> tuple[str, Card] | None:
+        """The section a reservation's card stands in ("recent" before "done"), and the card."""
+        return next(((name, c) for name in (*self.SECTIONS, "recent", "done") for c in self.cards(name)
+                     if c.id == reservation_id), None)
 
-    def card_of(self, reservation_id: int) -> Card | None:
-        return next((c for name in (*self.SECTIONS, "done") for c in self.cards(name) if c.id == reservation_id),
-                    None)
+
+EXPECTED = (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT)  # their covers count
+CAME = (State.ARRIVED, State.GREETED, State.SEATED, State.LEFT)
+SAT = (State.SEATED, State.LEFT)
 
 
 def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Settings) -> Board:
@@ -111,12 +111,9 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
                 board.later.append(card)
         else:
             board.done.append(card)
-        if state in (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
-            board.covers_expected += res.party_size
-        if state in (State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
-            board.covers_arrived += res.party_size
-        if state in (State.SEATED, State.LEFT):
-            board.covers_seated += res.party_size
+        board.covers_expected += res.party_size if state in EXPECTED else 0
+        board.covers_arrived += res.party_size if state in CAME else 0
+        board.covers_seated += res.party_size if state in SAT else 0
     board.greet.sort(key=lambda c: (c.res.arrived_at, -c.res.party_size, c.id))
     board.walk.sort(key=lambda c: (c.res.greeted_at, c.id))
     board.seated.sort(key=lambda c: (c.res.seated_at, c.id))
@@ -166,29 +163,24 @@ def tally(now: datetime | None = None) -> Tally:
     what a tap sends back besides its one card, the same few rows however busy the day."""
     s = get_settings()
     now = now or clock.utcnow()
-    day = clock.service_day(now, s.zone, s.boundary)
     grace = timedelta(minutes=s.no_show_grace_minutes)
     window = timedelta(minutes=s.arriving_window_minutes)
     result = Tally()
-    for state, part, parties, people in queries.board_tally(day, late_from=now - grace, arriving_from=now + window):
+    rows = queries.board_tally(queries.day_of(now), late_from=now - grace, arriving_from=now + window)
+    for state, part, parties, people in rows:
         section = part or SECTION_OF_STATE.get(state)
         if section:
             result.counts[section] = result.counts.get(section, 0) + parties
-        if state in (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
-            result.covers_expected += people
-        if state in (State.ARRIVED, State.GREETED, State.SEATED, State.LEFT):
-            result.covers_arrived += people
-        if state in (State.SEATED, State.LEFT):
-            result.covers_seated += people
+        result.covers_expected += people if state in EXPECTED else 0
+        result.covers_arrived += people if state in CAME else 0
+        result.covers_seated += people if state in SAT else 0
     return result
 
 
 def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None, Card | None]:
-    """Where one reservation belongs on the board now, and its card (sort_board of that one)."""
-    s = get_settings()
+    """The section one reservation's card now stands in and the card (sort_board of that one), or
+    (None, None) when the board shows no card for it (closed for good, or not today's)."""
     now = now or clock.utcnow()
-    board = sort_board([res], now, clock.service_day(now, s.zone, s.boundary), s)
-    if res.service_day != board.day:
-        return None, None
-    section = board.section_of(res.id)
-    return section, board.card_of(res.id)
+    board = sort_board([res], now, queries.day_of(now), get_settings())
+    found = board.find(res.id) if res.service_day == board.day else None
+    return found if found and found[0] != "done" else (None, None)

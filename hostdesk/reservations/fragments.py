@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import current_app, make_response, render_template, url_for
 from flask_babel import get_locale
 
-from .. import clock
 from ..compression import encode_once
+from ..urls import url_with_id
 from . import live
 
 KEEP = 8
@@ -32,6 +34,10 @@ KEEP = 8
 class Rendered:
     html: str
     encoded: dict[str, bytes] = field(default_factory=dict)  # algorithm -> compressed html
+
+    @cached_property
+    def body(self) -> bytes:
+        return self.html.encode()
 
 
 def _store() -> tuple[OrderedDict, threading.Lock]:
@@ -49,26 +55,20 @@ def enabled() -> bool:
 
 
 class _UrlPatterns:
-    """url_for for one render: a URL that differs only by its reservation id is built by url_for
-    once (with a stand-in id) and then filled in; hundreds of buttons, a handful of url_for calls."""
-
-    STAND_IN = 987654321
+    """url_for for one render: a URL that differs only by its reservation id is built once per kind
+    (urls.url_with_id); hundreds of buttons, a handful of url_for calls."""
 
     def __init__(self):
-        self.patterns: dict[tuple, list[str]] = {}
+        self.patterns: dict[tuple, Callable[[int], str]] = {}
 
     def __call__(self, endpoint: str, **values) -> str:
-        rid = values.get("reservation_id")
+        rid = values.pop("reservation_id", None)
         if type(rid) is not int or any(k.startswith("_") for k in values):
-            return url_for(endpoint, **values)
-        key = (endpoint, tuple(sorted((k, v) for k, v in values.items() if k != "reservation_id")))
-        pattern = self.patterns.get(key)
-        if pattern is None:
-            pattern = url_for(endpoint, **{**values, "reservation_id": self.STAND_IN}).split(str(self.STAND_IN))
-            if len(pattern) != 2:
-                return url_for(endpoint, **values)
-            self.patterns[key] = pattern
-        return f"{pattern[0]}{rid}{pattern[1]}"
+            return url_for(endpoint, **values, **({} if rid is None else {"reservation_id": rid}))
+        key = (endpoint, tuple(sorted(values.items())))
+        if key not in self.patterns:
+            self.patterns[key] = url_with_id(endpoint, "reservation_id", **values)
+        return self.patterns[key](rid)
 
 
 def _render(board) -> str:
@@ -121,12 +121,11 @@ def fragment_response(token: str | None = None, clear_dialog: bool = False):
     if clear_dialog:  # after a dialog's action: one extra out-of-band piece, compressed as usual
         response = make_response(found.html + CLEAR_DIALOG)
     else:
-        algorithm, body = encode_once(found.html.encode(), found.encoded)
+        algorithm, body = encode_once(found.body, found.encoded)
         response = make_response(body)
         response.headers["Vary"] = "Accept-Encoding"
         if algorithm:
             response.headers["Content-Encoding"] = algorithm
-    response.headers["X-Server-Now"] = clock.utcnow().isoformat()
     return response
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..auth.access import allow
 from ..auth.session import passive
 from ..database import MAX_ID, get_or_404, reads_only
@@ -14,7 +15,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..htmx import is_htmx
 from . import bookings, fastpoll, fragments, live, operations, queries, walkins
-from .board import load_board
+from .board import card_for, load_board, tally
 from .models import ShiftNote
 
 bp = Blueprint("reservations", __name__, url_prefix="/host")
@@ -55,15 +56,17 @@ def board_response(status: int = 200, clear_dialog: bool = False):
 
 
 def render_page():
-    from .. import clock
-
     return render_template("reservations/board.html", board_html=fragments.board_html(),
                            now_iso=clock.utcnow().isoformat())
 
 
-def done():
+def commit() -> None:
     db.session.commit()
     reads_only()  # what is sent back is read without holding SQLite's write lock (issue 7)
+
+
+def done():
+    commit()
     if request.values.get("view") == "floor":  # the tap came from the floor view
         from ..floor.views import floor_response
 
@@ -78,19 +81,21 @@ def changed(res):
     server renders one card, not the board); the whole board otherwise."""
     if not is_htmx() or request.values.get("view") == "floor":
         return done()
-    session = db.session()
-    session.expire_on_commit = False  # `res` holds what its UPDATE wrote; keep it for its card
-    session.commit()
-    reads_only()
-    from .. import clock
-    from .board import card_for, tally
-
+    db.session().expire_on_commit = False  # `res` holds what its UPDATE wrote; keep it for its card
+    commit()
     section, card = card_for(res)
-    response = make_response(render_template(
-        "reservations/_board_change.html", board=tally(), card=card, reservation_id=res.id,
-        section=section if section not in (None, "done") else None, clear_dialog=True))
+    response = make_response(render_template("reservations/_board_change.html", board=tally(), card=card,
+                                             reservation_id=res.id, section=section))
     response.headers["HX-Reswap"] = "none"  # only the out-of-band pieces: the board stays
-    response.headers["X-Server-Now"] = clock.utcnow().isoformat()
+    return response
+
+
+@bp.after_request
+def server_time(response):
+    """Every board answer with content says the server's time: the greet timers align with it
+    (host.js). Not a 204: the poll shortcut copies the app's 204 headers (fastpoll.py)."""
+    if response.status_code != 204:
+        response.headers["X-Server-Now"] = clock.utcnow().isoformat()
     return response
 
 

@@ -7,6 +7,7 @@ import pytest
 from flask import url_for
 from flask_babel import get_locale
 
+from hostdesk import urls
 from hostdesk.extensions import db
 from hostdesk.lostfound.models import Category, ItemState, ItemWord
 from hostdesk.lostfound.operations import description_words
@@ -214,10 +215,10 @@ def test_log_selects_read_exactly_as_the_field_macro_writes_them(app, manager_cl
 
 def test_item_links_keep_the_filters_even_when_the_stand_in_id_is_in_them(app):
     with app.test_request_context():
-        for args in ({}, {"q": "red", "category": "keys"}, {"q": str(views_log.STAND_IN)},
-                     {"location": f"drawer {views_log.STAND_IN}", "q": "a&b=c"}):
-            link = views_log._item_urls(args)
-            for item_id in (1, 42, views_log.STAND_IN):
+        for args in ({}, {"q": "red", "category": "keys"}, {"q": str(urls.STAND_IN)},
+                     {"location": f"drawer {urls.STAND_IN}", "q": "a&b=c"}):
+            link = urls.url_with_id("manager.item", "item_id", **args)
+            for item_id in (1, 42, urls.STAND_IN):
                 assert link(item_id) == url_for("manager.item", item_id=item_id, **args)
 
 

@@ -5,31 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from hostdesk import clock
 from hostdesk.extensions import db
 from hostdesk.reservations import live, operations
 
-from .conftest import minutes
+from .conftest import Statements, minutes
 
 HX = {"HX-Request": "true"}
-
-
-class Statements:
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        if statement.strip().upper() != "BEGIN":
-            self.seen.append(statement)
-
-    def __enter__(self):
-        sa.event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        sa.event.remove(db.engine, "before_cursor_execute", self)
 
 
 def _poll(client, token):
@@ -40,7 +23,7 @@ def test_unchanged_poll_is_one_statement_and_the_same_204(frozen, floor, make_re
     make_res("De Waard", 2, frozen + minutes(10))
     token = live.token()
     full = _poll(host_client, token)  # the app's own 204 (the shortcut learns its headers)
-    with Statements() as statements:
+    with Statements(db.engine) as statements:
         fast = _poll(host_client, token)
     assert full.status_code == fast.status_code == 204
     assert statements.seen == []  # answered before the app (by one read on the shortcut's own connection)
@@ -88,7 +71,7 @@ def test_no_204_without_a_live_session_of_a_host(frozen, app, client_for, who):
 def test_floor_poll_too(frozen, floor, host_client):
     token = live.token()
     assert host_client.get(f"/host/floor/poll?v={token}", headers=HX).status_code == 204
-    with Statements() as statements:
+    with Statements(db.engine) as statements:
         assert host_client.get(f"/host/floor/poll?v={token}", headers=HX).status_code == 204
     assert statements.seen == []
 

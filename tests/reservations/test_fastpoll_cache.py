@@ -24,25 +24,9 @@ from hostdesk.reservations.models import BoardVersion, Reservation, Source, Stat
 from hostdesk.settings import get_settings
 from tests.conftest import PASSWORDS, login
 
+from .conftest import Statements
+
 HX = {"HX-Request": "true"}
-
-
-class Statements:
-    """Every statement on every engine (the app's and the shortcut's own)."""
-
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
-            self.seen.append(statement)
-
-    def __enter__(self):
-        sa.event.listen(sa.engine.Engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", self)
 
 
 class Monotonic:

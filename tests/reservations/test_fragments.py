@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask import render_template
 
 from hostdesk import clock
@@ -16,25 +15,9 @@ from hostdesk.reservations import fragments, live, operations
 from hostdesk.reservations.board import load_board
 from hostdesk.reservations.models import State
 
-from .conftest import minutes
+from .conftest import Statements, minutes
 
 HX = {"HX-Request": "true"}
-
-
-class Statements:
-    def __init__(self):
-        self.seen: list[str] = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
-            self.seen.append(statement)
-
-    def __enter__(self):
-        sa.event.listen(db.engine, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        sa.event.remove(db.engine, "before_cursor_execute", self)
 
 
 def _poll(client, token, **headers):
@@ -55,7 +38,7 @@ def cached(app):
 def test_fragment_rendered_once_per_version(frozen, floor, make_res, host_client, actors, cached):
     res = make_res("De Waard", 2, frozen + minutes(10))
     first = _poll(host_client, "0.0").get_data(as_text=True)
-    with Statements() as statements:
+    with Statements(db.engine) as statements:
         again = _poll(host_client, "0.0").get_data(as_text=True)
     assert again == first
     assert not any("FROM reservations" in s for s in statements.seen)
@@ -193,7 +176,7 @@ def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res
     def statements_of_a_tap(n_before: int) -> int:
         res = make_res(f"Tap {n_before}", 2, frozen + minutes(10))
         db.session.expire_all()
-        with Statements() as statements:
+        with Statements(db.engine) as statements:
             assert host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX).status_code == 200
         return len(statements.seen)
 
