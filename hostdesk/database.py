@@ -6,6 +6,11 @@ write (any method but GET/HEAD/OPTIONS) starts its view's transaction with BEGIN
 because SQLite ignores SELECT ... FOR UPDATE and a deferred transaction that reads and
 then writes fails with "database is locked" instead of waiting its turn.
 
+A view marked `reads_first` (the board's transitions, whose one write is a conditional UPDATE that
+checks the state it read) reads in a plain transaction too; its first INSERT/UPDATE/DELETE ends
+that read and begins the write transaction on the same connection (upgrade_to_write), so the write
+lock is held for the writes and the commit only, not for loading what the view acts on.
+
 Writers also queue on a lock of their own before BEGIN IMMEDIATE (WriterLock: the threads of a
 process, and the processes through an flock beside the database file): SQLite's busy handler waits
 by sleeping in growing steps (1, 2, 5, 10 ... 100 ms), so a writer often slept on long after the
@@ -23,7 +28,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -98,6 +103,14 @@ def _wants_write() -> bool:
             and not g.get("hostdesk_reads_only"))
 
 
+def reads_first(view):
+    """Mark a view whose writes are guarded by what they check themselves (a conditional UPDATE,
+    a unique index), so that what it reads before writing needs no write lock: on SQLite it
+    begins with a plain read transaction, upgraded at its first write (see the module's note)."""
+    view.hostdesk_reads_first = True
+    return view
+
+
 def begin_view() -> None:
     """The last before_request step. What ran before the view (finding the login) only read, in a
     plain transaction: end it, so that the view's first statement begins its write transaction and
@@ -106,6 +119,15 @@ def begin_view() -> None:
         if is_sqlite():
             db.session.commit()
         g.hostdesk_in_view = True
+        if getattr(current_app.view_functions.get(request.endpoint), "hostdesk_reads_first", False):
+            g.hostdesk_reads_only = g.hostdesk_upgrade_on_write = True
+
+
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
+def _upgrades_on_write() -> bool:
+    return has_request_context() and g.get("hostdesk_upgrade_on_write", False)
 
 
 def write_now(change) -> None:
@@ -135,16 +157,30 @@ def configure_engine(engine: Engine) -> None:
 
     writers = WriterLock(engine.url.database)
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        if not _wants_write():
-            connection.exec_driver_sql("BEGIN")
-            return
-        info = connection.connection.info  # the pool's record of this DBAPI connection
+    def _take_writer_lock(info) -> None:
         if not info.get("holds_writer_lock"):
             writers.acquire()
             info["holds_writer_lock"] = True
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        info = connection.connection.info  # the pool's record of this DBAPI connection
+        info["reading"] = not _wants_write()
+        if info["reading"]:
+            connection.exec_driver_sql("BEGIN")
+            return
+        _take_writer_lock(info)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _upgrade_to_write(connection, cursor, statement, _params, _context, _executemany):
+        """In a reads_first view, the first write ends the read and begins the write transaction."""
+        info = connection.connection.info
+        if info.get("reading") and statement.lstrip()[:6].upper() in WRITES and _upgrades_on_write():
+            _take_writer_lock(info)
+            cursor.execute("COMMIT")
+            cursor.execute("BEGIN IMMEDIATE")
+            info["reading"] = False
 
     def _release(_dbapi_connection, record, *_args):
         if record is not None and record.info.pop("holds_writer_lock", False):

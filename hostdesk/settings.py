@@ -100,8 +100,11 @@ class Settings:
 FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
 
+_ALL_VALUES = sa.select(SettingValue.key, SettingValue.value)  # built once: read on every request
+
+
 def load_settings() -> Settings:
-    stored = {row.key: row.value for row in db.session.scalars(sa.select(SettingValue))}
+    stored = {key: value for key, value in db.session.execute(_ALL_VALUES)}
     return Settings(**{k: v for k, v in stored.items() if k in FIELDS})
 
 

@@ -1,14 +1,18 @@
--- POST to BENCH_PATH (with %d for the id) for each id in BENCH_IDS in turn: every request a
--- different party. One wrk thread, so the ids are never shared between threads.
-local ids = {}
+-- POST each party of BENCH_IDS in turn to each path of BENCH_PATHS (";"-separated, %d for the id):
+-- every party first to the first path (arrived), then every party to the second (greeted), so
+-- every request is a different party and step. One wrk thread, so the ids are never shared.
+local ids, paths = {}, {}
 for id in string.gmatch(os.getenv("BENCH_IDS") or "", "%d+") do
   table.insert(ids, id)
 end
-local path = os.getenv("BENCH_PATH")
+for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "[^;]+") do
+  table.insert(paths, path)
+end
 local next_index = 0
 
 request = function()
+  local i = next_index % (#ids * #paths)
   next_index = next_index + 1
-  local id = ids[((next_index - 1) % #ids) + 1]
-  return wrk.format("POST", string.format(path, id), nil, "")
+  local path = paths[math.floor(i / #ids) + 1]
+  return wrk.format("POST", string.format(path, ids[(i % #ids) + 1]), nil, "")
 end

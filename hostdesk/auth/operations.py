@@ -173,10 +173,13 @@ def start_session(user: User, device: Device | None = None, via_pin: bool = Fals
     return token
 
 
+_SESSION_BY_HASH = sa.select(AuthSession).where(AuthSession.token_hash == sa.bindparam("token_hash"))  # every request
+
+
 def find_session(token: str | None) -> AuthSession | None:
     if not token:
         return None
-    return db.session.scalar(sa.select(AuthSession).where(AuthSession.token_hash == _hash_token(token)))
+    return db.session.scalar(_SESSION_BY_HASH, {"token_hash": _hash_token(token)})
 
 
 def end_session(session_row: AuthSession, reason: str = "logout") -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -52,69 +53,107 @@ def _local_start(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=get_settings().zone)
 
 
-def _word_range(word: str):
-    upper = word[:-1] + chr(ord(word[-1]) + 1)
-    return sa.and_(ItemWord.word >= word, ItemWord.word < upper)
-
-
+ITEMS, WORDS = FoundItem.__table__, ItemWord.__table__
 COMMON_WORD = 1000  # a search word starting this many description words or more is "common"
 
 
-def _common_words(words: list[str]) -> set[str]:
-    """Which of `words` are common, in one statement (each count stops at COMMON_WORD)."""
-    counts = [sa.select(sa.func.count()).select_from(
-        sa.select(ItemWord.item_id).where(_word_range(word)).limit(COMMON_WORD).subquery()).scalar_subquery()
-        for word in words]
-    found = db.session.execute(sa.select(*counts)).one()
-    return {word for word, n in zip(words, found, strict=True) if n >= COMMON_WORD}
+def _word_range(word: str) -> tuple[str, str]:
+    return word, word[:-1] + chr(ord(word[-1]) + 1)
 
 
-def _has_word(word: str, by_item: bool):
-    """Items with a description word starting with `word`. IN lets the word's index entries lead: right
-    for a rare word. EXISTS lets an item index lead, each item checked by one probe of (item_id, word):
-    right for a common word when a category or state narrows the items, as (category|state, found_at)
-    then also gives them newest first, so a page stops early and nothing is sorted."""
+def _in_range(n: int):
+    return sa.and_(WORDS.c.word >= sa.bindparam(f"word{n}"), WORDS.c.word < sa.bindparam(f"word{n}_end"))
+
+
+@lru_cache(maxsize=8)
+def _common_counts(n: int) -> sa.Select:
+    """How many description words start with each of `n` search words, each count stopping at COMMON_WORD."""
+    return sa.select(*(sa.select(sa.func.count()).select_from(
+        sa.select(WORDS.c.item_id).where(_in_range(i)).limit(COMMON_WORD).subquery()).scalar_subquery()
+        for i in range(n)))
+
+
+def _common_words(values: dict, n: int) -> list[bool]:
+    """Which of the `n` search words in `values` are common, in one statement."""
+    return [count >= COMMON_WORD for count in db.session.execute(_common_counts(n), values).one()]
+
+
+def _has_word(n: int, by_item: bool):
+    """Items with a description word starting with search word `n`. IN lets the word's index entries
+    lead: right for a rare word. EXISTS lets an item index lead, each item checked by one probe of
+    (item_id, word): right for a common word when a category or state narrows the items, as
+    (category|state, found_at) then also gives them newest first, so a page stops early and nothing
+    is sorted."""
     if by_item:
-        return sa.exists().where(ItemWord.item_id == FoundItem.id, _word_range(word))
-    return FoundItem.id.in_(sa.select(ItemWord.item_id).where(_word_range(word)))
+        return sa.exists().where(WORDS.c.item_id == ITEMS.c.id, _in_range(n))
+    return ITEMS.c.id.in_(sa.select(WORDS.c.item_id).where(_in_range(n)))
+
+
+_ACTIONS = ActionPoint.__table__
+# The filters' conditions, in a fixed order, each with its bound parameter (if any) of the same name.
+_CONDITIONS = {
+    "state": lambda: ITEMS.c.state == sa.bindparam("state"),
+    "open_only": lambda: ITEMS.c.state.not_in([ItemState.RETURNED, ItemState.DISPOSED]),
+    "category": lambda: ITEMS.c.category == sa.bindparam("category"),
+    "found_from": lambda: ITEMS.c.found_at >= sa.bindparam("found_from"),
+    "found_until": lambda: ITEMS.c.found_at < sa.bindparam("found_until"),  # the next day's start
+    "storage_location": lambda: ITEMS.c.storage_location == sa.bindparam("storage_location"),
+    "past_retention": lambda: sa.and_(ITEMS.c.state == ItemState.IN_STORAGE,
+                                      ITEMS.c.dispose_after <= sa.bindparam("past_retention")),
+    "claims_locked": lambda: ITEMS.c.locked_at.is_not(None),
+    "open_actions": lambda: sa.exists().where(_ACTIONS.c.item_id == ITEMS.c.id, _ACTIONS.c.done_at.is_(None)),
+    "reference": lambda: ITEMS.c.reference == sa.bindparam("reference"),
+}
+
+
+@lru_cache(maxsize=256)
+def conditions(shape: tuple[str, ...]) -> tuple[sa.ColumnElement, ...]:
+    """The WHERE clauses of a shape from `search_values`, values left to bind: built once per shape,
+    so a search builds no statement and works out no cache key, it only binds its values."""
+    clauses, words = [], 0
+    for name in shape:
+        if name in ("word", "common_word"):
+            clauses.append(_has_word(words, name == "common_word"))
+            words += 1
+        else:
+            clauses.append(_CONDITIONS[name]())
+    return tuple(clauses)
+
+
+def search_values(f: ItemFilter) -> tuple[tuple[str, ...], dict]:
+    """The filter as (shape, values): which conditions apply, in `_CONDITIONS`' order then the
+    words', and the values to bind. With search words and a category or state, on SQLite, one read
+    first tells common words from rare ones (SQLite follows the form it is given; PostgreSQL plans
+    IN and EXISTS as the same semi-join)."""
+    given = {
+        "state": f.state and ItemState(f.state), "open_only": f.open_only,
+        "category": f.category and Category(f.category),
+        "found_from": f.found_from and _local_start(f.found_from),
+        "found_until": f.found_until and _local_start(f.found_until + timedelta(days=1)),
+        "storage_location": f.storage_location, "past_retention": f.past_retention and clock.utcnow(),
+        "claims_locked": f.claims_locked, "open_actions": f.open_actions,
+    }
+    shape = [name for name, value in given.items() if value]
+    values = {name: value for name, value in given.items() if value and value is not True}
+    search = (f.search or "").strip()
+    reference = REFERENCE.match(search)
+    if reference:
+        shape.append("reference")
+        values["reference"] = f"LF-{reference.group(1)}-{int(reference.group(2)):04d}"
+    elif search:
+        words = [word[:40] for word in fold(search).split()[:6]]
+        for n, word in enumerate(words):
+            values[f"word{n}"], values[f"word{n}_end"] = _word_range(word)
+        weigh = words and (f.state or f.category or f.past_retention) and db.engine.dialect.name == "sqlite"
+        common = _common_words(values, len(words)) if weigh else [False] * len(words)
+        shape += ["common_word" if is_common else "word" for is_common in common]
+    return tuple(shape), values
 
 
 def select_items(f: ItemFilter | None = None) -> sa.Select:
-    """A select of FoundItem, newest found first; add .limit()/.offset() or paginate as needed.
-    With search words and a category or state, on SQLite, one read first tells common words from rare ones."""
-    f = f or ItemFilter()
-    stmt = sa.select(FoundItem)
-    if f.state:
-        stmt = stmt.where(FoundItem.state == ItemState(f.state))
-    if f.open_only:
-        stmt = stmt.where(FoundItem.state.not_in([ItemState.RETURNED, ItemState.DISPOSED]))
-    if f.category:
-        stmt = stmt.where(FoundItem.category == Category(f.category))
-    if f.found_from:
-        stmt = stmt.where(FoundItem.found_at >= _local_start(f.found_from))
-    if f.found_until:
-        stmt = stmt.where(FoundItem.found_at < _local_start(f.found_until + timedelta(days=1)))
-    if f.storage_location:
-        stmt = stmt.where(FoundItem.storage_location == f.storage_location)
-    if f.past_retention:
-        stmt = stmt.where(FoundItem.state == ItemState.IN_STORAGE, FoundItem.dispose_after <= clock.utcnow())
-    if f.claims_locked:
-        stmt = stmt.where(FoundItem.locked_at.is_not(None))
-    if f.open_actions:
-        stmt = stmt.where(sa.exists().where(ActionPoint.item_id == FoundItem.id, ActionPoint.done_at.is_(None)))
-    search = (f.search or "").strip()
-    if search:
-        reference = REFERENCE.match(search)
-        if reference:
-            stmt = stmt.where(FoundItem.reference == f"LF-{reference.group(1)}-{int(reference.group(2)):04d}")
-        else:
-            words = [word[:40] for word in fold(search).split()[:6]]
-            # SQLite follows the form it is given; PostgreSQL plans IN and EXISTS as the same semi-join.
-            weigh = words and (f.state or f.category or f.past_retention) and db.engine.dialect.name == "sqlite"
-            common = _common_words(words) if weigh else set()
-            for word in words:
-                stmt = stmt.where(_has_word(word, word in common))
-    return stmt.order_by(*NEWEST_FIRST)
+    """A select of FoundItem, newest found first, its values bound; add .limit()/.offset() as needed."""
+    shape, values = search_values(f or ItemFilter())
+    return sa.select(FoundItem).where(*conditions(shape)).order_by(*NEWEST_FIRST).params(values)
 
 
 def items(f: ItemFilter | None = None, limit: int = 100) -> list[FoundItem]:

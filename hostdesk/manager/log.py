@@ -13,6 +13,8 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -23,7 +25,7 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
-from ..lostfound.queries import NEWEST_FIRST, ItemFilter, select_items
+from ..lostfound.queries import ItemFilter, conditions, search_values
 from ..settings import get_settings
 
 PER_PAGE = 50
@@ -57,22 +59,39 @@ def days_in_storage(item_found_at: datetime, closed_at: datetime | None, now: da
     return max(0, ((closed_at or now) - item_found_at).days)
 
 
+ITEMS, AUDIT = FoundItem.__table__, AuditEntry.__table__
+NEWEST_FIRST = (ITEMS.c.found_at.desc(), ITEMS.c.id.desc())
+
+
 def _last_event(column) -> sa.ScalarSelect:
     """The item's newest audit entry's `column`: one step down the subject index per row."""
-    return (sa.select(column).where(AuditEntry.subject_type == FoundItem.audit_type,
-                                    AuditEntry.subject_id == FoundItem.id)
-            .order_by(AuditEntry.id.desc()).limit(1).scalar_subquery())
+    return (sa.select(column).where(AUDIT.c.subject_type == FoundItem.audit_type, AUDIT.c.subject_id == ITEMS.c.id)
+            .order_by(AUDIT.c.id.desc()).limit(1).scalar_subquery())
 
 
-ROW_COLUMNS = (FoundItem.id, FoundItem.reference, FoundItem.found_at, FoundItem.category, FoundItem.description,
-               FoundItem.state, FoundItem.storage_location, FoundItem.locked_at, FoundItem.dispose_after,
-               FoundItem.closed_at)
+# Flags rather than their times where a row needs no more (each time read costs a conversion).
+ROW_COLUMNS = (ITEMS.c.id, ITEMS.c.reference, ITEMS.c.found_at, ITEMS.c.category, ITEMS.c.description,
+               ITEMS.c.state, ITEMS.c.storage_location, ITEMS.c.locked_at.is_not(None),
+               sa.and_(ITEMS.c.state == ItemState.IN_STORAGE, ITEMS.c.dispose_after <= sa.bindparam("now")),
+               ITEMS.c.closed_at, _last_event(AUDIT.c.action), _last_event(AUDIT.c.at))
 
 
-def with_row_columns(stmt: sa.Select) -> sa.Select:
-    """`stmt` (a selection of items) reading what a log row shows, the last event included."""
-    return stmt.with_only_columns(*ROW_COLUMNS, _last_event(AuditEntry.action).label("last_action"),
-                                  _last_event(AuditEntry.at).label("last_at"))
+@dataclass(frozen=True)
+class LogStatements:
+    """A search shape's statements (Core, not ORM), built once and then only given values."""
+    count: sa.Select
+    page: sa.Select  # binds `limit` and `offset`; the ids are chosen from the indexes before any row is read
+    every: sa.Select
+
+
+@lru_cache(maxsize=256)
+def statements(shape: tuple[str, ...]) -> LogStatements:
+    where = conditions(shape)
+    ids = (sa.select(ITEMS.c.id).where(*where).order_by(*NEWEST_FIRST)
+           .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer)))
+    return LogStatements(count=sa.select(sa.func.count()).select_from(ITEMS).where(*where),
+                         page=sa.select(*ROW_COLUMNS).where(ITEMS.c.id.in_(ids)).order_by(*NEWEST_FIRST),
+                         every=sa.select(*ROW_COLUMNS).where(*where).order_by(*NEWEST_FIRST))
 
 
 class RowText:
@@ -112,8 +131,8 @@ class RowText:
         return f"{local.day} {self.months[local.month]} {local.year:04d} {local.hour:02d}:{local.minute:02d}"
 
 
-@dataclass(slots=True)
-class LogRow:
+class LogRow(NamedTuple):
+    """A log row as shown; a tuple, so the table's loop unpacks it (cheaper than an attribute per cell)."""
     id: int
     reference: str
     found_on: str
@@ -129,13 +148,14 @@ class LogRow:
     last_event_at: str
 
 
-def log_row(row, now: datetime, text: RowText) -> LogRow:
-    """A row of `with_row_columns`, unpacked (reading a Row by name cost more than the rest)."""
-    item_id, reference, found_at, category, description, state, location, locked_at, dispose_after, closed_at, \
-        last_action, last_at = row
-    return LogRow(item_id, reference, text.day(found_at), text.label(category), description, location, state,
-                  text.label(state), locked_at is not None, state == ItemState.IN_STORAGE and dispose_after <= now,
-                  days_in_storage(found_at, closed_at, now), text.event(last_action), text.minute(last_at))
+def log_rows(result, now: datetime, text: RowText) -> list[LogRow]:
+    """The rows of a `ROW_COLUMNS` result, each unpacked once (reading a Row by name costs more)."""
+    day, minute, label, event = text.day, text.minute, text.label, text.event
+    return [LogRow(item_id, reference, day(found_at), label(category), description, location, state, label(state),
+                   bool(locked), bool(past_retention), days_in_storage(found_at, closed_at, now), event(last_action),
+                   minute(last_at))
+            for (item_id, reference, found_at, category, description, state, location, locked, past_retention,
+                 closed_at, last_action, last_at) in result]
 
 
 @dataclass
@@ -146,25 +166,24 @@ class LogPage:
     pages: int
 
 
-def _rows(stmt: sa.Select, limit: int, offset: int = 0) -> list[LogRow]:
-    """The rows of `stmt`'s items from `offset`, at most `limit`, in its order (newest found first)."""
-    ids = stmt.with_only_columns(FoundItem.id).limit(limit).offset(offset)
-    chosen = with_row_columns(sa.select(FoundItem).where(FoundItem.id.in_(ids)).order_by(*NEWEST_FIRST))
-    now, text = clock.utcnow(), RowText()
-    return [log_row(row, now, text) for row in db.session.execute(chosen)]
+def _page_rows(shape: tuple[str, ...], values: dict, limit: int, offset: int = 0) -> list[LogRow]:
+    now = clock.utcnow()
+    result = db.session.execute(statements(shape).page, {**values, "limit": limit, "offset": offset, "now": now})
+    return log_rows(result, now, RowText())
 
 
 def log_page(f: ItemFilter, page: int = 1, per_page: int = PER_PAGE) -> LogPage:
-    stmt = select_items(f)
-    total = db.session.scalar(stmt.with_only_columns(sa.func.count()).select_from(FoundItem).order_by(None))
+    shape, values = search_values(f)
+    total = db.session.execute(statements(shape).count, values).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    return LogPage(_rows(stmt, per_page, (page - 1) * per_page), total, page, pages)
+    rows = _page_rows(shape, values, per_page, (page - 1) * per_page) if total else []
+    return LogPage(rows, total, page, pages)
 
 
 def print_rows(f: ItemFilter, limit: int) -> tuple[list[LogRow], bool]:
     """The whole filtered list for printing, up to `limit` rows; True when there were more."""
-    rows = _rows(select_items(f), limit + 1)
+    rows = _page_rows(*search_values(f), limit + 1)
     return rows[:limit], len(rows) > limit
 
 
@@ -216,7 +235,8 @@ def csv_lines(f: ItemFilter) -> Iterator[str]:
     writer.writerow([neutralise(str(h)) for h in CSV_HEADER])
     yield "\ufeff" + flush()
     text = RowText()
-    result = db.session.execute(with_row_columns(select_items(f)).execution_options(yield_per=CSV_CHUNK))
+    shape, values = search_values(f)
+    result = db.session.execute(statements(shape).every.execution_options(yield_per=CSV_CHUNK), {**values, "now": now})
     for chunk in result.partitions():
         for (_, reference, found_at, category, description, state, location, _, _, closed_at, last_action,
              last_at) in chunk:

@@ -22,8 +22,9 @@ from functools import cached_property
 
 from flask import current_app, make_response, render_template, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
-from ..compression import encode_once
+from ..compression import around_once, encode_once
 from ..urls import url_with_id
 from . import live
 
@@ -113,6 +114,18 @@ def _rendering() -> dict:
 def board_html(token: str | None = None) -> str:
     """The rendered _board.html: HTML rendered with autoescape, which the page includes as it is."""
     return rendered(token).html
+
+
+PLACE = Markup("<!--hostdesk:board-->")
+
+
+def page_response(render_page: Callable[[Markup], str]):
+    """The host page around this version's fragment: the page is rendered with a placeholder where
+    the board goes and sent as head + the fragment's shared bytes + tail (compression.around_once),
+    so the 160 KB board is neither copied into each page nor compressed again for it."""
+    found = rendered()
+    head, tail = render_page(PLACE).split(PLACE, 1)
+    return around_once(head, found.body, found.encoded, tail)
 
 
 def fragment_response(token: str | None = None, clear_dialog: bool = False):

@@ -13,13 +13,15 @@ from ..extensions import db
 from ..settings import settings_changed
 from .models import BoardVersion
 
+# Built once: every tap bumps and every poll reads (building a statement costs more than running it).
+_BUMP = (sa.update(BoardVersion).where(BoardVersion.id == 1).values(version=BoardVersion.version + 1)
+         .execution_options(synchronize_session=False))
+_VERSION = sa.select(BoardVersion.version).where(BoardVersion.id == 1)
+
 
 def bump() -> None:
     """Call inside the changing transaction; the new version commits with the change."""
-    updated = db.session.execute(
-        sa.update(BoardVersion).where(BoardVersion.id == 1).values(version=BoardVersion.version + 1),
-        execution_options={"synchronize_session": False},
-    ).rowcount
+    updated = db.session.execute(_BUMP).rowcount
     if updated:
         return
     try:
@@ -30,7 +32,7 @@ def bump() -> None:
 
 
 def version() -> int:
-    return db.session.scalar(sa.select(BoardVersion.version).where(BoardVersion.id == 1)) or 0
+    return db.session.scalar(_VERSION) or 0
 
 
 def token(current: int | None = None) -> str:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import clock
 from ..auth.access import allow
 from ..auth.session import passive
-from ..database import MAX_ID, get_or_404, reads_only
+from ..database import MAX_ID, get_or_404, reads_first, reads_only
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
@@ -56,8 +56,8 @@ def board_response(status: int = 200, clear_dialog: bool = False):
 
 
 def render_page():
-    return render_template("reservations/board.html", board_html=fragments.board_html(),
-                           now_iso=clock.utcnow().isoformat())
+    return fragments.page_response(lambda board_html: render_template(
+        "reservations/board.html", board_html=board_html, now_iso=clock.utcnow().isoformat()))
 
 
 def commit() -> None:
@@ -145,6 +145,7 @@ def poll():
 
 
 @bp.post("/reservations/<int:reservation_id>/<any(arrive, greet, leave, 'no-show', cancel, call, undo):action>")
+@reads_first  # each transition is a conditional UPDATE on the state it read (operations._step)
 def transition(reservation_id: int, action: str):
     res = reservation_or_404(reservation_id)
     TRANSITIONS[action](res, current_user)

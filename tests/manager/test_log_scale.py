@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from hostdesk import clock
 from hostdesk.audit import AuditEntry
 from hostdesk.extensions import db
 from hostdesk.lostfound.models import ActionKind, ActionPoint, Category, FoundItem, ItemState, ItemWord
-from hostdesk.lostfound.queries import COMMON_WORD, NEWEST_FIRST, ItemFilter, select_items
-from hostdesk.manager.log import _places, all_locations, with_row_columns
+from hostdesk.lostfound.queries import COMMON_WORD, ItemFilter, search_values, select_items
+from hostdesk.manager.log import _places, all_locations, statements
 from hostdesk.settings import get_settings
 
 N = 25_000
@@ -278,7 +279,7 @@ def test_an_index_behind_every_filter(app_ctx, many):
     assert any("lf_item_words USING COVERING INDEX sqlite_autoindex_lf_item_words_1" in line for line in rare), rare
 
     # A page's rows: 50 ids by the index, then the rows by primary key, each last event by the subject index.
-    rows = _plan(with_row_columns(sa.select(FoundItem).where(
-        FoundItem.id.in_(stmt.with_only_columns(FoundItem.id).limit(50))).order_by(*NEWEST_FIRST)))
+    shape, values = search_values(ItemFilter(category=Category.PHONE, found_from=date(2025, 12, 1), search="black"))
+    rows = _plan(statements(shape).page.params(values, limit=50, offset=0, now=clock.utcnow()))
     assert any("USING INTEGER PRIMARY KEY" in line for line in rows), rows
     assert sum("ix_audit_subject" in line for line in rows) == 2, rows

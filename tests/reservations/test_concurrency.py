@@ -101,3 +101,46 @@ def test_double_greet_race(frozen, floor, make_res, client_for):
     from hostdesk.audit import entries_for
 
     assert len([e for e in entries_for("reservations", rid) if e.action == "reservation.greet"]) == 1
+
+
+def test_a_tap_reads_without_the_write_lock_and_catches_a_change_in_between(frozen, floor, make_res, client_for, app,
+                                                                             users, monkeypatch):
+    """The transition route reads its party before taking the write lock (database.reads_first): another
+    tablet may commit in between, and the conditional UPDATE then refuses instead of writing over it."""
+    from hostdesk.audit import entries_for
+    from hostdesk.reservations import queries
+
+    rid = make_res("De Waard", 2, frozen, State.BOOKED).id
+    db.session.commit()
+    other_user = users[Role.MANAGER]
+    loaded = queries.get_reservation
+    errors: list[BaseException] = []
+
+    def other_tablet() -> None:  # a thread of its own: with the write lock held here it would wait 10 s
+        try:
+            with app.app_context(), write_intent():
+                res = db.session.get(Reservation, rid)
+                operations.arrive(res, db.session.get(User, other_user))
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def read_then_someone_else_taps(reservation_id: int):
+        res = loaded(reservation_id)
+        assert res.state is State.BOOKED
+        thread = threading.Thread(target=other_tablet)
+        thread.start()
+        thread.join(5)
+        assert not thread.is_alive(), "the other tablet waited: the read held the write lock"
+        return res
+
+    monkeypatch.setattr(queries, "get_reservation", read_then_someone_else_taps)
+    response = client_for(Role.HOST).post(f"/host/reservations/{rid}/arrive",
+                                          headers={"HX-Request": "true", "Accept-Language": "en"})
+    assert not errors, errors
+    assert response.status_code == 409
+    assert "Already marked arrived by Manager" in response.get_data(as_text=True)
+    db.session.rollback()
+    arrived = [e for e in entries_for("reservations", rid) if e.action == "reservation.arrive"]
+    assert [e.actor_id for e in arrived] == [other_user]
+    assert db.session.get(Reservation, rid).arrived_by_id == other_user

@@ -91,6 +91,44 @@ def test_fragment_compressed_once_per_encoding(app, frozen, floor, make_res, hos
         assert encode_once(b"anything", found.encoded) == ("gzip", b"kept")
 
 
+def _zstd():
+    try:
+        from compression import zstd  # Python 3.14
+    except ImportError:
+        from backports import zstd
+    return zstd
+
+
+def test_page_is_its_head_the_shared_board_and_its_tail(app, frozen, floor, make_res, host_client, cached):
+    """With zstd the page is three frames: this request's head and tail around the board's frame,
+    compressed once and shared with the fragment; decoded, it is the page as rendered whole."""
+    make_res("De Waard", 2, frozen + minutes(10))
+    plain = host_client.get("/host/", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    html = plain.get_data(as_text=True)
+    assert html.startswith("<!doctype html>") and 'id="board"' in html and "De Waard" in html
+    assert fragments.PLACE not in html
+    assert fragments.board_html() in html
+    zst = host_client.get("/host/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert zst.headers["Content-Encoding"] == "zstd" and "Accept-Encoding" in zst.headers["Vary"]
+    assert int(zst.headers["Content-Length"]) == len(zst.get_data())
+    zstd = _zstd()
+    assert zstd.decompress(zst.get_data()) == plain.get_data()
+    board_frame = _poll(host_client, "0.0", **{"Accept-Encoding": "zstd"}).get_data()
+    assert board_frame in zst.get_data(), "the board's frame is the fragment's, compressed once"
+    assert zst.get_data().count(b"\x28\xb5\x2f\xfd") >= 3  # three frames (their magic number)
+
+
+def test_page_for_a_browser_without_zstd_is_compressed_whole(frozen, floor, make_res, host_client, cached):
+    import brotli
+
+    make_res("De Waard", 2, frozen + minutes(10))
+    plain = host_client.get("/host/", headers={"Accept-Encoding": "identity"}).get_data()
+    br = host_client.get("/host/", headers={"Accept-Encoding": "gzip, br"})
+    assert br.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(br.get_data()) == plain
+
+
 def test_quick_render_is_the_same_html(app_ctx, frozen, floor, make_res, actors):
     for i, minutes_from_now in enumerate((-20, -5, 10, 60, 120)):
         res = make_res(f"Gast {i}", 2 + i % 3, frozen + minutes(minutes_from_now), tables=[floor["10"]] if i else [])
