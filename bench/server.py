@@ -44,7 +44,7 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
 
 @contextmanager
 def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
-    """Run gunicorn for `target` ("app:app") on a free port; yields its base URL."""
+    """Run gunicorn for `target` ("app:app") on a free port; yields its base URL and the master's pid."""
     port = free_port()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
@@ -53,7 +53,7 @@ def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base + probe)
-            yield base
+            yield base, process.pid
         finally:
             process.terminate()
             try:

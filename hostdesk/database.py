@@ -7,8 +7,8 @@ because SQLite ignores SELECT ... FOR UPDATE and a deferred transaction that rea
 then writes fails with "database is locked" instead of waiting its turn.
 
 A view marked `reads_first` (the board's transitions, whose one write is a conditional UPDATE that
-checks the state it read) reads in a plain transaction too; its first INSERT/UPDATE/DELETE ends
-that read and begins the write transaction on the same connection (upgrade_to_write), so the write
+checks the state it read) reads in a plain transaction too; its first INSERT/UPDATE/DELETE (or SAVEPOINT) ends
+that read and begins the write transaction on the same connection (_upgrade_to_write), so the write
 lock is held for the writes and the commit only, not for loading what the view acts on.
 
 Writers also queue on a lock of their own before BEGIN IMMEDIATE (WriterLock: the threads of a
@@ -123,7 +123,12 @@ def begin_view() -> None:
             g.hostdesk_reads_only = g.hostdesk_upgrade_on_write = True
 
 
-WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+# A savepoint too: the write transaction must begin before it, or ending the read would end it.
+WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "SAVEPOINT"})
+
+
+def _first_word(statement: str) -> str:
+    return statement.lstrip()[:9].split(None, 1)[0].upper() if statement.strip() else ""
 
 
 def _upgrades_on_write() -> bool:
@@ -176,7 +181,7 @@ def configure_engine(engine: Engine) -> None:
     def _upgrade_to_write(connection, cursor, statement, _params, _context, _executemany):
         """In a reads_first view, the first write ends the read and begins the write transaction."""
         info = connection.connection.info
-        if info.get("reading") and statement.lstrip()[:6].upper() in WRITES and _upgrades_on_write():
+        if info.get("reading") and _first_word(statement) in WRITES and _upgrades_on_write():
             _take_writer_lock(info)
             cursor.execute("COMMIT")
             cursor.execute("BEGIN IMMEDIATE")
