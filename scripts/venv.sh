@@ -9,8 +9,12 @@ fi
 stamp=".venv/.installed-$(basename "$1")"
 wanted="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"
+  # The stamp only after everything installed: a failed install is tried again next time.
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"; }; then
+    echo "Installing $1 failed (see above)." >&2
+    exit 1
+  fi
   echo "$wanted" > "$stamp"
 fi
 # shellcheck disable=SC1091
