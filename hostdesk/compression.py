@@ -46,7 +46,7 @@ def around_once(head: str, body: bytes, cache: dict, tail: str) -> Response:
     kept in `cache` (encode_once's cache), so a page costs compressing a few KB instead of the
     whole board. A zstd stream may hold several frames, decoded one after the other (RFC 8878,
     section 3.1; Chromium and Firefox do). Other encodings: the whole page, by Flask-Compress."""
-    if "zstd" not in compress.enabled_algorithms or _choose(compress.enabled_algorithms) != "zstd":
+    if _choose(compress.enabled_algorithms) != "zstd":
         return Response(head.encode() + body + tail.encode(), mimetype="text/html")
     if "zstd" not in cache:
         cache["zstd"] = _compressed(body, "zstd")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..audit import AuditEntry
+from ..database import is_sqlite
 from ..extensions import db
 from ..settings import get_settings
 from .matching import fold
@@ -89,6 +90,11 @@ def _has_word(n: int, by_item: bool):
     return ITEMS.c.id.in_(sa.select(WORDS.c.item_id).where(_in_range(n)))
 
 
+def past_retention(now) -> sa.ColumnElement[bool]:
+    """An item still in storage after its retention date (`now`: a moment or a bound parameter)."""
+    return sa.and_(ITEMS.c.state == ItemState.IN_STORAGE, ITEMS.c.dispose_after <= now)
+
+
 _ACTIONS = ActionPoint.__table__
 # The filters' conditions, in a fixed order, each with its bound parameter (if any) of the same name.
 _CONDITIONS = {
@@ -98,8 +104,7 @@ _CONDITIONS = {
     "found_from": lambda: ITEMS.c.found_at >= sa.bindparam("found_from"),
     "found_until": lambda: ITEMS.c.found_at < sa.bindparam("found_until"),  # the next day's start
     "storage_location": lambda: ITEMS.c.storage_location == sa.bindparam("storage_location"),
-    "past_retention": lambda: sa.and_(ITEMS.c.state == ItemState.IN_STORAGE,
-                                      ITEMS.c.dispose_after <= sa.bindparam("past_retention")),
+    "past_retention": lambda: past_retention(sa.bindparam("past_retention")),
     "claims_locked": lambda: ITEMS.c.locked_at.is_not(None),
     "open_actions": lambda: sa.exists().where(_ACTIONS.c.item_id == ITEMS.c.id, _ACTIONS.c.done_at.is_(None)),
     "reference": lambda: ITEMS.c.reference == sa.bindparam("reference"),
@@ -144,7 +149,7 @@ def search_values(f: ItemFilter) -> tuple[tuple[str, ...], dict]:
         words = [word[:40] for word in fold(search).split()[:6]]
         for n, word in enumerate(words):
             values[f"word{n}"], values[f"word{n}_end"] = _word_range(word)
-        weigh = words and (f.state or f.category or f.past_retention) and db.engine.dialect.name == "sqlite"
+        weigh = words and (f.state or f.category or f.past_retention) and is_sqlite()
         common = _common_words(values, len(words)) if weigh else [False] * len(words)
         shape += ["common_word" if is_common else "word" for is_common in common]
     return tuple(shape), values
@@ -167,9 +172,8 @@ def item_by_id(item_id: int) -> FoundItem | None:
 
 def retention_queue() -> list[FoundItem]:
     """Items in storage past their retention date, oldest first."""
-    return list(db.session.scalars(sa.select(FoundItem).where(
-        FoundItem.state == ItemState.IN_STORAGE, FoundItem.dispose_after <= clock.utcnow())
-        .order_by(FoundItem.dispose_after)))
+    return list(db.session.scalars(sa.select(FoundItem).where(past_retention(clock.utcnow()))
+                                   .order_by(FoundItem.dispose_after)))
 
 
 def due_action_points(limit: int = 50) -> list[ActionPoint]:

@@ -25,7 +25,7 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
-from ..lostfound.queries import ItemFilter, conditions, search_values
+from ..lostfound.queries import ItemFilter, conditions, past_retention, search_values
 from ..settings import get_settings
 
 PER_PAGE = 50
@@ -72,7 +72,7 @@ def _last_event(column) -> sa.ScalarSelect:
 # Flags rather than their times where a row needs no more (each time read costs a conversion).
 ROW_COLUMNS = (ITEMS.c.id, ITEMS.c.reference, ITEMS.c.found_at, ITEMS.c.category, ITEMS.c.description,
                ITEMS.c.state, ITEMS.c.storage_location, ITEMS.c.locked_at.is_not(None),
-               sa.and_(ITEMS.c.state == ItemState.IN_STORAGE, ITEMS.c.dispose_after <= sa.bindparam("now")),
+               past_retention(sa.bindparam("now")),
                ITEMS.c.closed_at, _last_event(AUDIT.c.action), _last_event(AUDIT.c.at))
 
 

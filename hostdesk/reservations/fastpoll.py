@@ -37,7 +37,6 @@ from ..auth.models import AuthSession, Device, Role, User
 from ..extensions import db
 from ..settings import Settings, SettingValue
 from . import live, pollcache
-from .models import BoardVersion
 
 ENDPOINTS = ("reservations.poll", "floor.poll")
 SKIPPED_HEADERS = {"set-cookie", "content-length", "date", "server"}
@@ -73,8 +72,7 @@ class PollShortcut:
             sa.event.listen(db.session, "after_commit", pollcache.committed)
         self.idle_limit = app.config["SESSION_IDLE_LIMIT"]
         self.absolute_limit = app.config["SESSION_ABSOLUTE_LIMIT"]
-        version = sa.func.coalesce(
-            sa.select(BoardVersion.version).where(BoardVersion.id == 1).scalar_subquery(), 0)
+        version = sa.func.coalesce(live.VERSION.scalar_subquery(), 0)
         self.version_query = sa.select(version)
         pin_idle = sa.select(sa.cast(SettingValue.value, sa.String)).where(
             SettingValue.key == "pin_idle_minutes").scalar_subquery()

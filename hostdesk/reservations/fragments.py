@@ -63,12 +63,13 @@ class _UrlPatterns:
         self.patterns: dict[tuple, Callable[[int], str]] = {}
 
     def __call__(self, endpoint: str, **values) -> str:
-        rid = values.pop("reservation_id", None)
+        rid = values.get("reservation_id")
         if type(rid) is not int or any(k.startswith("_") for k in values):
-            return url_for(endpoint, **values, **({} if rid is None else {"reservation_id": rid}))
-        key = (endpoint, tuple(sorted(values.items())))
+            return url_for(endpoint, **values)
+        rest = {k: v for k, v in values.items() if k != "reservation_id"}
+        key = (endpoint, tuple(sorted(rest.items())))
         if key not in self.patterns:
-            self.patterns[key] = url_with_id(endpoint, "reservation_id", **values)
+            self.patterns[key] = url_with_id(endpoint, "reservation_id", **rest)
         return self.patterns[key](rid)
 
 
@@ -109,11 +110,6 @@ def rendered(token: str | None = None) -> Rendered:
 def _rendering() -> dict:
     """Keys being rendered now, each with the lock its render holds (inside the cache's lock)."""
     return current_app.extensions.setdefault("board_fragments_rendering", {})
-
-
-def board_html(token: str | None = None) -> str:
-    """The rendered _board.html: HTML rendered with autoescape, which the page includes as it is."""
-    return rendered(token).html
 
 
 PLACE = Markup("<!--hostdesk:board-->")

@@ -16,7 +16,7 @@ from .models import BoardVersion
 # Built once: every tap bumps and every poll reads (building a statement costs more than running it).
 _BUMP = (sa.update(BoardVersion).where(BoardVersion.id == 1).values(version=BoardVersion.version + 1)
          .execution_options(synchronize_session=False))
-_VERSION = sa.select(BoardVersion.version).where(BoardVersion.id == 1)
+VERSION = sa.select(BoardVersion.version).where(BoardVersion.id == 1)
 
 
 def bump() -> None:
@@ -32,7 +32,7 @@ def bump() -> None:
 
 
 def version() -> int:
-    return db.session.scalar(_VERSION) or 0
+    return db.session.scalar(VERSION) or 0
 
 
 def token(current: int | None = None) -> str:

@@ -108,7 +108,7 @@ def test_page_is_its_head_the_shared_board_and_its_tail(app, frozen, floor, make
     html = plain.get_data(as_text=True)
     assert html.startswith("<!doctype html>") and 'id="board"' in html and "De Waard" in html
     assert fragments.PLACE not in html
-    assert fragments.board_html() in html
+    assert fragments.rendered().html in html
     zst = host_client.get("/host/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     assert zst.headers["Content-Encoding"] == "zstd" and "Accept-Encoding" in zst.headers["Vary"]
     assert int(zst.headers["Content-Length"]) == len(zst.get_data())
@@ -277,7 +277,7 @@ def test_one_render_per_version_when_threads_ask_at_once(app, frozen, floor, mak
     def ask():
         with app.test_request_context():
             start.wait()
-            results.append(fragments.board_html())
+            results.append(fragments.rendered().html)
 
     threads = [threading.Thread(target=ask) for _ in range(8)]
     for thread in threads:
