@@ -21,5 +21,5 @@ fi
 host="${HOST:-127.0.0.1}"
 port="${PORT:-8000}"
 echo "Hostdesk runs at http://${host}:${port}  (Ctrl+C stops it)"
-exec gunicorn --bind "${host}:${port}" --workers "${WORKERS:-2}" --threads "${THREADS:-4}" \
+exec gunicorn --bind "${host}:${port}" --workers "${WORKERS:-2}" --threads "${THREADS:-1}" \
   --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" app:app

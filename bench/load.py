@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LUA = Path(__file__).with_name("lua")
-CONNECTIONS = 8  # as many as the server has threads (2 workers x 4)
+CONNECTIONS = 8  # requests in flight at once: four for each of the two workers
 WRK_THREADS = 1  # the machine is small: one load thread leaves the cores to the server
 
 

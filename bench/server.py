@@ -1,4 +1,4 @@
-"""Start and stop gunicorn the way run.sh does (2 workers, 4 threads), for Hostdesk and the floor."""
+"""Start and stop gunicorn the way run.sh does (2 workers, 1 thread each), for Hostdesk and the floor."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 2
-THREADS = 4
+THREADS = 1
 
 
 def free_port() -> int:

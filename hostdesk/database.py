@@ -118,10 +118,21 @@ def begin_view() -> None:
     the write lock is held for the view's work only, not for the login lookup (issue 7)."""
     if request.method not in SAFE_METHODS:
         if is_sqlite():
-            db.session.commit()
+            end_read()
         g.hostdesk_in_view = True
         if getattr(current_app.view_functions.get(request.endpoint), "hostdesk_reads_first", False):
             g.hostdesk_reads_only = g.hostdesk_upgrade_on_write = True
+
+
+def end_read() -> None:
+    """End a transaction that only read, keeping what it loaded (the login's user) as loaded:
+    nothing was written, so there is nothing to read again."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
 
 
 # A savepoint too: the write transaction must begin before it, or ending the read would end it.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, g, has_app_context, request
-from flask_babel import get_translations
+from flask_babel import Domain
 from flask_login import current_user
 
 from .extensions import babel
@@ -40,27 +40,40 @@ def select_locale() -> str:
     return get_settings().default_language
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, keeping the catalogue it found in the request's Flask-Babel
+    namespace for the locale it was found for. A page translates dozens of strings (templates,
+    lazy labels, messages), and each lookup walked Flask-Babel's context proxies and spelled out the
+    locale's name (about 15 µs). A changed locale (force_locale, for a guest's e-mail in their
+    language) looks it up anew."""
+
+    def get_translations(self):
+        context = g.get("_flask_babel") if has_app_context() else None
+        kept = getattr(context, "hostdesk_translations", None)
+        if kept is not None and kept[0] is getattr(context, "babel_locale", None):
+            return kept[1]
+        found = super().get_translations()
+        context = g.get("_flask_babel") if has_app_context() else None
+        if context is not None:
+            context.hostdesk_translations = (getattr(context, "babel_locale", None), found)
+        return found
+
+
+DOMAIN = RequestDomain()
+
+
 def translations():
-    """Flask-Babel's get_translations(), kept for the locale it was looked up for: templates call it for
-    every string (a page has dozens), and each lookup walks Flask-Babel's context proxies (about
-    15 µs). A changed locale (force_locale, for a guest's e-mail in their language) looks it up anew."""
-    if not has_app_context():
-        return get_translations()
-    context = g.get("_flask_babel")  # Flask-Babel's per-request namespace (its babel_locale)
-    kept = getattr(context, "hostdesk_translations", None)
-    if kept is not None and kept[0] is getattr(context, "babel_locale", None):
-        return kept[1]
-    found = get_translations()
-    context = g.get("_flask_babel")
-    if context is not None:
-        context.hostdesk_translations = (getattr(context, "babel_locale", None), found)
-    return found
+    """The request's catalogue (see RequestDomain)."""
+    return DOMAIN.get_translations()
 
 
 def register_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(folder) for folder, _ in CATALOGUES.values())
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(  # Flask-Babel's own, with the lookup kept (translations())
+    # The domain Flask-Babel's gettext and lazy_gettext use when a request names none (its own is a
+    # cached property of the Babel object, made on first use).
+    babel.domain_instance = DOMAIN
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's own, through RequestDomain
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from ..forms import AppForm
 
-class AreaForm(FlaskForm):
+
+class AreaForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the area a name.")), Length(max=60)])
     position = IntegerField(_l("Order on the screen"), default=0, validators=[InputRequired(), NumberRange(0, 999)])
 
 
-class TableForm(FlaskForm):
+class TableForm(AppForm):
     name = StringField(_l("Name or number"), validators=[DataRequired(_l("Give the table a name or number.")),
                                                          Length(max=20)])
     area_id = SelectField(_l("Area"), coerce=int, validators=[DataRequired(_l("Choose an area."))])

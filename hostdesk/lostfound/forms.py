@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..forms import SensibleDate, options
+from ..forms import AppForm, SensibleDate, options
 from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
@@ -26,7 +25,7 @@ def category_choices():
     return [(c.value, CATEGORY_LABELS[c]) for c in Category]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     description = StringField(_l("Short description (public)"), validators=[DataRequired(), Length(max=200)],
                               render_kw={"placeholder": _l("for example: black umbrella"), "autocomplete": "off"})
     where_found = StringField(_l("Where found (table or area)"), validators=[Optional(), Length(max=120)],
@@ -39,7 +38,7 @@ class RegisterForm(FlaskForm):
     photo = FileField(_l("Photo (optional)"), render_kw={"accept": "image/*", "capture": "environment"})
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(AppForm):
     claimant_name = StringField(_l("Claimant's name"), validators=[DataRequired(), Length(max=120)],
                                 render_kw={"autocomplete": "off"})
     channel = RadioField(_l("How did they contact us?"), default=Channel.PHONE.value,
@@ -53,16 +52,16 @@ class ContactFields:
     language = SelectField(_l("Language of the claimant"), choices=options(LANGUAGE_CHOICES), default="nl")
 
 
-class PickupForm(ContactFields, FlaskForm):
+class PickupForm(ContactFields, AppForm):
     pass
 
 
-class PostAgreeForm(ContactFields, FlaskForm):
+class PostAgreeForm(ContactFields, AppForm):
     postal_address = TextAreaField(_l("Postal address"), validators=[DataRequired(), Length(min=8, max=400)])
     due_at = DateTimeLocalField(_l("Post it by"), format="%Y-%m-%dT%H:%M", validators=[SensibleDate(), Optional()])
 
 
-class PostedForm(FlaskForm):
+class PostedForm(AppForm):
     posted_on = DateField(_l("Date posted"), validators=[SensibleDate(), InputRequired()])
     carrier = StringField(_l("Carrier (optional)"), validators=[Optional(), Length(max=60)],
                           render_kw={"placeholder": "PostNL"})
@@ -71,35 +70,35 @@ class PostedForm(FlaskForm):
                            render_kw={"inputmode": "decimal"})
 
 
-class HandOverForm(FlaskForm):
+class HandOverForm(AppForm):
     pickup_code = StringField(_l("Pickup code the claimant gives"), validators=[DataRequired(), Length(max=12)],
                               render_kw={"inputmode": "numeric", "autocomplete": "off"})
     id_checked = BooleanField(_l("I checked the claimant's ID"), validators=[DataRequired()])
 
 
-class ArrivalForm(FlaskForm):
+class ArrivalForm(AppForm):
     reply_note = TextAreaField(_l("Their reply, and a personal note (optional)"),
                                validators=[Optional(), Length(max=1000)])
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(AppForm):
     due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M",
                                   validators=[SensibleDate(), InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
                        render_kw={"placeholder": _l("for example: busy at lunch, call after 14:00")})
 
 
-class DoneForm(FlaskForm):
+class DoneForm(AppForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
 
 
-class DisposeForm(FlaskForm):
+class DisposeForm(AppForm):
     method = SelectField(_l("How"), choices=options((m.value, m.label) for m in DisposalMethod))
     disposed_on = DateField(_l("Date"), validators=[SensibleDate(), InputRequired()])
     witness = StringField(_l("Witness"), validators=[DataRequired(), Length(max=80)])
 
 
-class ReportForm(ContactFields, FlaskForm):
+class ReportForm(ContactFields, AppForm):
     category = SelectField(_l("Category"), choices=lambda: options(category_choices()))
     what = StringField(_l("What was lost"), validators=[DataRequired(), Length(max=200)])
     lost_on = DateField(_l("Day lost"), validators=[SensibleDate(), InputRequired()])
@@ -107,6 +106,6 @@ class ReportForm(ContactFields, FlaskForm):
     name = StringField(_l("Guest's name"), validators=[DataRequired(), Length(max=120)])
 
 
-class AftercareForm(FlaskForm):
+class AftercareForm(AppForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 12})

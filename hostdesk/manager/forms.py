@@ -5,19 +5,18 @@ The settings form is in settings_form.py; these are the users' forms and the log
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from ..auth.models import Role
-from ..forms import SensibleDate, options  # noqa: F401  (re-exported for the manager views)
+from ..forms import AppForm, SensibleDate, options  # noqa: F401  (re-exported for the manager views)
 
 ROLE_CHOICES = [(Role.HOST.value, _l("Host")), (Role.STAFF.value, _l("Staff")), (Role.MANAGER.value, _l("Manager"))]
 LANGUAGE_CHOICES = [("", _l("As the browser asks")), ("nl", "Nederlands"), ("en", "English")]
 PIN_MESSAGE = _l("A PIN is 4 to 6 digits.")
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(AppForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
     display_name = StringField(_l("Name shown in the app"), validators=[DataRequired(), Length(max=80)])
     role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
@@ -27,41 +26,41 @@ class NewUserForm(FlaskForm):
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(AppForm):
     display_name = StringField(_l("Name shown in the app"), validators=[DataRequired(), Length(max=80)])
     role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
 
 
-class ResetPinForm(FlaskForm):
+class ResetPinForm(AppForm):
     new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^[0-9]{4,6}$", message=PIN_MESSAGE)])
 
 
-class OwnPasswordForm(FlaskForm):
+class OwnPasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     repeat_password = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
 
 
-class OwnPinForm(FlaskForm):
+class OwnPinForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     new_pin = PasswordField(_l("New PIN"), validators=[DataRequired(), Regexp(r"^[0-9]{4,6}$", message=PIN_MESSAGE)])
 
 
-class OwnLanguageForm(FlaskForm):
+class OwnLanguageForm(AppForm):
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
 
 
-class TestEmailForm(FlaskForm):
+class TestEmailForm(AppForm):
     to_address = StringField(_l("Send a test e-mail to"), validators=[DataRequired(), Length(max=254)])
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(AppForm):
     """The dashboard's period: a day, the week of a day, or a range. Read from the query string."""
 
     class Meta:
@@ -75,7 +74,7 @@ class PeriodForm(FlaskForm):
     end = DateField(_l("Until"), validators=[SensibleDate(), Optional()])
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(AppForm):
     """The lost-and-found log's search and filters, from the query string."""
 
     class Meta:

@@ -12,11 +12,11 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, FormField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..forms import AppForm
 from ..settings import FIELDS, Settings
 from .forms import options
 from .settings_rows import HHMM, TIME_MESSAGE, DurationRow, RetentionRow, RowChecks, ServiceRow
@@ -41,7 +41,7 @@ def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-class BaseSettingsForm(RowChecks, FlaskForm):
+class BaseSettingsForm(RowChecks, AppForm):
     restaurant_name = StringField(_l("Restaurant name"), validators=[DataRequired(), Length(max=80)])
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)],
                            description=_l("For example Europe/Amsterdam."))

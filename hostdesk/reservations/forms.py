@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from ..forms import SensibleDate
+from ..forms import AppForm, SensibleDate
 from .labels import OCCASION_LABELS, SOURCE_LABELS
 from .models import Occasion, Source
 
@@ -26,7 +25,7 @@ def _occasion(value):
     return Occasion(value) if value else None
 
 
-class BookingForm(FlaskForm):
+class BookingForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give the guest's name.")), Length(max=80)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
@@ -54,12 +53,12 @@ class BookingForm(FlaskForm):
                       "time": "time", "email": "email"}
 
 
-class WaitlistForm(FlaskForm):
+class WaitlistForm(AppForm):
     party_size = IntegerField(_l("Party size"), validators=[DataRequired(), NumberRange(min=1, max=999)])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
     quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])
 
 
-class ShiftNoteForm(FlaskForm):
+class ShiftNoteForm(AppForm):
     text = TextAreaField(_l("Note for this service"), validators=[DataRequired(), Length(max=1000)])

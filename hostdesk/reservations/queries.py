@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from .. import clock
 from ..extensions import db
@@ -56,8 +56,19 @@ def _tally_statement() -> sa.Select:
             .where(Reservation.service_day == sa.bindparam("day", type_=sa.Date)).group_by(Reservation.state, part))
 
 
+# One party acted on: one query with what its card shows (guest, tables); who did each step is
+# read only when a message names them (the acting person is in the session already). Built once:
+# a statement with loader options costs about as much to build and key as to run (issue 7).
+_ONE_PARTY = (sa.select(Reservation).where(Reservation.id == sa.bindparam("id"))
+              .options(joinedload(Reservation.assignments).joinedload(Assignment.table, innerjoin="unnested")
+                       .joinedload(Table.area, innerjoin="unnested"),
+                       lazyload(Reservation.preferred_area), lazyload(Reservation.arrived_by),
+                       lazyload(Reservation.greeted_by), lazyload(Reservation.seated_by),
+                       lazyload(Reservation.left_by)))
+
+
 def get_reservation(reservation_id: int) -> Reservation | None:
-    return db.session.get(Reservation, reservation_id)
+    return db.session.scalars(_ONE_PARTY, {"id": reservation_id}).unique().one_or_none()
 
 
 def all_tables() -> list[Table]:
