@@ -122,3 +122,38 @@ def booked_today(day) -> list[int]:
 
     return list(db.session.scalars(sa.select(Reservation.id).where(
         Reservation.service_day == day, Reservation.state == "booked").order_by(Reservation.id)))
+
+
+def booked_copies(ids: list[int], count: int) -> list[int]:
+    """`count` more booked parties today, copies of the parties `ids` (same times, sizes, guests and
+    tables): the host action's pool when today's booked parties are fewer than a round's taps."""
+    from hostdesk.extensions import db
+    from hostdesk.reservations.models import Assignment, Reservation
+
+    reservations, assignments = Reservation.__table__, Assignment.__table__
+    sources = db.session.execute(sa.select(reservations).where(reservations.c.id.in_(ids))
+                                 .order_by(reservations.c.id)).mappings().all()
+    tables = {}
+    for row in db.session.execute(sa.select(assignments).where(assignments.c.reservation_id.in_(ids))):
+        tables.setdefault(row.reservation_id, []).append(row.table_id)
+    made = []
+    for number in range(count):
+        source = dict(sources[number % len(sources)])
+        source_id = source.pop("id")
+        new_id = db.session.execute(sa.insert(reservations).values(**source).returning(reservations.c.id)).scalar_one()
+        for table_id in tables.get(source_id, []):
+            db.session.execute(sa.insert(assignments).values(reservation_id=new_id, table_id=table_id, occupied=False))
+        made.append(new_id)
+    db.session.commit()
+    return made
+
+
+def remove_copies(ids: list[int]) -> None:
+    from hostdesk.extensions import db
+    from hostdesk.reservations import live
+    from hostdesk.reservations.models import Assignment, Reservation
+
+    db.session.execute(sa.delete(Assignment).where(Assignment.reservation_id.in_(ids)))
+    db.session.execute(sa.delete(Reservation).where(Reservation.id.in_(ids)))
+    live.bump()
+    db.session.commit()

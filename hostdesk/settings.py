@@ -6,14 +6,16 @@ To add a setting, add a field with its default to `Settings`; nothing else is ne
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import time
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask.signals import Namespace
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -101,20 +103,43 @@ FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
 
 _ALL_VALUES = sa.select(SettingValue.key, SettingValue.value)  # built once: read on every request
+REMEMBER_SECONDS = 1.0
+
+
+def _stored() -> dict[str, Any]:
+    return {key: value for key, value in db.session.execute(_ALL_VALUES) if key in FIELDS}
 
 
 def load_settings() -> Settings:
-    stored = {key: value for key, value in db.session.execute(_ALL_VALUES)}
-    return Settings(**{k: v for k, v in stored.items() if k in FIELDS})
+    return Settings(**_stored())
 
 
 def get_settings() -> Settings:
-    """The restaurant's settings, read once per request."""
+    """The restaurant's settings, read once per request; each worker remembers the stored values for up
+    to REMEMBER_SECONDS, forgotten at any commit in the process (see _remembered)."""
     if not has_app_context():
         return Settings()
     if "hostdesk_settings" not in g:
-        g.hostdesk_settings = load_settings()
+        g.hostdesk_settings = _remembered()
     return g.hostdesk_settings
+
+
+def _remembered() -> Settings:
+    """Every request and tap reads the settings, which change a few times a year: a worker keeps the
+    stored values it read for up to a second, as the poll shortcut keeps the board version
+    (reservations/pollcache.py), and forgets them at any commit through this process, so a change
+    made here is seen at once and one made through another worker within a second. Each request gets
+    its own copy (Settings holds lists and dicts)."""
+    from .reservations import pollcache
+
+    memory = current_app.extensions.setdefault("hostdesk_settings", {})
+    entry, current = memory.get("values"), pollcache.generation()
+    if entry is not None and entry[2] == current and monotonic() < entry[1]:
+        return Settings(**copy.deepcopy(entry[0]))
+    pollcache.listen(db.session)
+    stored = _stored()
+    memory["values"] = (copy.deepcopy(stored), monotonic() + REMEMBER_SECONDS, current)
+    return Settings(**stored)
 
 
 settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction
@@ -137,7 +162,7 @@ def update_settings(actor, **changes: Any) -> Settings:
         else:
             row.value = value
         changed[key] = "(changed)" if key == "smtp_password" else value
-    g.pop("hostdesk_settings", None)
+    g.hostdesk_settings = load_settings()  # this transaction's values (not yet committed, so not remembered)
     if changed:
         record(actor, "settings.update", None, **changed)
         settings_changed.send(actor, changed=changed)

@@ -39,11 +39,11 @@ def test_clock_freezes_and_advances():
 
 def test_audit_records_actor_and_changes_and_is_append_only(app_ctx, users):
     host = db.session.get(User, users[Role.HOST])
-    entry = record(host, "user.update", host, role=Role.HOST, when=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    record(host, "user.update", host, role=Role.HOST, when=datetime(2026, 1, 1, tzinfo=timezone.utc))
     db.session.commit()
-    [stored] = [e for e in entries_for("users", host.id) if e.action == "user.update"]
-    assert stored.actor_id == host.id and stored.actor_name == "Host"
-    assert stored.changes == {"role": "host", "when": "2026-01-01T00:00:00+00:00"}
+    [entry] = [e for e in entries_for("users", host.id) if e.action == "user.update"]
+    assert entry.actor_id == host.id and entry.actor_name == "Host"
+    assert entry.changes == {"role": "host", "when": "2026-01-01T00:00:00+00:00"}
     entry.action = "tampered"
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
@@ -62,6 +62,34 @@ def test_settings_default_then_stored_and_audited(app_ctx, users):
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "settings.update")).one()
     assert entry.changes == {"greet_amber_seconds": 45, "smtp_password": "(changed)"}
     assert entry.actor_id == manager.id
+
+
+def test_settings_remembered_for_a_second_and_forgotten_at_a_commit(app, users, monkeypatch):
+    """A worker keeps the stored settings for up to a second (settings._remembered): a change through
+    another worker (here: another connection) shows within that second, one through this process at
+    its commit; each request gets its own copy."""
+    from hostdesk import settings as settings_module
+
+    now = [1000.0]
+    monkeypatch.setattr(settings_module, "monotonic", lambda: now[0])
+
+    def in_a_request():
+        with app.test_request_context():
+            return get_settings()
+
+    first = in_a_request()
+    first.durations.append([99, 1])  # a request's copy is its own
+    assert [99, 1] not in in_a_request().durations
+    with app.app_context(), db.engine.begin() as other_worker:
+        other_worker.execute(sa.insert(settings_module.SettingValue).values(key="greet_amber_seconds", value=50))
+    assert in_a_request().greet_amber_seconds == 30  # still remembered
+    now[0] += settings_module.REMEMBER_SECONDS + 0.01
+    assert in_a_request().greet_amber_seconds == 50
+    with app.test_request_context():
+        update_settings(db.session.get(User, users[Role.MANAGER]), greet_amber_seconds=55)
+        assert get_settings().greet_amber_seconds == 55  # in its own transaction at once
+        db.session.commit()
+    assert in_a_request().greet_amber_seconds == 55  # the commit made this worker forget
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app_ctx):

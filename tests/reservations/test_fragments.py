@@ -228,6 +228,21 @@ def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res
     assert ten == three_hundred, (ten, three_hundred)
 
 
+def test_a_tap_reads_its_party_with_guest_and_tables_in_one_query(frozen, floor, make_res, host_client):
+    """The party comes in one read, its tables joined (no second read for them), and neither the acting
+    person nor who did earlier steps is read again: the card needs neither (issue 7)."""
+    tables = [floor["1"], floor["2"]]
+    path = f"/host/reservations/{make_res('De Waard', 4, frozen + minutes(10), tables=tables).id}/arrive"
+    db.session.expire_all()
+    with Statements(db.engine) as statements:
+        html = host_client.post(path, headers=HX).get_data(as_text=True)
+    reads = [" ".join(s.split()) for s in statements.seen if s.lstrip().upper().startswith("SELECT")]
+    party = [s for s in reads if "FROM reservations" in s and "reservation_tables" in s]
+    assert len(party) == 1 and "JOIN guests" in party[0], reads
+    assert not [s for s in reads if s.startswith("SELECT reservation_tables") or s.startswith("SELECT users")], reads
+    assert "1 + 2 (window)" in html  # the card shows its tables all the same
+
+
 def test_without_htmx_a_tap_still_redirects_to_the_board(frozen, floor, make_res, host_client):
     res = make_res("De Waard", 2, frozen + minutes(10))
     response = host_client.post(f"/host/reservations/{res.id}/arrive")
