@@ -95,3 +95,23 @@ def test_percentiles_from_the_merged_histograms():
     assert a.rps == 2.0
     assert a.percentile_ms(50) == 1.0
     assert a.percentile_ms(99) == 9.0
+
+
+def test_the_host_actions_pool_is_topped_up_with_copies_and_emptied_again(app, built, frozen):
+    """The bench's host action needs a booked party per tap of a round: copies of today's booked
+    parties (same time, size, guest and tables), removed again after."""
+    from bench.data_today import booked_copies, booked_today, remove_copies
+
+    with app.test_request_context():
+        s = get_settings()
+        today = clock.service_day(frozen, s.zone, s.boundary)
+        booked = booked_today(today)
+        copies = booked_copies(booked, len(booked) + 3)
+        assert len(copies) == len(booked) + 3 and set(booked_today(today)) == set(booked) | set(copies)
+        first, copy = db.session.get(Reservation, booked[0]), db.session.get(Reservation, copies[0])
+        assert (copy.start_at, copy.party_size, copy.guest_id, copy.state) == \
+               (first.start_at, first.party_size, first.guest_id, State.BOOKED)
+        assert [t.id for t in copy.tables] == [t.id for t in first.tables]
+        remove_copies(copies)
+        assert booked_today(today) == booked
+        assert not db.session.scalars(sa.select(Assignment).where(Assignment.reservation_id.in_(copies))).all()
