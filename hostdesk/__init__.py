@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from .collector import register_collector
 from .compression import register_compression
 from .config import load_config
 
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_web(app)
     register_cli(app)
     register_compression(app)
+    register_collector(app)
     return app
 
 
