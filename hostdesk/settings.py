@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app, g, has_app_context
 from flask.signals import Namespace
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .extensions import db
 
@@ -116,7 +117,7 @@ def load_settings() -> Settings:
 
 def get_settings() -> Settings:
     """The restaurant's settings, read once per request; each worker remembers the stored values for up
-    to REMEMBER_SECONDS, forgotten at any commit in the process (see _remembered)."""
+    to REMEMBER_SECONDS (see _remembered)."""
     if not has_app_context():
         return Settings()
     if "hostdesk_settings" not in g:
@@ -124,22 +125,41 @@ def get_settings() -> Settings:
     return g.hostdesk_settings
 
 
+_changes = 0  # moves when a commit in this process changed a setting: what was remembered is out of date
+
+
 def _remembered() -> Settings:
     """Every request and tap reads the settings, which change a few times a year: a worker keeps the
     stored values it read for up to a second, as the poll shortcut keeps the board version
-    (reservations/pollcache.py), and forgets them at any commit through this process, so a change
-    made here is seen at once and one made through another worker within a second. Each request gets
-    its own copy (Settings holds lists and dicts)."""
-    from .reservations import pollcache
-
+    (reservations/pollcache.py), and forgets them when a commit in this process changed a setting, so
+    a change made here is seen at once and one made through another worker within a second. Each
+    request gets its own copy (Settings holds lists and dicts)."""
     memory = current_app.extensions.setdefault("hostdesk_settings", {})
-    entry, current = memory.get("values"), pollcache.generation()
-    if entry is not None and entry[2] == current and monotonic() < entry[1]:
+    entry = memory.get("values")
+    if entry is not None and entry[2] == _changes and monotonic() < entry[1]:
         return Settings(**copy.deepcopy(entry[0]))
-    pollcache.listen(db.session)
     stored = _stored()
-    memory["values"] = (copy.deepcopy(stored), monotonic() + REMEMBER_SECONDS, current)
+    memory["values"] = (copy.deepcopy(stored), monotonic() + REMEMBER_SECONDS, _changes)
     return Settings(**stored)
+
+
+def forget_remembered() -> None:
+    """For a change the ORM does not see (a table emptied with plain SQL, as the tests do)."""
+    global _changes  # noqa: PLW0603 - one counter per process
+    _changes += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changed_settings(session, _context) -> None:
+    if any(isinstance(row, SettingValue) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info["hostdesk_settings_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_changed_settings(session) -> None:
+    global _changes  # noqa: PLW0603 - one counter per process (a flag left by a rollback only costs a read)
+    if session.info.pop("hostdesk_settings_changed", False):
+        _changes += 1
 
 
 settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction

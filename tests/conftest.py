@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from hostdesk import clock, create_app
 from hostdesk.auth.models import Role
 from hostdesk.extensions import db
+from hostdesk.settings import forget_remembered
 
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
 PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
@@ -70,6 +71,7 @@ def _wipe() -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
     db.session.commit()
+    forget_remembered()  # the settings went with plain SQL, unseen by the ORM
 
 
 @pytest.fixture(autouse=True)
