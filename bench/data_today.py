@@ -133,17 +133,19 @@ def booked_copies(ids: list[int], count: int) -> list[int]:
     reservations, assignments = Reservation.__table__, Assignment.__table__
     sources = db.session.execute(sa.select(reservations).where(reservations.c.id.in_(ids))
                                  .order_by(reservations.c.id)).mappings().all()
-    tables = {}
+    tables: dict[int, list[int]] = {}
     for row in db.session.execute(sa.select(assignments).where(assignments.c.reservation_id.in_(ids))):
         tables.setdefault(row.reservation_id, []).append(row.table_id)
-    made = []
-    for number in range(count):
-        source = dict(sources[number % len(sources)])
-        source_id = source.pop("id")
-        new_id = db.session.execute(sa.insert(reservations).values(**source).returning(reservations.c.id)).scalar_one()
-        for table_id in tables.get(source_id, []):
-            db.session.execute(sa.insert(assignments).values(reservation_id=new_id, table_id=table_id, occupied=False))
-        made.append(new_id)
+    chosen = [sources[number % len(sources)] for number in range(count)]
+    if not chosen:
+        return []
+    made = list(db.session.scalars(
+        sa.insert(reservations).returning(reservations.c.id, sort_by_parameter_order=True),
+        [{key: value for key, value in source.items() if key != "id"} for source in chosen]))
+    seats = [{"reservation_id": new_id, "table_id": table_id, "occupied": False}
+             for new_id, source in zip(made, chosen, strict=True) for table_id in tables.get(source["id"], [])]
+    if seats:
+        db.session.execute(sa.insert(assignments), seats)
     db.session.commit()
     return made
 

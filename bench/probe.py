@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from . import load, server
-from .client import login, text_of
+from .client import login
 from .generate import LOGINS
-from .run import SECRET, VERSION, booked_ids, make_app, remove, restore, search_query, top_up
+from .run import SECRET, booked_ids, make_app, remove, restore, search_query, top_up, unchanged_poll_url, walk_env
 
 RESULTS_DB = Path(__file__).with_name("results") / "bench.db"  # what python -m bench left
 
@@ -87,24 +87,22 @@ def _runner(kind: str, app, base: str, seconds: int, report, walk):
         if not pool:
             raise SystemExit("no booked party today in this data: build it again today")
         copies = top_up(app, pool)  # as the bench does: a party for every tap of a round
-        env = {"BENCH_IDS": ",".join(map(str, pool + copies)),
-               "BENCH_PATHS": "/host/reservations/%d/arrive;/host/reservations/%d/greet"}
+        tapped = pool + copies
 
         def taps(warm: bool = False) -> load.Run:
-            restore(app, pool + copies)
+            restore(app, tapped)
             try:
-                return load.wrk(base + "/", 1 if warm else seconds, host.headers(post=True), walk, env=env)
+                return load.wrk(base + "/", 1 if warm else seconds, host.headers(post=True), walk,
+                                env=walk_env(tapped))
             finally:
-                restore(app, pool + copies)
+                restore(app, tapped)
         taps.cleanup = lambda: remove(app, copies)
         return taps
     htmx = {**host.headers(), "HX-Request": "true"}
     if kind == "poll":  # the board's token changes each minute: each run within one minute
         def poll(warm: bool = False) -> load.Run:
             load.wait_for_minute_room(1 if warm else seconds)
-            status, page_headers, body = host.get("/host/", Cookie=host.cookie)
-            path = f"/host/board/poll?v={VERSION.search(text_of(page_headers, body)).group(1)}"
-            return load.wrk(base + path, 1 if warm else seconds, htmx, report)
+            return load.wrk(unchanged_poll_url(host, base), 1 if warm else seconds, htmx, report)
         return poll
     if kind == "search":
         path, headers = search_query(app), login(base, "manager", LOGINS["manager"][0]).headers()

@@ -100,6 +100,20 @@ def settle(app, ids: list[int], quiet: float = 0.3, most: float = 10.0) -> None:
         time.sleep(quiet)
 
 
+WALK_PATHS = "/host/reservations/%d/arrive;/host/reservations/%d/greet"  # each party arrived, then greeted
+
+
+def walk_env(ids: list[int]) -> dict[str, str]:
+    """walk.lua's parties and steps."""
+    return {"BENCH_IDS": ",".join(map(str, ids)), "BENCH_PATHS": WALK_PATHS}
+
+
+def unchanged_poll_url(host, base: str) -> str:
+    """The poll with the board's current token (it changes with the board and with the minute)."""
+    status, headers, body = host.get("/host/", Cookie=host.cookie)
+    return f"{base}/host/board/poll?v={VERSION.search(text_of(headers, body)).group(1)}"
+
+
 TAP_PARTIES = 400  # the host action's pool: 800 taps a round, more than a round takes on this machine
 
 
@@ -255,8 +269,7 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         def unchanged_poll() -> load.Run:
             """The poll with the board's current token, in a run that ends before the minute turns."""
             load.wait_for_minute_room(seconds + 1)  # the warm-up second too
-            status, headers, body = host.get("/host/", Cookie=host.cookie)
-            url = f"{base}/host/board/poll?v={VERSION.search(text_of(headers, body)).group(1)}"
+            url = unchanged_poll_url(host, base)
             load.wrk(url, 1, htmx, report)
             return load.wrk(url, seconds, htmx, report)
 
@@ -273,25 +286,23 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
             result.rows[-1].alone_p99_ms = alone(base + path, seconds, headers, report)
         action = load.Run()
         copies = top_up(app, pool)
-        pool = pool + copies
-        walk_env = {"BENCH_IDS": ",".join(map(str, pool)),
-                    "BENCH_PATHS": "/host/reservations/%d/arrive;/host/reservations/%d/greet"}
+        tapped = pool + copies
+        env = walk_env(tapped)
         def taps() -> load.Run:
-            return load.wrk(base + "/", 1, host.headers(post=True), walk, env=walk_env)
+            return load.wrk(base + "/", 1, host.headers(post=True), walk, env=env)
 
         for _ in range(rounds):
-            action.add(load.balanced(master, taps, before_each=lambda: restore(app, pool)))
-        restore(app, pool)
+            action.add(load.balanced(master, taps, before_each=lambda: restore(app, tapped)))
+        restore(app, tapped)
         p = probes["action"]
         result.rows.append(_row("action", "host action: mark a party arrived, later greeted (its change back)", action,
                                 200, p.statements, p.wire_bytes, p.raw_bytes,
-                                note=f"{rounds} rounds of 1 s over {len(pool)} parties ({len(copies)} of them copies "
+                                note=f"{rounds} rounds of 1 s over {len(tapped)} parties ({len(copies)} of them copies "
                                      "of booked ones, removed after), each arrived then greeted"))
-        one = load.wrk(base + "/", max(1, seconds // 2), host.headers(post=True), walk, env=walk_env, connections=1)
+        one = load.wrk(base + "/", max(1, seconds // 2), host.headers(post=True), walk, env=env, connections=1)
         result.rows[-1].alone_p99_ms = one.percentile_ms(99)
-        restore(app, pool)
+        restore(app, tapped)
         remove(app, copies)
-        pool = pool[:len(pool) - len(copies)]
         p = probes["search"]
         run = load.warm_and_wrk(base + search, seconds, manager.headers(), report, master)
         result.rows.append(_row("search", f"lost-and-found log search, {scale.items:,} items", run, 200,

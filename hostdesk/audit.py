@@ -55,6 +55,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_INSERT = sa.insert(AuditEntry.__table__)  # built once (the table, not the entity: no ORM bulk path)
+
+
 def record(actor: User | None, action: str, subject: Any = None, **changes: Any) -> None:
     """Add an audit entry for `action` on `subject` (a model instance, flushed for its id). One INSERT,
     run at once in the caller's transaction, without the ORM's unit of work (a tap writes one)."""
@@ -68,9 +71,6 @@ def record(actor: User | None, action: str, subject: Any = None, **changes: Any)
         "at": clock.utcnow(), "actor_id": getattr(actor, "id", None),
         "actor_name": getattr(actor, "display_name", "") or "", "action": action,
         "subject_type": subject_type, "subject_id": subject_id, "changes": _plain(changes)})
-
-
-_INSERT = sa.insert(AuditEntry.__table__)  # built once (the table, not the entity: no ORM bulk path)
 
 
 def entries_for(subject_type: str, subject_id: int) -> list[AuditEntry]:

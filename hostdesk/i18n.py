@@ -62,11 +62,6 @@ class RequestDomain(Domain):
 DOMAIN = RequestDomain()
 
 
-def translations():
-    """The request's catalogue (see RequestDomain)."""
-    return DOMAIN.get_translations()
-
-
 def register_i18n(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(folder) for folder, _ in CATALOGUES.values())
     babel.init_app(app, locale_selector=select_locale)
@@ -74,9 +69,9 @@ def register_i18n(app: Flask) -> None:
     # cached property of the Babel object, made on first use).
     babel.domain_instance = DOMAIN
     app.jinja_env.install_gettext_callables(  # Flask-Babel's own, through RequestDomain
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        gettext=lambda s: DOMAIN.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: DOMAIN.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: DOMAIN.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: DOMAIN.get_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )

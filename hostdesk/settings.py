@@ -157,9 +157,8 @@ def _note_changed_settings(session, _context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_changed_settings(session) -> None:
-    global _changes  # noqa: PLW0603 - one counter per process (a flag left by a rollback only costs a read)
-    if session.info.pop("hostdesk_settings_changed", False):
-        _changes += 1
+    if session.info.pop("hostdesk_settings_changed", False):  # (one left by a rollback only costs a read)
+        forget_remembered()
 
 
 settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction

@@ -14,7 +14,7 @@ def test_every_message_is_translated(catalogue):
 
 
 def test_template_strings_follow_the_locale_even_when_forced(app):
-    """Templates keep the request's catalogue (i18n.translations), yet a forced locale (a guest's
+    """Templates keep the request's catalogue (i18n.RequestDomain), yet a forced locale (a guest's
     e-mail in their language) and a later request in another language get theirs."""
     from flask_babel import force_locale
 

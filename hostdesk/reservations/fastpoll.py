@@ -68,7 +68,8 @@ class PollShortcut:
         # Its own small pool: no ping before each use and no transaction around the one read
         # (a failed read just sends the request the full way).
         self.engine = sa.create_engine(url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=4)
-        pollcache.listen(db.session)
+        if not sa.event.contains(db.session, "after_commit", pollcache.committed):
+            sa.event.listen(db.session, "after_commit", pollcache.committed)
         self.idle_limit = app.config["SESSION_IDLE_LIMIT"]
         self.absolute_limit = app.config["SESSION_ABSOLUTE_LIMIT"]
         version = sa.func.coalesce(live.VERSION.scalar_subquery(), 0)

@@ -25,8 +25,6 @@ import weakref
 from datetime import datetime
 from time import monotonic
 
-import sqlalchemy as sa
-
 MAX_SESSIONS = 1024  # per worker; a restaurant has a few dozen tablets
 
 _generation = 0  # moves on every commit in this process; an entry is good only for the one it was read in
@@ -40,12 +38,6 @@ def committed(_session=None) -> None:
     """SQLAlchemy's after_commit: whatever a worker remembers may be out of date now."""
     global _generation
     _generation += 1  # not atomic across threads, but any interleaving still changes the value
-
-
-def listen(session) -> None:
-    """Have `session`'s commits move the generation (once; the scoped session of Flask-SQLAlchemy)."""
-    if not sa.event.contains(session, "after_commit", committed):
-        sa.event.listen(session, "after_commit", committed)
 
 
 class Memory:
