@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
         url = normalise_database_url(url)
     directory = RESULTS_DB.parent
+    directory.mkdir(parents=True, exist_ok=True)
     report = load.script("report", directory=directory)
     walk = load.script("walk", "report", directory=directory)
     app = make_app(url)

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from .extensions import db
 
@@ -157,6 +158,8 @@ def write_now(change) -> None:
 
 
 def configure_engine(engine: Engine) -> None:
+    event.listen(engine, "begin", _begins_unwritten)
+    event.listen(engine, "before_cursor_execute", _notes_writes)
     if engine.dialect.name != "sqlite":
         return
 
@@ -207,6 +210,43 @@ def configure_engine(engine: Engine) -> None:
     # error), or is closed or thrown away.
     for name in ("checkin", "close", "invalidate", "soft_invalidate"):
         event.listen(engine.pool, name, _release)
+
+
+def _begins_unwritten(connection) -> None:
+    connection.info["wrote"] = False
+
+
+def _notes_writes(connection, _cursor, statement, *_args) -> None:
+    info = connection.info
+    if not info.get("wrote") and _first_word(statement) in WRITES:
+        info["wrote"] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_connection(session, _transaction, connection) -> None:
+    session.info["hostdesk_connection"] = connection
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("hostdesk_connection", None)
+
+
+def end_unwritten(error: BaseException | None = None) -> None:
+    """At the end of a request, a transaction that wrote nothing ends with COMMIT, not with the
+    ROLLBACK that removing the session would send: the same for the database, but psycopg forgets
+    every prepared statement of a connection at a rollback, so PostgreSQL planned each statement of
+    every request anew (issue 7). A transaction that wrote, or a request that failed, still rolls back."""
+    session = db.session()
+    connection = session.info.get("hostdesk_connection")
+    if (error is not None or connection is None or connection.info.get("wrote")
+            or session.new or session.dirty or session.deleted):
+        return
+    try:
+        session.commit()
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
 
 
 class WriterLock:

@@ -17,8 +17,10 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from flask import get_template_attribute
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from .. import clock
 from ..audit import AuditEntry
@@ -105,6 +107,17 @@ class RowText:
         months = get_locale().months["format"]["abbreviated"]
         self.months = {month: months[month] for month in range(1, 13)}
         self.labels: dict[object, str] = {}
+        self.badge_html: dict[tuple, Markup] = {}
+
+    def badges(self, state: ItemState, locked: bool, past: bool) -> Markup:
+        """The state badges macro's output, rendered once per page for each of the few combinations
+        (a macro call per row was a sixth of a page's render)."""
+        key = (state, locked, past)
+        html = self.badge_html.get(key)
+        if html is None:
+            macro = get_template_attribute("manager/_item_state.html", "state_badges")
+            html = self.badge_html[key] = macro(state, self.label(state), locked, past)  # Markup, escaped
+        return html
 
     def label(self, member: Category | ItemState) -> str:
         text = self.labels.get(member)
@@ -146,14 +159,15 @@ class LogRow(NamedTuple):
     days_in_storage: int
     last_event: str  # "" when the item has no audit entry
     last_event_at: str
+    badges: Markup  # the state badges as HTML
 
 
 def log_rows(result, now: datetime, text: RowText) -> list[LogRow]:
     """The rows of a `ROW_COLUMNS` result, each unpacked once (reading a Row by name costs more)."""
-    day, minute, label, event = text.day, text.minute, text.label, text.event
+    day, minute, label, event, badges = text.day, text.minute, text.label, text.event, text.badges
     return [LogRow(item_id, reference, day(found_at), label(category), description, location, state, label(state),
                    bool(locked), bool(past_retention), days_in_storage(found_at, closed_at, now), event(last_action),
-                   minute(last_at))
+                   minute(last_at), badges(state, bool(locked), bool(past_retention)))
             for (item_id, reference, found_at, category, description, state, location, locked, past_retention,
                  closed_at, last_action, last_at) in result]
 
@@ -188,7 +202,7 @@ def print_rows(f: ItemFilter, limit: int) -> tuple[list[LogRow], bool]:
 
 
 def _places(limit: int) -> sa.Select:
-    place = FoundItem.storage_location
+    place = ITEMS.c.storage_location  # Core: the ORM's layer cost more than the query
     places = sa.select(sa.func.min(place).label("place"), sa.literal(1).label("n")).cte("places", recursive=True)
     following = sa.select(sa.select(sa.func.min(place)).where(place > places.c.place).scalar_subquery(),
                           places.c.n + 1).where(places.c.place.is_not(None), places.c.n < limit)

@@ -90,10 +90,10 @@ def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], ac
 def _conditional_update(columns: tuple[str, ...]) -> sa.Update:
     """UPDATE `columns` of one reservation WHERE it is still in the state read; built once per kind of
     step (a tap runs it; building it took as long as running it)."""
-    return (sa.update(Reservation)
-            .where(Reservation.id == sa.bindparam("when_id"), Reservation.state == sa.bindparam("when_state"))
-            .values({name: sa.bindparam(name) for name in columns})
-            .execution_options(synchronize_session=False))
+    table = Reservation.__table__  # Core, not the ORM's bulk UPDATE: `_written` puts the values on `res`
+    return (sa.update(table)
+            .where(table.c.id == sa.bindparam("when_id"), table.c.state == sa.bindparam("when_state"))
+            .values({name: sa.bindparam(name) for name in columns}))
 
 
 def _written(res: Reservation, actor, **values) -> None:

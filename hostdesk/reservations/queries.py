@@ -46,14 +46,15 @@ def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list
 @cache
 def _tally_statement() -> sa.Select:
     """Built once: every tap runs it, and building its nested CASE costs more than running it."""
-    when = Reservation.start_at.type
-    booked_part = sa.case((Reservation.start_at <= sa.bindparam("late_from", type_=when), "late"),
-                          (Reservation.start_at <= sa.bindparam("arriving_from", type_=when), "arriving"),
+    c = Reservation.__table__.c  # Core columns: the result skips the ORM's layer
+    when = c.start_at.type
+    booked_part = sa.case((c.start_at <= sa.bindparam("late_from", type_=when), "late"),
+                          (c.start_at <= sa.bindparam("arriving_from", type_=when), "arriving"),
                           else_="later")
-    part = sa.case((Reservation.state == State.BOOKED, booked_part), else_=None).label("part")
-    people = sa.func.coalesce(sa.func.sum(Reservation.party_size), 0)
-    return (sa.select(Reservation.state, part, sa.func.count(), people)
-            .where(Reservation.service_day == sa.bindparam("day", type_=sa.Date)).group_by(Reservation.state, part))
+    part = sa.case((c.state == State.BOOKED, booked_part), else_=None).label("part")
+    people = sa.func.coalesce(sa.func.sum(c.party_size), 0)
+    return (sa.select(c.state, part, sa.func.count(), people)
+            .where(c.service_day == sa.bindparam("day", type_=sa.Date)).group_by(c.state, part))
 
 
 # One party acted on: one query with what its card shows (guest, tables); who did each step is
