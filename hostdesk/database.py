@@ -118,11 +118,11 @@ def begin_view() -> None:
     plain transaction: end it, so that the view's first statement begins its write transaction and
     the write lock is held for the view's work only, not for the login lookup (issue 7)."""
     if request.method not in SAFE_METHODS:
-        if is_sqlite():
-            end_read()
         g.hostdesk_in_view = True
         if getattr(current_app.view_functions.get(request.endpoint), "hostdesk_reads_first", False):
-            g.hostdesk_reads_only = g.hostdesk_upgrade_on_write = True
+            g.hostdesk_reads_only = g.hostdesk_upgrade_on_write = True  # the read goes on into the view
+        elif is_sqlite():
+            end_read()
 
 
 def end_read() -> None:

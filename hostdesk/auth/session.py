@@ -114,7 +114,8 @@ def forget_previous_request() -> None:
     Flask gives each request a fresh `g`, except when an app context is already pushed (as in
     tests that hold one while using the test client): then nothing may leak between requests.
     """
-    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel"):
+    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel",
+                "hostdesk_in_view", "hostdesk_reads_only", "hostdesk_upgrade_on_write"):  # database.begin_view's
         g.pop(key, None)
 
 

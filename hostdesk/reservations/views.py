@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import clock
 from ..auth.access import allow
 from ..auth.session import passive
-from ..database import MAX_ID, get_or_404, is_sqlite, reads_first, reads_only
+from ..database import MAX_ID, get_or_404, reads_first, reads_only
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
@@ -82,12 +82,10 @@ def changed(res):
     if not is_htmx() or request.values.get("view") == "floor":
         return done()
     db.session().expire_on_commit = False  # `res` holds what its UPDATE wrote; keep it for its card
-    # The counts: on SQLite after the commit, so that the write lock is held for the writes only;
-    # PostgreSQL has no such lock, and counting in the write transaction saves one (3 round trips).
-    counts = None if is_sqlite() else tally()
+    # The counts in the write transaction: a transaction fewer (three round trips on PostgreSQL;
+    # on SQLite the write lock is held a tenth of a millisecond longer for a fifth less CPU).
+    counts = tally()
     commit()
-    if counts is None:
-        counts = tally()
     section, card = card_for(res)
     response = make_response(render_template("reservations/_board_change.html", board=counts, card=card,
                                              reservation_id=res.id, section=section))
