@@ -233,14 +233,19 @@ def _forget_connection(session, transaction) -> None:
         session.info.pop("hostdesk_connection", None)
 
 
+def transaction_wrote(session) -> bool:
+    """Whether the session's transaction, ending now, wrote anything (True when unknown)."""
+    connection = session.info.get("hostdesk_connection")
+    return connection is None or connection.info.get("wrote", True)
+
+
 def end_unwritten(error: BaseException | None = None) -> None:
     """At the end of a request, a transaction that wrote nothing ends with COMMIT, not with the
     ROLLBACK that removing the session would send: the same for the database, but psycopg forgets
     every prepared statement of a connection at a rollback, so PostgreSQL planned each statement of
     every request anew (issue 7). A transaction that wrote, or a request that failed, still rolls back."""
     session = db.session()
-    connection = session.info.get("hostdesk_connection")
-    if (error is not None or connection is None or connection.info.get("wrote")
+    if (error is not None or "hostdesk_connection" not in session.info or transaction_wrote(session)
             or session.new or session.dirty or session.deleted):
         return
     try:

@@ -25,6 +25,8 @@ import weakref
 from datetime import datetime
 from time import monotonic
 
+from ..database import transaction_wrote
+
 MAX_SESSIONS = 1024  # per worker; a restaurant has a few dozen tablets
 
 _generation = 0  # moves on every commit in this process; an entry is good only for the one it was read in
@@ -34,9 +36,12 @@ def generation() -> int:
     return _generation
 
 
-def committed(_session=None) -> None:
-    """SQLAlchemy's after_commit: whatever a worker remembers may be out of date now."""
+def committed(session=None) -> None:
+    """SQLAlchemy's after_commit: whatever a worker remembers may be out of date now (unless the
+    transaction only read: a request that only read ends with a commit too, database.end_unwritten)."""
     global _generation
+    if session is not None and not transaction_wrote(session):
+        return
     _generation += 1  # not atomic across threads, but any interleaving still changes the value
 
 

@@ -118,6 +118,19 @@ def test_most_polls_need_no_read(app, host, worker):
     assert len(session_again.seen) == 1 and "auth_sessions" in session_again.seen[0]
 
 
+def test_a_request_that_only_read_leaves_the_memory_alone(app, host, worker):
+    """A read ends with a commit too (database.end_unwritten); only a commit that wrote makes the
+    worker forget."""
+    assert host.get("/host/").status_code == 200  # the first page puts a CSRF token in the cookie
+    token = _remembered(app, host)
+    before = pollcache.generation()
+    assert host.get("/host/").status_code == 200
+    assert pollcache.generation() == before
+    with Statements() as none:
+        assert _poll(host, token).status_code == 204
+    assert none.seen == []
+
+
 def _add_reservation(app) -> None:
     with app.app_context():
         s = get_settings()
