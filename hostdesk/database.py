@@ -7,10 +7,13 @@ because SQLite ignores SELECT ... FOR UPDATE and a deferred transaction that rea
 then writes fails with "database is locked" instead of waiting its turn.
 
 A view marked `reads_first` (the board's transitions, whose one write is a conditional UPDATE
-that checks the state it read) reads in a plain transaction too; its first INSERT, UPDATE, DELETE
-or SAVEPOINT ends that read and begins the write transaction on the same connection
-(_upgrade_to_write), so the write lock is held for the writes and the commit only, not for
-loading what the view acts on.
+that checks the state it read) reads in a plain transaction too, the login lookup's going on into
+the view; its first INSERT, UPDATE, DELETE or SAVEPOINT ends that read and begins the write
+transaction on the same connection (_upgrade_to_write), so the write lock is held for the writes
+and the commit only, not for loading what the view acts on.
+
+A request's transaction that only read ends with COMMIT, not ROLLBACK (end_unwritten): psycopg
+forgets a connection's prepared statements at every rollback.
 
 Writers also queue on a lock of their own before BEGIN IMMEDIATE (WriterLock: the threads of a
 process, and the processes through an flock beside the database file): SQLite's busy handler waits
