@@ -116,10 +116,15 @@ def reads_first(view):
     return view
 
 
+# What begin_view() sets in `g` for the request (auth.session.forget_previous_request drops them).
+REQUEST_FLAGS = ("hostdesk_in_view", "hostdesk_reads_only", "hostdesk_upgrade_on_write")
+
+
 def begin_view() -> None:
     """The last before_request step. What ran before the view (finding the login) only read, in a
-    plain transaction: end it, so that the view's first statement begins its write transaction and
-    the write lock is held for the view's work only, not for the login lookup (issue 7)."""
+    plain transaction. A `reads_first` view goes on reading in it; for any other write view it
+    ends, so that the view's first statement begins its write transaction and the write lock is
+    held for the view's work only, not for the login lookup (issue 7)."""
     if request.method not in SAFE_METHODS:
         g.hostdesk_in_view = True
         if getattr(current_app.view_functions.get(request.endpoint), "hostdesk_reads_first", False):
@@ -248,8 +253,7 @@ def end_unwritten(error: BaseException | None = None) -> None:
     every prepared statement of a connection at a rollback, so PostgreSQL planned each statement of
     every request anew (issue 7). A transaction that wrote, or a request that failed, still rolls back."""
     session = db.session()
-    if (error is not None or "hostdesk_connection" not in session.info or transaction_wrote(session)
-            or session.new or session.dirty or session.deleted):
+    if error is not None or transaction_wrote(session) or session.new or session.dirty or session.deleted:
         return
     try:
         session.commit()

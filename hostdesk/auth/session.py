@@ -12,7 +12,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask_login import AnonymousUserMixin, current_user
 
 from .. import clock
-from ..database import begin_view, write_now
+from ..database import REQUEST_FLAGS, begin_view, write_now
 from ..extensions import login
 from ..htmx import is_htmx
 from . import operations
@@ -115,7 +115,7 @@ def forget_previous_request() -> None:
     tests that hold one while using the test client): then nothing may leak between requests.
     """
     for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel",
-                "hostdesk_in_view", "hostdesk_reads_only", "hostdesk_upgrade_on_write"):  # database.begin_view's
+                *REQUEST_FLAGS):
         g.pop(key, None)
 
 
