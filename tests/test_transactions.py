@@ -86,3 +86,12 @@ def test_a_read_keeps_postgresqls_prepared_statements(app, users):
         prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
         db.session.rollback()
     assert any("display_name" in statement for statement in prepared)
+
+
+def test_a_statement_writes_by_its_first_word_or_its_data_modifying_parts():
+    from hostdesk.database import writes
+
+    assert writes("INSERT INTO audit_entries VALUES (1)") and writes("  update reservations SET state = 'x'")
+    assert writes("WITH step AS (UPDATE reservations SET state = %(state)s RETURNING id) SELECT count(*) FROM step")
+    assert not writes("WITH RECURSIVE places AS (SELECT min(storage_location) FROM lf_items) SELECT * FROM places")
+    assert not writes("SELECT 1") and not writes("")

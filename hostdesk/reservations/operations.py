@@ -4,7 +4,6 @@ tablet changes nothing twice), writes its audit entry with the actor and bumps t
 They flush, never commit: the view commits once per request."""
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
-from ..audit import record
+from ..audit import entry_values, record
 from ..errors import AlreadyDone, DomainError, InvalidTransition
 from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
-from . import live
+from . import live, steps
 from .labels import STATE_LABELS
 from .models import PROGRESS, Assignment, Reservation, State
 
@@ -75,25 +74,12 @@ def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], ac
         raise _refuse(res, wanted)
     written = {"state": wanted, "previous_state": before, "changed_at": clock.utcnow(),
                "changed_by_id": getattr(actor, "id", None), **values}
-    updated = db.session.execute(_conditional_update(tuple(written)),
-                                 {"when_id": res.id, "when_state": before, **written}).rowcount
-    if not updated:  # another tablet was first
+    entry = entry_values(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
+    if not steps.write(res.id, before, written, entry):  # another tablet was first
         db.session.refresh(res)
         raise _refuse(res, wanted)
     _written(res, actor, **written)
-    record(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
-    live.bump()
     return before
-
-
-@functools.cache
-def _conditional_update(columns: tuple[str, ...]) -> sa.Update:
-    """UPDATE `columns` of one reservation WHERE it is still in the state read; built once per kind of
-    step (a tap runs it; building it took as long as running it)."""
-    table = Reservation.__table__  # Core, not the ORM's bulk UPDATE: `_written` puts the values on `res`
-    return (sa.update(table)
-            .where(table.c.id == sa.bindparam("when_id"), table.c.state == sa.bindparam("when_state"))
-            .values({name: sa.bindparam(name) for name in columns}))
 
 
 def _written(res: Reservation, actor, **values) -> None:

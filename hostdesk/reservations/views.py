@@ -14,6 +14,7 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..htmx import is_htmx
+from ..urls import UrlsWithIds
 from . import bookings, fastpoll, fragments, live, operations, queries, walkins
 from .board import card_for, load_board, tally
 from .models import ShiftNote
@@ -38,7 +39,7 @@ def host_helpers():
     from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl")}
+            "lang": str(get_locale() or "nl"), "card_url": UrlsWithIds("reservation_id")}
 
 
 @bp.app_template_filter("format_day")
