@@ -167,19 +167,6 @@ def _upgrades_on_write() -> bool:
     return has_request_context() and g.get("hostdesk_upgrade_on_write", False)
 
 
-_PLAN_FOR_VALUES = sa.text("SET LOCAL plan_cache_mode = force_custom_plan")
-
-
-def plan_for_values() -> None:
-    """On PostgreSQL, plan the rest of this transaction's statements for the values they are given,
-    not once for any value. A prepared statement (psycopg prepares what a connection runs often) gets
-    a generic plan, which cannot know how many items a search word matches: for a common word it
-    read and hashed all of them (1.7 ms) where the plan for the word walks the newest items and stops
-    at a page (0.2 ms planning, 0.3 ms running; issue 7). Ends with the transaction."""
-    if not is_sqlite():
-        db.session.execute(_PLAN_FOR_VALUES)
-
-
 def write_now(change) -> None:
     """Outside a view (the login check): end the read, then make `change()` and commit it in a
     write transaction of its own (BEGIN IMMEDIATE on SQLite, so it waits its turn)."""

@@ -24,7 +24,6 @@ from markupsafe import Markup
 
 from .. import clock
 from ..audit import AuditEntry
-from ..database import plan_for_values
 from ..extensions import db
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
@@ -189,8 +188,6 @@ def _page_rows(shape: tuple[str, ...], values: dict, limit: int, offset: int = 0
 
 def log_page(f: ItemFilter, page: int = 1, per_page: int = PER_PAGE) -> LogPage:
     shape, values = search_values(f)
-    if "word" in shape or "common_word" in shape:
-        plan_for_values()
     total = db.session.execute(statements(shape).count, values).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)

@@ -4,7 +4,6 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import get_locale
 
@@ -233,18 +232,3 @@ def test_an_htmx_search_answers_the_table_alone(manager_client, stock):
         "LF-2026-0005", "LF-2026-0004"]
     assert "Items: 2" in html
 
-
-@pytest.mark.parametrize(("search", "plan"), [("red wool", "force_custom_plan"), ("", "auto")])
-def test_a_search_with_words_is_planned_for_its_words_on_postgresql(app, stock, search, plan):
-    """A generic plan cannot know how many items a word matches (database.plan_for_values)."""
-    from hostdesk.database import is_sqlite
-    from hostdesk.lostfound.queries import ItemFilter
-    from hostdesk.manager.log import log_page
-
-    with app.test_request_context():
-        if is_sqlite():
-            pytest.skip("PostgreSQL's plan_cache_mode")
-        assert log_page(ItemFilter(search=search)).total >= 1
-        assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == plan
-        db.session.commit()
-        assert db.session.scalar(sa.text("SHOW plan_cache_mode")) == "auto"  # for that transaction only
