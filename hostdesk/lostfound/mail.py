@@ -3,6 +3,12 @@
 Sent over real SMTP with the restaurant's settings (smtp_host, port, TLS, user, password,
 sender). With no SMTP host configured, a message goes to the outbox page instead, which
 shows what would have been sent.
+
+The views that send (aftercare, the test e-mail) are `database.reads_first`: what they read before
+the mail server has answered holds no write lock, and their writes (the audit entry, the time it
+was sent) come after it. The mail server may take seconds, or up to the 15-second timeout when it
+does not answer; on SQLite every tap on every tablet would wait for it. A claim changed by someone
+else in those seconds still gets its e-mail: the message was about the posting, already done.
 """
 from __future__ import annotations
 

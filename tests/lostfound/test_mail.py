@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from email import message_from_bytes
 from email.policy import default
 
@@ -10,6 +11,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from hostdesk import clock
+from hostdesk.audit import AuditEntry
+from hostdesk.database import is_sqlite
 from hostdesk.extensions import db
 from hostdesk.lostfound import operations as ops
 from hostdesk.lostfound.mail import MailFailed, aftercare_draft, send_aftercare, send_test_email
@@ -103,3 +106,53 @@ def test_aftercare_needs_a_posted_item_and_an_address(make_item, staff, frozen):
     item = posted_item(make_item, staff, "nl", email="")
     with pytest.raises(ValidationFailed):
         send_aftercare(staff, item, "s", "b")
+
+
+class OtherWriter(Inbox):
+    """While the app waits for the mail server, another writer (a tablet's tap) tries to write."""
+
+    def __init__(self, database: str):
+        super().__init__()
+        self.database = database
+        self.seen: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        connection = sqlite3.connect(self.database, timeout=0.5, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("COMMIT")
+            self.seen.append("wrote")
+        except sqlite3.OperationalError as error:
+            self.seen.append(str(error))
+        finally:
+            connection.close()
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("send", ["aftercare", "test e-mail"])
+def test_no_write_lock_is_held_while_the_mail_server_answers(app, make_item, staff, manager, client_for, frozen,
+                                                            send):
+    if not is_sqlite():
+        pytest.skip("SQLite's write lock")
+    from hostdesk.auth.models import Role
+
+    inbox = OtherWriter(db.engine.url.database)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        update_settings(manager, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls=False)
+        item = posted_item(make_item, staff, "en")
+        db.session.commit()
+        if send == "aftercare":
+            response = client_for(Role.STAFF).post(f"/lost-found/item/{item.id}/aftercare",
+                                                   data={"subject": "On its way", "body": "We posted it."})
+        else:
+            response = client_for(Role.MANAGER).post("/manager/settings/test-email",
+                                                     data={"to_address": "manager@example.org"})
+    finally:
+        controller.stop()
+    assert response.status_code in (200, 302)
+    assert inbox.seen == ["wrote"] and len(inbox.messages) == 1
+    db.session.rollback()
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())).first()
+    assert actions == ("lostfound.aftercare_sent" if send == "aftercare" else "lostfound.test_email")
