@@ -79,6 +79,7 @@ def record(actor: User | None, action: str, subject: Any = None, **changes: Any)
 
 
 def write_entry(values: dict[str, Any]) -> None:
+    """One INSERT of an entry's values (entry_values)."""
     db.session.execute(_INSERT, values)
 
 

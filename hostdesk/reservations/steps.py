@@ -2,7 +2,7 @@
 version. The rules (which step from which state) are in operations.py; this is how they are written.
 
 On PostgreSQL the three go to the server as one statement (data-modifying CTEs: the entry and the
-bump happen only when the UPDATE found the party still in the state read), three round trips
+bump happen only when the UPDATE found the party still in the state read), two round trips
 fewer for every tap (issue 7), and the step's transaction commits asynchronously
 (`synchronous_commit` off for that transaction only): the server answers COMMIT without waiting
 for its log to reach the disk. If the database server itself crashes (not the app), the last
