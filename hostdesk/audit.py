@@ -56,11 +56,10 @@ def _plain(value: Any) -> Any:
 
 
 _INSERT = sa.insert(AuditEntry.__table__)  # built once (the table, not the entity: no ORM bulk path)
-ENTRY_COLUMNS = ("at", "actor_id", "actor_name", "action", "subject_type", "subject_id", "changes")
 
 
 def entry_values(actor: User | None, action: str, subject: Any = None, **changes: Any) -> dict[str, Any]:
-    """An audit entry's column values (ENTRY_COLUMNS), for `record` or a statement that writes it itself."""
+    """An audit entry's values by column, for `record` or a statement that writes the entry itself."""
     subject_type, subject_id = "", None
     if subject is not None:
         if getattr(subject, "id", None) is None:

@@ -15,13 +15,13 @@ from .models import BoardVersion
 
 # Built once, on the table (Core: no ORM layer to go through): every tap bumps and every poll reads.
 _ROW = BoardVersion.__table__
-_BUMP = sa.update(_ROW).where(_ROW.c.id == 1).values(version=_ROW.c.version + 1)
+BUMP = sa.update(_ROW).where(_ROW.c.id == 1).values(version=_ROW.c.version + 1)
 VERSION = sa.select(_ROW.c.version).where(_ROW.c.id == 1)
 
 
 def bump() -> None:
     """Call inside the changing transaction; the new version commits with the change."""
-    updated = db.session.execute(_BUMP).rowcount
+    updated = db.session.execute(BUMP).rowcount
     if updated:
         return
     try:

@@ -19,7 +19,7 @@ import functools
 
 import sqlalchemy as sa
 
-from ..audit import ENTRY_COLUMNS, AuditEntry, write_entry
+from ..audit import AuditEntry, write_entry
 from ..database import is_sqlite
 from ..extensions import db
 from . import live
@@ -38,14 +38,13 @@ def conditional_update(columns: tuple[str, ...]) -> sa.Update:
 
 
 @functools.cache
-def _in_one(columns: tuple[str, ...]) -> sa.Select:
-    """PostgreSQL: the step, its entry and the bump as one statement, answering (parties updated,
-    versions bumped). The entry's values are bound as `entry_<column>`."""
+def _in_one(columns: tuple[str, ...], entry_columns: tuple[str, ...]) -> sa.Select:
+    """PostgreSQL: the step, its entry and the bump (live.BUMP) as one statement, answering (parties
+    updated, versions bumped). The entry's values are bound as `entry_<column>`."""
     step = conditional_update(columns).returning(_PARTY.c.id).cte("step")
-    entry_row = sa.select(*(sa.bindparam(f"entry_{name}", type_=_ENTRY.c[name].type) for name in ENTRY_COLUMNS))
-    entry = sa.insert(_ENTRY).from_select(ENTRY_COLUMNS, entry_row.select_from(step)).cte("entry")
-    bump = (sa.update(_VERSION).where(_VERSION.c.id == 1, sa.exists().select_from(step))
-            .values(version=_VERSION.c.version + 1).returning(_VERSION.c.id).cte("bump"))
+    entry_row = sa.select(*(sa.bindparam(f"entry_{name}", type_=_ENTRY.c[name].type) for name in entry_columns))
+    entry = sa.insert(_ENTRY).from_select(entry_columns, entry_row.select_from(step)).cte("entry")
+    bump = live.BUMP.where(sa.exists().select_from(step)).returning(_VERSION.c.id).cte("bump")
     count = sa.func.count
     return sa.select(sa.select(count()).select_from(step).scalar_subquery(),
                      sa.select(count()).select_from(bump).scalar_subquery(),
@@ -64,7 +63,7 @@ def write(party_id: int, state_read, written: dict, entry: dict) -> bool:
         live.bump()
         return True
     values = {**where, **written, **{f"entry_{name}": value for name, value in entry.items()}}
-    updated, bumped, _ = db.session.execute(_in_one(tuple(written)), values).one()
+    updated, bumped, _ = db.session.execute(_in_one(tuple(written), tuple(entry)), values).one()
     if updated and not bumped:  # no version row yet (a new database): bump() creates it
         live.bump()
     return bool(updated)

@@ -231,4 +231,3 @@ def test_an_htmx_search_answers_the_table_alone(manager_client, stock):
     assert re.findall(r'class="ref" href="/manager/lost-found/\d+\?q=red">(LF-2026-\d{4})<', html) == [
         "LF-2026-0005", "LF-2026-0004"]
     assert "Items: 2" in html
-
