@@ -76,3 +76,33 @@ def test_settings_and_users_pages(tablet, live_server, seeded, check_axe, screen
     screenshot(page, "manager-users-portrait")
     page.goto(f"{live_server}/manager/me")
     check_axe(page, "me")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [((1024, 768), "landscape"), ((768, 1024), "portrait")])
+def test_settings_test_email(app, tablet, live_server, check_axe, screenshot, viewport, name):
+    """The test e-mail button (a reads_first view): a bad address is refused in Dutch and stores
+    nothing; a good one, with no mail server set up, goes to the outbox."""
+    import sqlalchemy as sa
+
+    from hostdesk.lostfound.models import OutboxMail
+
+    def outbox() -> int:
+        with app.app_context():
+            return db.session.scalar(sa.select(sa.func.count(OutboxMail.id)))
+
+    page = tablet(Role.MANAGER, viewport=viewport)
+    page.goto(f"{live_server}/manager/settings")
+    page.fill("#test-email input[name=to_address]", "geen adres")
+    page.click("#test-email button[type=submit]")
+    page.wait_for_selector("#test-email .banner-error")
+    assert page.locator("#test-email .banner-error").inner_text() == "Dat e-mailadres lijkt niet te kloppen."
+    check_axe(page, "test e-mail refused")
+    screenshot(page, f"manager-test-email-refused-{name}")
+    assert outbox() == 0
+    page.fill("#test-email input[name=to_address]", "manager@example.org")
+    page.click("#test-email button[type=submit]")
+    page.wait_for_selector("#test-email .banner-info")
+    assert "postvak-uit" in page.locator("#test-email .banner-info").inner_text()
+    check_axe(page, "test e-mail sent")
+    screenshot(page, f"manager-test-email-outbox-{name}")
+    assert outbox() == 1

@@ -156,3 +156,21 @@ def test_no_write_lock_is_held_while_the_mail_server_answers(app, make_item, sta
     db.session.rollback()
     actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc())).first()
     assert actions == ("lostfound.aftercare_sent" if send == "aftercare" else "lostfound.test_email")
+
+
+@pytest.mark.parametrize(("language", "message"), [("nl", "Dit veld is vereist."), ("en", "This field is required.")])
+def test_aftercare_without_a_subject_is_refused_and_stores_nothing(app, make_item, staff, client_for, frozen,
+                                                                   language, message):
+    from hostdesk.auth.models import Role
+
+    item = posted_item(make_item, staff, "en")
+    db.session.commit()
+    response = client_for(Role.STAFF).post(f"/lost-found/item/{item.id}/aftercare", data={"subject": " ", "body": "x"},
+                                           headers={"Accept-Language": language})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.rollback()
+    db.session.refresh(item.claim)
+    assert item.claim.aftercare_sent_at is None
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
+        AuditEntry.action == "lostfound.aftercare_sent")) == 0
