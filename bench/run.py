@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from . import inprocess, load
 from .client import ACCEPT_ENCODING, login, text_of
-from .generate import LOGINS, Scale, build
+from .generate import LOGINS, Scale, bring_up_to_date, build
 from .server import serve
 
 SECRET = "hostdesk-bench-secret-not-for-production"  # noqa: S105 (a throw-away bench database)
@@ -242,8 +242,9 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
     app = make_app(url)
     rows = existing_rows(app) if reuse else {}
     if rows.get("reservations"):
-        result.data, result.schema = rows, "reused from an earlier run (--reuse-data)"
-        log(f"[{backend}] reusing the data set already there")
+        result.schema = bring_up_to_date(app)
+        result.data = existing_rows(app)  # after the upgrade
+        log(f"[{backend}] reusing the data set already there ({result.schema})")
     else:
         log(f"[{backend}] building the data set ({scale})")
         counts = build(app, scale, seed, log=log)

@@ -115,3 +115,30 @@ def test_the_host_actions_pool_is_topped_up_with_copies_and_emptied_again(app, b
         remove_copies(copies)
         assert booked_today(today) == booked
         assert not db.session.scalars(sa.select(Assignment).where(Assignment.reservation_id.in_(copies))).all()
+
+
+def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
+    """python -m bench --reuse-data on a database built before the latest migration: the run applies
+    it first, as run.sh's `flask db upgrade` does, so what is measured has today's indexes."""
+    import flask_migrate
+    from alembic.script import ScriptDirectory
+
+    from bench.generate import bring_up_to_date
+    from bench.run import existing_rows, make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'reused.db'}")
+    build(app, Scale(tables=4, today=4, past=20, years=1, guests=10, items=4), seed=1, now=frozen,
+          log=lambda *_: None, migrations=True)
+    with app.app_context():
+        head = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_current_head()
+        flask_migrate.downgrade(revision="-1")
+        version = lambda: db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))  # noqa: E731
+        assert version() != head
+        db.session.remove()
+    rows_before = existing_rows(app)
+
+    assert "brought up to date by flask db upgrade" in bring_up_to_date(app)
+    with app.app_context():
+        assert version() == head
+        db.engine.dispose()
+    assert existing_rows(app) == rows_before  # the data stays as it was
