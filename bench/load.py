@@ -37,6 +37,7 @@ class Run:
     histogram: Counter = field(default_factory=Counter)  # latency in microseconds -> count
     attempts: int = 1  # wrk runs made for this one (see balanced)
     least_share: float = 0.5  # the less busy worker's share of the two workers' CPU in the run
+    cpu_seconds: float | None = None  # the workers' CPU in the run (user and system), when measured
 
     def add(self, other: Run) -> None:
         self.requests += other.requests
@@ -47,10 +48,17 @@ class Run:
         self.histogram.update(other.histogram)
         self.attempts += other.attempts - 1
         self.least_share = min(self.least_share, other.least_share)
+        if other.cpu_seconds is not None:
+            self.cpu_seconds = (self.cpu_seconds or 0.0) + other.cpu_seconds
 
     @property
     def rps(self) -> float:
         return self.requests / (self.duration_us / 1e6) if self.duration_us else 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        """What a request cost the server's workers: their CPU (from /proc) over the requests."""
+        return 1000 * self.cpu_seconds / self.requests if self.cpu_seconds is not None and self.requests else None
 
     def percentile_ms(self, p: float) -> float:
         total = sum(self.histogram.values())
@@ -91,7 +99,8 @@ def balanced(master: int | None, attempt, before_each=None) -> Run:
     and then one worker gets most of them for the whole run and the other idles (seen as a
     bimodal poll, half or all of the floor, run after run on the same server). That measures one
     worker, not the server; a tablet's connections come one by one. `before_each()` puts the data
-    back between attempts (the host action's parties)."""
+    back between attempts (the host action's parties), outside what is measured. The run keeps the
+    workers' CPU of its own attempt (`cpu_seconds`)."""
     for number in range(1, ATTEMPTS + 1):
         if before_each is not None:
             before_each()
@@ -100,6 +109,7 @@ def balanced(master: int | None, attempt, before_each=None) -> Run:
         if master:
             used = [cpu - start.get(pid, 0.0) for pid, cpu in worker_cpu(master).items()]
             run.least_share = min(used) / sum(used) if len(used) > 1 and sum(used) > 0 else 0.5
+            run.cpu_seconds = sum(used)
         run.attempts = number
         if run.least_share >= BALANCED:
             break

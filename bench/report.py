@@ -78,17 +78,17 @@ def table(result, scale) -> str:
     floor = next(r for r in result.rows if r.key == "floor").rps or 1.0
     checks = targets(result)
     lines = [f"### {result.backend}", "",
-             "| measurement | req/s | of floor | p50 ms | p99 ms | p99 ms, one at a time | SQL per request | "
-             "bytes sent / raw | target | met |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "| measurement | req/s | of floor | p50 ms | p99 ms | p99 ms, one at a time | "
+             "workers' CPU ms per request | SQL per request | bytes sent / raw | target | met |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in result.rows:
         target, met = checks.get(r.key, ("", ""))
         size = "–" if r.wire_bytes is None else f"{r.wire_bytes:,} / {r.raw_bytes or r.wire_bytes:,}"
         bad = f" ({r.unexpected} unexpected responses)" if r.unexpected else ""
         bad += f" ({r.note})" if r.note else ""
         lines.append(f"| {r.name}{bad} | {r.rps:,.0f} | {r.rps / floor:.0%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
-                     f"{_fmt(r.alone_p99_ms, '{:.1f}')} | {_fmt(r.statements)} | {size} | {target} | "
-                     f"{met} |")
+                     f"{_fmt(r.alone_p99_ms, '{:.1f}')} | {_fmt(r.cpu_ms, '{:.2f}')} | {_fmt(r.statements)} | {size} | "
+                     f"{target} | {met} |")
     counts = result.board_statements
     constant = len(set(counts.values())) == 1 and max(counts.values()) <= 6
     lines += ["", "| other measurement | value | target | met |", "|---|---|---|---|",

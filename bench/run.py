@@ -33,6 +33,7 @@ class Row:
     unexpected: int = 0  # responses with another status than the one this row should answer
     note: str = ""
     alone_p99_ms: float | None = None  # one connection: the latency of a single user, no queueing
+    cpu_ms: float | None = None  # the gunicorn workers' CPU per request under the load (load.Run)
 
 
 @dataclass
@@ -221,7 +222,7 @@ def _row(key: str, name: str, run: load.Run, expected: int, statements: int | No
     elif run.attempts > 1:
         note = ", ".join(filter(None, [note, f"{run.attempts - 1} run(s) again: one worker had most connections"]))
     return Row(key, name, run.rps, run.percentile_ms(50), run.percentile_ms(99), statements, wire, raw, run.requests,
-               unexpected, note)
+               unexpected, note, cpu_ms=run.cpu_ms_per_request)
 
 
 def existing_rows(app) -> dict[str, int]:
@@ -267,14 +268,15 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         manager = login(base, "manager", LOGINS["manager"][0])
         htmx = {**host.headers(), "HX-Request": "true"}
 
-        def unchanged_poll() -> load.Run:
-            """The poll with the board's current token, in a run that ends before the minute turns."""
-            load.wait_for_minute_room(seconds + 1)  # the warm-up second too
-            url = unchanged_poll_url(host, base)
-            load.wrk(url, 1, htmx, report)
-            return load.wrk(url, seconds, htmx, report)
+        poll_url = [""]
 
-        run = load.balanced(master, unchanged_poll)
+        def warm_poll() -> None:
+            """The poll with the board's current token, warmed, for a run that ends before the minute turns."""
+            load.wait_for_minute_room(seconds + 1)  # the warm-up second too
+            poll_url[0] = unchanged_poll_url(host, base)
+            load.wrk(poll_url[0], 1, htmx, report)
+
+        run = load.balanced(master, lambda: load.wrk(poll_url[0], seconds, htmx, report), before_each=warm_poll)
         p = probes["poll"]
         result.rows.append(_row("poll", "board poll, nothing changed", run, 204, p.statements, p.wire_bytes,
                                 p.raw_bytes))

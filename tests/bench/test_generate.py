@@ -142,3 +142,26 @@ def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
         assert version() == head
         db.engine.dispose()
     assert existing_rows(app) == rows_before  # the data stays as it was
+
+
+def test_the_table_gives_each_rows_cpu_per_request():
+    """The workers' CPU of each measured run over its requests: what a request costs the server,
+    beside its share of the floor (a share moves with the machine's balance of kernel and Python)."""
+    from bench.report import table
+    from bench.run import BackendResult, _row
+
+    floor, taps, more = (Run(requests=6000, duration_us=1_000_000, cpu_seconds=0.9),
+                         Run(requests=300, duration_us=500_000, cpu_seconds=0.9),
+                         Run(requests=300, duration_us=500_000, cpu_seconds=0.9))
+    for run in (floor, taps, more):
+        run.statuses[200] = run.requests
+    taps.add(more)
+    assert taps.cpu_seconds == 1.8 and taps.cpu_ms_per_request == 3.0
+    assert Run(requests=10).cpu_ms_per_request is None  # not measured (no gunicorn master given)
+    result = BackendResult("SQLite", rows=[_row("floor", "floor", floor, 200, None, 2),
+                                           _row("action", "host action", taps, 200, 6, 890, 2390)],
+                           board_statements={300: 6}, data={})
+    text = table(result, SMALL)
+    assert "| workers' CPU ms per request |" in text.splitlines()[2]
+    assert "| floor | 6,000 | 100% |" in text and "| 0.15 | – |" in text
+    assert "| host action | 600 | 10% |" in text and "| 3.00 | 6 |" in text
