@@ -241,10 +241,10 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
                 browser: bool, log=print, reuse: bool = False) -> BackendResult:
     result = BackendResult(backend)
     app = make_app(url)
+    schema = bring_up_to_date(app) if reuse else ""
     rows = existing_rows(app) if reuse else {}
     if rows.get("reservations"):
-        result.schema = bring_up_to_date(app)
-        result.data = existing_rows(app)  # after the upgrade
+        result.data, result.schema = rows, schema
         log(f"[{backend}] reusing the data set already there ({result.schema})")
     else:
         log(f"[{backend}] building the data set ({scale})")

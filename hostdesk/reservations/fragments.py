@@ -9,8 +9,8 @@ minute). Each worker keeps its last few renders; the state itself stays in the d
 The fragment holds nothing of the request or the session (the buttons submit the page's form
 `#board-actions`, which carries the CSRF field; the server's time goes in the `X-Server-Now`
 header), so the very same bytes, compressed once per encoding, answer every tablet.
-A render itself is quicker too: the buttons' URLs are built once per kind and filled with each
-reservation's id.
+A render itself is quicker too: the cards' button URLs are built once per kind and filled with
+each reservation's id (`card_url`, urls.UrlsWithIds).
 """
 from __future__ import annotations
 
@@ -20,12 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from flask import current_app, make_response, render_template, url_for
+from flask import current_app, make_response, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from ..compression import around_once, encode_once
-from ..urls import url_with_id
 from . import live
 
 KEEP = 8
@@ -55,26 +54,8 @@ def enabled() -> bool:
     return current_app.config.get("BOARD_FRAGMENT_CACHE", not current_app.testing)
 
 
-class _UrlPatterns:
-    """url_for for one render: a URL that differs only by its reservation id is built once per kind
-    (urls.url_with_id); hundreds of buttons, a handful of url_for calls."""
-
-    def __init__(self):
-        self.patterns: dict[tuple, Callable[[int], str]] = {}
-
-    def __call__(self, endpoint: str, **values) -> str:
-        rid = values.get("reservation_id")
-        if type(rid) is not int or any(k.startswith("_") for k in values):
-            return url_for(endpoint, **values)
-        rest = {k: v for k, v in values.items() if k != "reservation_id"}
-        key = (endpoint, tuple(sorted(rest.items())))
-        if key not in self.patterns:
-            self.patterns[key] = url_with_id(endpoint, "reservation_id", **rest)
-        return self.patterns[key](rid)
-
-
 def _render(board) -> str:
-    return render_template("reservations/_board.html", board=board, url_for=_UrlPatterns())
+    return render_template("reservations/_board.html", board=board)
 
 
 def rendered(token: str | None = None) -> Rendered:

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import render_template
+from flask import render_template, url_for
 
 from hostdesk import clock
 from hostdesk.extensions import db
@@ -149,7 +149,9 @@ def test_quick_render_is_the_same_html(app_ctx, frozen, floor, make_res, actors)
     operations.arrive(res, actors["host"])
     db.session.commit()
     board = load_board()
-    assert fragments._render(board) == render_template("reservations/_board.html", board=board)
+    with_url_for = lambda endpoint, ident, **values: url_for(endpoint, reservation_id=ident, **values)  # noqa: E731
+    assert fragments._render(board) == render_template("reservations/_board.html", board=board,
+                                                       card_url=with_url_for)
 
 
 def test_settings_change_is_a_new_board_version(app_ctx, actors):
