@@ -22,8 +22,26 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
     return render_template(template, **context), status
 
 
+def elsewhere(target: str, swap: str, template: str, **context) -> tuple[str, dict[str, str]]:
+    """`template` rendered for the page's element `target` (`#id`) as an out-of-band swap, and
+    the header that turns the response's own swap off.
+
+    Not HX-Retarget: htmx looks that up from the element that asked, and when the board's poll
+    replaced that element while the request was on its way (a tap just as another tablet changed
+    the board), it finds nothing, throws, and the answer is lost. An out-of-band swap is looked
+    up in the document."""
+    html = render_template("_out_of_band.html", oob_target=target, oob_swap=swap, oob_template=template, **context)
+    return html, {"HX-Reswap": "none"}
+
+
+def dialog_answer(template: str, **context) -> tuple[str, int, dict[str, str]]:
+    """`template` (a dialog) for the page's #dialog."""
+    body, headers = elsewhere("#dialog", "innerHTML", template, **context)
+    return body, 200, headers
+
+
 def dialog(fragment: str, page: str, **context):
     """A dialog: for htmx, the fragment swapped into the page's #dialog; otherwise a page around it."""
     if is_htmx():
-        return render_template(fragment, **context), 200, {"HX-Retarget": "#dialog", "HX-Reswap": "innerHTML"}
+        return dialog_answer(fragment, **context)
     return render_template(page, fragment=fragment, **context)  # the page includes the fragment

@@ -19,7 +19,7 @@ from .auth.access import public
 from .auth.models import Role
 from .errors import DomainError
 from .extensions import db
-from .htmx import is_htmx
+from .htmx import elsewhere, is_htmx
 
 bp = Blueprint("core", __name__)
 
@@ -46,8 +46,8 @@ def healthz():
 def _message_response(message: str, status: int, title: str | None = None):
     """A refused or failed action: a toast for htmx (swapped even on 4xx/5xx), a page otherwise."""
     if is_htmx():
-        response = render_template("_toast.html", message=message, level="error")
-        return response, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
+        body, headers = elsewhere("#toasts", "beforeend", "_toast.html", message=message, level="error")
+        return body, status, headers
     return render_template("errors/message.html", message=message, title=title, status=status), status
 
 

@@ -68,10 +68,10 @@
     var xhr = event.detail.xhr;
     if (xhr && xhr.status > 0) { banner(false); }
   });
-  // A 5xx without a body of ours, or a refusal the server did not retarget: still tell the user.
+  // A 5xx without a body (ours always carry their message as a toast): still tell the user.
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
-    if (!xhr.getResponseHeader("HX-Retarget") && !xhr.responseText) {
+    if (!xhr.responseText) {
       toast(document.body.dataset.msgError, "error");
     }
   });

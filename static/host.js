@@ -67,13 +67,16 @@
     tick();
   });
   // A dialog (seat, walk-in, table) takes the focus when it opens; Escape closes it.
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // (A dialog arrives out of band: see htmx.py, elsewhere.)
+  function focusDialog(event) {
     var target = event.detail.target;
     if (target && target.id === "dialog") {
       var heading = target.querySelector(".dialog h2");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
     }
-  });
+  }
+  document.addEventListener("htmx:afterSwap", focusDialog);
+  document.addEventListener("htmx:oobAfterSwap", focusDialog);
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       var open = document.querySelector("#dialog .dialog");

@@ -5,6 +5,7 @@ from hostdesk import create_app
 from hostdesk.auth.models import Role
 from hostdesk.extensions import db
 from tests.conftest import PASSWORDS
+from tests.htmx_answers import lands_in
 
 
 def test_security_headers(app):
@@ -87,7 +88,7 @@ def test_users_language_setting_wins_over_the_browser(app, users, host_client):
 def test_htmx_refusal_is_swapped_into_the_toasts(host_client):
     response = host_client.get("/no/such/page", headers={"HX-Request": "true", "Accept-Language": "en"})
     assert response.status_code == 404
-    assert response.headers["HX-Retarget"] == "#toasts"
+    assert lands_in(response, "#toasts")
     assert 'class="toast toast-error"' in response.get_data(as_text=True)
 
 

@@ -130,6 +130,7 @@ def test_walk_in_dialog_seats_in_two_taps(app, live_server, tablet, check_axe, s
     page.get_by_role("link", name="Walk-in").click()
     page.locator("#walkin-dialog a", has_text="2").first.click()
     page.wait_for_selector("#walkin-dialog [data-table-ids]")
+    assert page.evaluate("() => document.activeElement.id") == "walkin-title"  # the dialog took the focus
     check_axe(page, "walk-in dialog")
     screenshot(page, "host-6-walk-in-dialog")
     page.keyboard.press("Escape")
@@ -171,3 +172,19 @@ def test_board_buttons_work_without_javascript(app, live_server, playwright_brow
         context.close()
     with app.app_context():
         assert db.session.get(Reservation, ids["De Waard"]).state is State.ARRIVED
+
+
+def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(app, live_server, tablet):
+    """The seat button of a party without a free table answers with the table chooser, swapped into
+    #dialog out of band (htmx.py, elsewhere), which takes the focus as the other dialogs do."""
+    from tests.reliability.data import add_parties
+
+    ids = _seed(app)
+    party = add_parties(app, 1, state=State.GREETED, prefix="Smit")[0]
+    page = tablet(Role.HOST)
+    page.goto(f"{live_server}/host/")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("""id => htmx.ajax('POST', `/host/reservations/${id}/seat`,
+                                    {source: document.querySelector('#res-' + id), swap: 'none'})""", party)
+    page.wait_for_selector(f'#dialog button[data-table-ids="{ids["table"]}"]')
+    assert page.evaluate("() => document.activeElement.id") == "seat-title"

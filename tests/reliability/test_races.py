@@ -52,7 +52,8 @@ def test_twenty_tablets_seat_one_table_exactly_one_wins(app, tablet):
     for t, answer in zip(tablets, answers, strict=True):
         assert LOCKED not in answer.body
         if answer.status == 409:
-            assert answer.headers.get("HX-Retarget") == "#toasts"  # shown by the browser as a toast
+            assert answer.headers.get("HX-Reswap") == "none"  # shown by the browser as a toast
+            assert answer.body.startswith('<div hx-swap-oob="beforeend:#toasts">'), answer.body
             if t.language == "en":
                 assert "is taken" in answer.body, answer.body
             else:

@@ -9,6 +9,7 @@ from hostdesk import clock
 from hostdesk.extensions import db
 from hostdesk.reservations import live
 from hostdesk.reservations.models import Reservation, ShiftNote, State
+from tests.htmx_answers import lands_in
 
 from .conftest import minutes
 
@@ -55,7 +56,7 @@ def test_greet_walk_seat_over_htmx(frozen, floor, make_res, host_client):
     html = host_client.post(f"/host/reservations/{res.id}/greet", headers=HX).get_data(as_text=True)
     assert "Walk them to table 12 (main room)" in html and "Allergy: peanuts" in html and "1 high chair" in html
     again = host_client.post(f"/host/reservations/{res.id}/greet", headers=HX)
-    assert again.status_code == 409 and again.headers["HX-Retarget"] == "#toasts"
+    assert again.status_code == 409 and lands_in(again, "#toasts")
     assert "Already greeted by Host at 19:00." in again.get_data(as_text=True)
     seated = host_client.post(f"/host/reservations/{res.id}/seat", headers=HX)
     assert seated.status_code == 200 and _state(res.id) is State.SEATED
@@ -65,7 +66,7 @@ def test_greet_walk_seat_over_htmx(frozen, floor, make_res, host_client):
 def test_seat_offers_tables_when_none_assigned(frozen, floor, make_res, host_client):
     res = make_res("Jansen", 5, frozen, State.GREETED, greeted_at=frozen)
     offered = host_client.post(f"/host/reservations/{res.id}/seat", headers=HX)
-    assert offered.headers["HX-Retarget"] == "#dialog"
+    assert lands_in(offered, "#dialog")
     html = offered.get_data(as_text=True)
     assert html.index("Table 11") < html.index("Table 12")  # smallest fit first
     assert _state(res.id) is State.GREETED
@@ -100,7 +101,7 @@ def test_unknown_reservation_and_action(frozen, host_client):
 
 def test_walk_in_seat_now_and_waitlist(frozen, floor, make_res, host_client):
     dialog = host_client.get("/host/walk-in", headers=HX)
-    assert dialog.headers["HX-Retarget"] == "#dialog"
+    assert lands_in(dialog, "#dialog")
     options = host_client.get("/host/walk-in?party_size=2", headers=HX).get_data(as_text=True)
     assert "Table 1" in options and "Add to waitlist" in options
     seated = host_client.post("/host/walk-in/seat", data={"party_size": "2", "table_ids": str(floor["1"].id),
