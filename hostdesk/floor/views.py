@@ -14,6 +14,7 @@ from ..database import MAX_ID, get_or_404
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import dialog, is_htmx
+from ..security import generated
 from . import operations
 from .forms import AreaForm, TableForm
 from .models import Area, Table
@@ -45,6 +46,7 @@ def floor():
 
 @bp.get("/poll")
 @passive
+@generated("v")
 def poll():
     from ..reservations import live
 

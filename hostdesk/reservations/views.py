@@ -14,6 +14,7 @@ from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog_answer, is_htmx
+from ..security import generated
 from ..urls import UrlsWithIds
 from . import bookings, fastpoll, fragments, live, operations, queries, walkins
 from .board import card_for, load_board, tally
@@ -140,6 +141,7 @@ def board():
 
 @bp.get("/board/poll")
 @passive
+@generated("v")
 def poll():
     """204 when the tablet's version is current (one indexed read), the fresh fragment otherwise."""
     token = live.token()
