@@ -143,8 +143,9 @@ def two_tablets(browser, base: str, login_a, login_b, changes: int, result: Brow
         try:
             if not _one_change(a, b, result):
                 break
-        except PlaywrightError as error:  # e.g. a tablet sent to another page: say so, start again
-            result.errors.append(f"tablet left the board: {str(error).splitlines()[0]}")
+        except (PlaywrightError, TimeoutError) as error:  # a tablet sent elsewhere, or one that never
+            # showed the change (a refused poll): say so, start again; the error row fails the run
+            result.errors.append(f"tablet left the board or missed a change: {str(error).splitlines()[0]}")
             for page in (a, b):
                 page.goto(base + "/host/", wait_until="networkidle")
                 page.evaluate(OPEN_ALL)
