@@ -49,8 +49,9 @@ def holds_card_number(value: str) -> bool:
 def generated(*names: str):
     """Mark a view's query arguments that the app itself writes into its pages, such as the board
     poll's version token ("15287.29925494"): no person types them, so the card-number check does
-    not apply to them. A version and a minute side by side are a Luhn-valid run one time in ten;
-    refused, the tablet kept asking with that token and never saw the board change again."""
+    not apply to them. From the board's 10,000th change on, a version and a minute side by side are
+    a Luhn-valid run of 13 or more digits one time in ten or more; refused, the tablet kept asking
+    with that token and never saw the board change again."""
     def mark(view):
         view.hostdesk_generated_args = frozenset(names)
         return view
