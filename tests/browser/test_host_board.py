@@ -174,7 +174,8 @@ def test_board_buttons_work_without_javascript(app, live_server, playwright_brow
         assert db.session.get(Reservation, ids["De Waard"]).state is State.ARRIVED
 
 
-def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(app, live_server, tablet):
+def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(app, live_server, tablet, check_axe,
+                                                                               screenshot):
     """The seat button of a party without a free table answers with the table chooser, swapped into
     #dialog out of band (htmx.py, elsewhere), which takes the focus as the other dialogs do."""
     from tests.reliability.data import add_parties
@@ -188,3 +189,5 @@ def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(a
                                     {source: document.querySelector('#res-' + id), swap: 'none'})""", party)
     page.wait_for_selector(f'#dialog button[data-table-ids="{ids["table"]}"]')
     assert page.evaluate("() => document.activeElement.id") == "seat-title"
+    check_axe(page, "seat dialog")
+    screenshot(page, "host-8-seat-dialog")
