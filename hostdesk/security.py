@@ -30,19 +30,19 @@ _DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){12,}")
 NOT_CHECKED = ("password", "pin", "csrf_token")  # secrets are hashed, never shown; card checks do not apply
 
 
-def _luhn(digits: list[int]) -> bool:
+def luhn_valid(digits: str | list[int]) -> bool:
     total = 0
-    for index, n in enumerate(reversed(digits)):
+    for index, n in enumerate(map(int, reversed(digits))):
         total += (n * 2 - 9 if n > 4 else n * 2) if index % 2 else n
     return total % 10 == 0
 
 
 def holds_card_number(value: str) -> bool:
     """A Luhn-valid run of 13 to 19 digits (spaces, dots, dashes or slashes between them allowed)."""
-    for run in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", value)):
+    for run in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", value or "")):
         digits = [int(c) for c in run.group() if c.isdigit()]
         for length in range(13, min(19, len(digits)) + 1):
-            if any(_luhn(digits[i:i + length]) for i in range(len(digits) - length + 1)):
+            if any(luhn_valid(digits[i:i + length]) for i in range(len(digits) - length + 1)):
                 return True
     return False
 

@@ -24,6 +24,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationFailed
+from ..security import holds_card_number
 
 COLOURS: dict[str, tuple[str, ...]] = {
     "black": ("black", "zwart"),
@@ -175,27 +176,8 @@ def matches(kind: str, given: str, salt: str, answer_hash: str, initial_hash: st
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d)+")
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        n = int(char)
-        if index % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
 def _runs(value: str) -> list[str]:
     return [normalise_digits(m.group()) for m in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", value or ""))]
-
-
-def looks_like_card_number(value: str) -> bool:
-    """A Luhn-valid run of 13 to 19 digits (spaces, dots and dashes between digits allowed)."""
-    for run in _runs(value):
-        for length in range(13, min(19, len(run)) + 1):
-            if any(luhn_valid(run[i:i + length]) for i in range(len(run) - length + 1)):
-                return True
-    return False
 
 
 def has_long_digit_run(value: str, limit: int = 12) -> bool:
@@ -211,7 +193,7 @@ def refuse_card_numbers(card_item: bool, fields: dict[str, str | None]) -> None:
             raise ValidationFailed(_l(
                 "“%(field)s” holds a run of 12 or more digits. Never write down a card number: "
                 "for a bank card keep at most the last 4 digits.", field=label))
-        if looks_like_card_number(value):
+        if holds_card_number(value):
             raise ValidationFailed(_l(
                 "“%(field)s” holds what looks like a full card number. Card numbers are never stored: "
                 "leave it out (the last 4 digits are enough).", field=label))

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from hostdesk import clock
 from hostdesk.auth.models import Role, User
 from hostdesk.extensions import db
-from hostdesk.lostfound.matching import looks_like_card_number
+from hostdesk.security import holds_card_number
 
 from .world import crawl, populate
 
@@ -58,7 +58,7 @@ def _leaks(where: str, text: str) -> list[str]:
              if name != "digits" and secret.lower() in text.lower()]
     plain = TAG.sub(" ", text)
     for match in DIGITS.finditer(plain):
-        if looks_like_card_number(match.group()):
+        if holds_card_number(match.group()):
             found.append(f"{where}: card number …{plain[max(0, match.start() - 60):match.end() + 20]!r}")
     return found
 
