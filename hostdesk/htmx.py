@@ -34,14 +34,9 @@ def elsewhere(target: str, swap: str, template: str, **context) -> tuple[str, di
     return html, {"HX-Reswap": "none"}
 
 
-def dialog_answer(template: str, **context) -> tuple[str, int, dict[str, str]]:
-    """`template` (a dialog) for the page's #dialog."""
-    body, headers = elsewhere("#dialog", "innerHTML", template, **context)
-    return body, 200, headers
-
-
 def dialog(fragment: str, page: str, **context):
     """A dialog: for htmx, the fragment swapped into the page's #dialog; otherwise a page around it."""
     if is_htmx():
-        return dialog_answer(fragment, **context)
+        body, headers = elsewhere("#dialog", "innerHTML", fragment, **context)
+        return body, 200, headers
     return render_template(page, fragment=fragment, **context)  # the page includes the fragment

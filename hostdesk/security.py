@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from .errors import ValidationFailed
 from .extensions import talisman
+from .phones import valid_number
 
 CSP = {
     "default-src": "'self'",
@@ -49,16 +49,11 @@ def holds_card_number(value: str) -> bool:
 
 def phone_number(key: str, value: str) -> bool:
     """A phone field's value written as a phone number ("+31 6 …", "0031 6 …", "06 …") that
-    phonenumbers finds valid (Dutch numbering by default, as bookings.normalise_phone) is not a
+    phonenumbers finds valid (phones.valid_number, as bookings.normalise_phone reads it) is not a
     card number. Written with 00 and the country code, a mobile number has 13 digits, and one in
     ten of them is Luhn-valid: it was refused. A card number never starts with 0 or +, and none of
     30,000 random Luhn-valid runs of 13-19 digits was a valid phone number as typed."""
-    if "phone" not in key or not value.lstrip().startswith(("+", "0")):
-        return False
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(value, "NL"))
-    except phonenumbers.NumberParseException:
-        return False
+    return "phone" in key and value.lstrip().startswith(("+", "0")) and valid_number(value) is not None
 
 
 def generated(*names: str):
@@ -84,11 +79,9 @@ def refuse_unsafe_input() -> None:
         for key, items in values.lists():
             if "\x00" in key or any("\x00" in item for item in items):
                 raise ValidationFailed(_l("The request could not be understood. Please reload the page and try again."))
-            if key in skipped and values is request.args:
-                continue
-            if any(word in key for word in NOT_CHECKED) or all(phone_number(key, item) for item in items):
-                continue
-            if any(holds_card_number(item) for item in items):
+            exempt = ((values is request.args and key in skipped) or any(word in key for word in NOT_CHECKED)
+                      or all(phone_number(key, item) for item in items))
+            if not exempt and any(holds_card_number(item) for item in items):
                 raise ValidationFailed(_l("This looks like a full card number. Card numbers are never stored: "
                                           "leave it out (the last 4 digits are enough)."))
 

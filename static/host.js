@@ -66,17 +66,15 @@
     if (scrollY !== null) { window.scrollTo(0, scrollY); scrollY = null; }
     tick();
   });
-  // A dialog (seat, walk-in, table) takes the focus when it opens; Escape closes it.
-  // (A dialog arrives out of band: see htmx.py, elsewhere.)
-  function focusDialog(event) {
+  // A dialog (seat, walk-in, table) takes the focus when it opens; Escape closes it. Every dialog
+  // arrives out of band (htmx.py, dialog).
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
     if (target && target.id === "dialog") {
       var heading = target.querySelector(".dialog h2");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
     }
-  }
-  document.addEventListener("htmx:afterSwap", focusDialog);
-  document.addEventListener("htmx:oobAfterSwap", focusDialog);
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       var open = document.querySelector("#dialog .dialog");

@@ -14,6 +14,7 @@ from ..audit import record
 from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
+from ..phones import valid_number
 from ..settings import Settings, get_settings
 from . import live
 from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
@@ -44,11 +45,8 @@ def normalise_phone(raw: str) -> str:
     """E.164 (+31612345678), Dutch numbers without a country code accepted."""
     if not raw.strip():
         return ""
-    try:
-        number = phonenumbers.parse(raw, "NL")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    number = valid_number(raw)
+    if number is None:
         raise ValidationFailed(_l("This is not a valid phone number."), field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

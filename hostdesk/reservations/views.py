@@ -13,7 +13,7 @@ from ..database import MAX_ID, get_or_404, reads_first, reads_only
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
-from ..htmx import dialog_answer, is_htmx
+from ..htmx import dialog, is_htmx
 from ..security import generated
 from ..urls import UrlsWithIds
 from . import bookings, fastpoll, fragments, live, operations, queries, walkins
@@ -176,10 +176,7 @@ def seat(reservation_id: int):
 def seat_chooser(res):
     board = load_board()
     options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
-    context = {"res": res, "options": options, "board": board}
-    if is_htmx():
-        return dialog_answer("reservations/_seat_dialog.html", **context)
-    return render_template("reservations/seat.html", **context)
+    return dialog("reservations/_seat_dialog.html", "reservations/seat.html", res=res, options=options, board=board)
 
 
 @bp.post("/waitlist/next")
