@@ -45,18 +45,22 @@ def _latency(r, limit: float) -> tuple[bool, str]:
     return loaded, ("" if loaded else "p99 met one at a time only" if alone else "p99 not met")
 
 
+def floor_of(r, result) -> float:
+    """The floor a row is compared with: the one measured beside it (run.Floor), else the run's."""
+    return r.floor_rps or next(f.rps for f in result.rows if f.key == "floor") or 1.0
+
+
 def targets(result) -> dict[str, tuple[str, str]]:
     """Each row's target, as text, and what this run shows: "yes", or what was missed."""
     rows = {r.key: r for r in result.rows}
-    floor = rows["floor"].rps or 1.0
     out = {}
 
     def verdict(r, share: float | None, limit: float | None) -> str:
         missed = []
         if r.unexpected:
             missed.append("unexpected responses")
-        if share is not None and r.rps / floor < share:
-            missed.append(f"{r.rps / floor:.0%} of floor")
+        if share is not None and r.rps / floor_of(r, result) < share:
+            missed.append(f"{r.rps / floor_of(r, result):.0%} of floor")
         if limit is not None:
             ok, why = _latency(r, limit)
             if not ok:
@@ -75,10 +79,9 @@ def targets(result) -> dict[str, tuple[str, str]]:
 
 
 def table(result, scale) -> str:
-    floor = next(r for r in result.rows if r.key == "floor").rps or 1.0
     checks = targets(result)
     lines = [f"### {result.backend}", "",
-             "| measurement | req/s | of floor | p50 ms | p99 ms | p99 ms, one at a time | "
+             "| measurement | req/s | of floor (floor beside it, req/s) | p50 ms | p99 ms | p99 ms, one at a time | "
              "workers' CPU ms per request | SQL per request | bytes sent / raw | target | met |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for r in result.rows:
@@ -86,7 +89,9 @@ def table(result, scale) -> str:
         size = "–" if r.wire_bytes is None else f"{r.wire_bytes:,} / {r.raw_bytes or r.wire_bytes:,}"
         bad = f" ({r.unexpected} unexpected responses)" if r.unexpected else ""
         bad += f" ({r.note})" if r.note else ""
-        lines.append(f"| {r.name}{bad} | {r.rps:,.0f} | {r.rps / floor:.0%} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+        floor = floor_of(r, result)
+        share = f"{r.rps / floor:.0%}" + (f" ({floor:,.0f})" if r.floor_rps else "")
+        lines.append(f"| {r.name}{bad} | {r.rps:,.0f} | {share} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
                      f"{_fmt(r.alone_p99_ms, '{:.1f}')} | {_fmt(r.cpu_ms, '{:.2f}')} | {_fmt(r.statements)} | {size} | "
                      f"{target} | {met} |")
     counts = result.board_statements
