@@ -97,7 +97,7 @@ def _runner(kind: str, app, base: str, seconds: int, report, walk):
                                 env=walk_env(tapped))
             finally:
                 restore(app, tapped)
-        taps.cleanup = lambda: remove(app, copies)
+        taps.cleanup = lambda: remove(app, pool, copies)
         return taps
     htmx = {**host.headers(), "HX-Request": "true"}
     if kind == "poll":  # the board's token changes each minute: each run within one minute

@@ -60,7 +60,7 @@ def targets(result) -> dict[str, tuple[str, str]]:
         if r.unexpected:
             missed.append("unexpected responses")
         if share is not None and r.rps / floor_of(r, result) < share:
-            missed.append(f"{r.rps / floor_of(r, result):.0%} of floor")
+            missed.append(f"{r.rps / floor_of(r, result):.1%} of floor")  # 9.7% is not 10%
         if limit is not None:
             ok, why = _latency(r, limit)
             if not ok:

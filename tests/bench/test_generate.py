@@ -117,6 +117,28 @@ def test_the_host_actions_pool_is_topped_up_with_copies_and_emptied_again(app, b
         assert not db.session.scalars(sa.select(Assignment).where(Assignment.reservation_id.in_(copies))).all()
 
 
+def test_the_host_actions_day_holds_as_many_reservations_as_the_data_sets_day(app, built, frozen):
+    """top_up: booked copies up to TAP_PARTIES and today's other parties set aside, so a tap counts a
+    day of TAP_PARTIES reservations; remove: the copies gone and the others back where they were."""
+    from bench import run
+    from bench.data_today import booked_today
+
+    with app.test_request_context():
+        s = get_settings()
+        today = clock.service_day(frozen, s.zone, s.boundary)
+        day = sa.select(Reservation.id).where(Reservation.service_day == today).order_by(Reservation.id)
+        before = list(db.session.scalars(day))
+        booked = booked_today(today)
+        assert 0 < len(booked) < len(before) < run.TAP_PARTIES
+    copies = run.top_up(app, booked)
+    with app.test_request_context():
+        assert len(copies) == run.TAP_PARTIES - len(booked)
+        assert set(db.session.scalars(day)) == set(booked) | set(copies)
+    run.remove(app, booked, copies)
+    with app.test_request_context():
+        assert list(db.session.scalars(day)) == before
+
+
 def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
     """python -m bench --reuse-data on a database built before the latest migration: the run applies
     it first, as run.sh's `flask db upgrade` does, so what is measured has today's indexes."""

@@ -34,7 +34,7 @@ def test_the_shares_and_targets_use_the_floor_beside_each_row():
     result.board_statements = {10: 6, 300: 6}
     checks = targets(result)
     assert checks["render"][1] == "yes"  # 11% of the run's first floor, 17% of the one beside it
-    assert checks["action"][1] == "**NO**: 8% of floor"
+    assert checks["action"][1] == "**NO**: 8.3% of floor"
     text = table(result, scale="small")
     assert "| 17% (2,000) |" in text
     assert "| 8% (3,000) |" in text
@@ -45,3 +45,10 @@ def test_a_row_without_a_floor_beside_it_is_compared_with_the_runs_floor():
     result.rows = [Row("floor", "floor", rps=2000.0), Row("action", "tap", rps=250.0)]
     result.board_statements = {300: 6}
     assert targets(result)["action"][1] == "yes"  # 12.5%
+
+
+def test_a_share_just_under_its_target_is_not_written_as_the_target():
+    result = BackendResult("SQLite")
+    result.rows = [Row("floor", "floor", rps=3322.0), Row("action", "tap", rps=321.0)]
+    result.board_statements = {300: 6}
+    assert targets(result)["action"][1] == "**NO**: 9.7% of floor"  # the 16:48 run's SQLite row
