@@ -137,6 +137,11 @@ def test_the_host_actions_day_holds_as_many_reservations_as_the_data_sets_day(ap
     run.remove(app, booked, copies)
     with app.test_request_context():
         assert list(db.session.scalars(day)) == before
+    copies = run.top_up(app, booked)  # a run stopped here leaves the others aside ...
+    run.remove(app, booked, run.top_up(app, booked))  # ... and the next run's top_up brings them back first
+    run.remove(app, booked, copies)
+    with app.test_request_context():
+        assert list(db.session.scalars(day)) == before
 
 
 def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
