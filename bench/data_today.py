@@ -153,24 +153,26 @@ def booked_copies(ids: list[int], count: int) -> list[int]:
 ASIDE_YEARS = 20  # where set_aside puts a day's other parties: a day no data reaches
 
 
-def set_aside(day, keep: list[int]) -> int:
+def set_aside(day, keep: list[int]) -> None:
     """Move `day`'s parties other than `keep` to a day far ahead, so that `day` holds only `keep`
     (the host action's day then has as many reservations as `keep`); put_back undoes it."""
-    from hostdesk.extensions import db
     from hostdesk.reservations.models import Reservation
 
-    moved = db.session.execute(sa.update(Reservation).where(Reservation.service_day == day, Reservation.id.not_in(keep))
-                               .values(service_day=_aside(day)).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    return moved
+    _move_parties(sa.and_(Reservation.service_day == day, Reservation.id.not_in(keep)), _aside(day))
 
 
 def put_back(day) -> None:
+    from hostdesk.reservations.models import Reservation
+
+    _move_parties(Reservation.service_day == _aside(day), day)
+
+
+def _move_parties(which, day) -> None:
     from hostdesk.extensions import db
     from hostdesk.reservations.models import Reservation
 
-    db.session.execute(sa.update(Reservation).where(Reservation.service_day == _aside(day))
-                       .values(service_day=day).execution_options(synchronize_session=False))
+    db.session.execute(sa.update(Reservation).where(which).values(service_day=day)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 

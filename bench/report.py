@@ -59,8 +59,9 @@ def targets(result) -> dict[str, tuple[str, str]]:
         missed = []
         if r.unexpected:
             missed.append("unexpected responses")
-        if share is not None and r.rps / floor_of(r, result) < share:
-            missed.append(f"{r.rps / floor_of(r, result):.1%} of floor")  # 9.7% is not 10%
+        of_floor = r.rps / floor_of(r, result)
+        if share is not None and of_floor < share:
+            missed.append(f"{of_floor:.1%} of floor")  # 9.7% is not 10%
         if limit is not None:
             ok, why = _latency(r, limit)
             if not ok:

@@ -222,11 +222,10 @@ class Floor:
         self.runs.append(load.balanced(self.master, lambda: load.wrk(self.url, self.seconds, _gz(), self.lua)))
         return self.runs[-1].rps
 
-    def beside(self, row: Row, before: float) -> float:
-        """Measure the floor after `row` and give the row the higher of that and `before`."""
-        after = self.measure()
-        row.floor_rps = max(before, after)
-        return after
+    def beside(self, row: Row) -> None:
+        """Measure the floor after `row`; the row gets the higher of that and the floor before it."""
+        before = self.runs[-1].rps
+        row.floor_rps = max(before, self.measure())
 
     def row(self) -> Row:
         """Every floor run of the backend together, each one's rate in the note."""
@@ -306,8 +305,7 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
     with (serve("bench.floorapp:app", {}, results_dir / "floor-gunicorn.log") as (floor_base, floor_master),
           serve("app:app", env, results_dir / f"{backend}-gunicorn.log", probe="/login") as (base, master)):
         floor = Floor(floor_base, floor_master, seconds, report)
-        last_floor = floor.measure()
-        log(f"[{backend}] floor {last_floor:.0f} req/s")
+        log(f"[{backend}] floor {floor.measure():.0f} req/s")
         host = login(base, "host", LOGINS["host"][0])
         manager = login(base, "manager", LOGINS["manager"][0])
         htmx = {**host.headers(), "HX-Request": "true"}
@@ -324,14 +322,14 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         p = probes["poll"]
         result.rows.append(_row("poll", "board poll, nothing changed", run, 204, p.statements, p.wire_bytes,
                                 p.raw_bytes))
-        last_floor = floor.beside(result.rows[-1], last_floor)
+        floor.beside(result.rows[-1])
         runs = [("render", f"board full render, {scale.today} reservations (page)", "/host/", host.headers(), 200),
                 ("fragment", "board changed: the poll answers the fragment", "/host/board/poll?v=0.0", htmx, 200)]
         for key, name, path, headers, expected in runs:
             p = probes[key]
             run = load.warm_and_wrk(base + path, seconds, headers, report, master)
             result.rows.append(_row(key, name, run, expected, p.statements, p.wire_bytes, p.raw_bytes))
-            last_floor = floor.beside(result.rows[-1], last_floor)
+            floor.beside(result.rows[-1])
             result.rows[-1].alone_p99_ms = alone(base + path, seconds, headers, report)
         action = load.Run()
         copies = top_up(app, pool)
@@ -349,7 +347,7 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
                                 note=f"{rounds} rounds of 1 s over {len(tapped)} parties ({len(copies)} of them copies "
                                      "of booked ones, removed after; today's other parties set aside meanwhile, "
                                      "so the day holds these), each arrived then greeted"))
-        last_floor = floor.beside(result.rows[-1], last_floor)
+        floor.beside(result.rows[-1])
         one = load.wrk(base + "/", max(1, seconds // 2), host.headers(post=True), walk, env=env, connections=1)
         result.rows[-1].alone_p99_ms = one.percentile_ms(99)
         restore(app, tapped)
@@ -358,7 +356,7 @@ def run_backend(backend: str, url: str, scale: Scale, seed: int, seconds: int, r
         run = load.warm_and_wrk(base + search, seconds, manager.headers(), report, master)
         result.rows.append(_row("search", f"lost-and-found log search, {scale.items:,} items", run, 200,
                                 p.statements, p.wire_bytes, p.raw_bytes))
-        last_floor = floor.beside(result.rows[-1], last_floor)
+        floor.beside(result.rows[-1])
         result.rows[-1].alone_p99_ms = alone(base + search, seconds, manager.headers(), report)
         result.rows.insert(0, floor.row())
         if browser and not chromium_ready(log):

@@ -1,6 +1,7 @@
 """The table compares each row with the floor measured beside it (bench/run.Floor)."""
 from __future__ import annotations
 
+from bench.load import Run
 from bench.report import table, targets
 from bench.run import BackendResult, Floor, Row
 
@@ -13,16 +14,16 @@ class FakeFloor(Floor):
         self.runs = []
 
     def measure(self) -> float:
-        return next(self.rates)
+        self.runs.append(Run(requests=int(next(self.rates)), duration_us=1_000_000))
+        return self.runs[-1].rps
 
 
 def test_a_row_gets_the_higher_floor_of_just_before_and_just_after_it():
-    floor = FakeFloor([3000.0, 2000.0])
+    floor = FakeFloor([3000.0, 2000.0, 2100.0])
     render, action = Row("render", "page", rps=330.0), Row("action", "tap", rps=210.0)
-    last = floor.measure()  # 3,000 before the page
-    last = floor.beside(render, last)  # 2,000 after the page, before the taps
-    floor.rates = iter([2100.0])
-    floor.beside(action, last)  # 2,100 after the taps
+    floor.measure()  # 3,000 before the page
+    floor.beside(render)  # 2,000 after the page, before the taps
+    floor.beside(action)  # 2,100 after the taps
     assert (render.floor_rps, action.floor_rps) == (3000.0, 2100.0)
 
 
