@@ -139,6 +139,8 @@ def wrk(url: str, seconds: int, headers: dict[str, str], lua: Path, env: dict[st
         if line.startswith("BENCH "):
             data = json.loads(line[6:])
             run.requests, run.duration_us, run.bytes = data["requests"], data["duration_us"], data["bytes"]
+            if data.get("walked_us"):  # the round ended when its pool was walked (walk.lua)
+                run.duration_us = data["walked_us"]
             run.errors = data["errors"]
             run.statuses = Counter({int(k): v for k, v in data["statuses"].items()})
         elif line.startswith("HIST "):

@@ -23,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from . import autocommit_reads, models  # noqa: F401  (models: every model known to SQLAlchemy and Alembic)
     from .database import configure_engine, end_unwritten, render_migration_type
     from .extensions import csrf, db, migrate
     from .i18n import register_i18n
@@ -32,6 +32,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        autocommit_reads.install(app, db.engine)
     app.teardown_request(end_unwritten)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_type)

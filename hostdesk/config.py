@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},  # connections are checked after idling (database.ping_after_idle)
     "WTF_CSRF_TIME_LIMIT": None,  # valid as long as the login session: a page open all shift
     "WTF_CSRF_HEADERS": ["X-CSRFToken"],
     "SESSION_COOKIE_HTTPONLY": True,

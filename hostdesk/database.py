@@ -179,6 +179,7 @@ def write_now(change) -> None:
 def configure_engine(engine: Engine) -> None:
     event.listen(engine, "begin", _begins_unwritten)
     event.listen(engine, "before_cursor_execute", _notes_writes)
+    ping_after_idle(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -229,6 +230,34 @@ def configure_engine(engine: Engine) -> None:
     # error), or is closed or thrown away.
     for name in ("checkin", "close", "invalidate", "soft_invalidate"):
         event.listen(engine.pool, name, _release)
+
+
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def ping_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use when it sat idle PING_AFTER_IDLE_SECONDS or longer (a
+    database restarted in the meantime: the pool connects anew). SQLAlchemy's pool_pre_ping checks
+    every checkout, a round trip to PostgreSQL for every request; a connection put back moments
+    ago by the previous request is alive. If the database goes away within those seconds, the
+    request that meets it gets the "try again" page (web.py) and SQLAlchemy replaces the pool's
+    connections (issue 7: a round trip of the seven a tap made)."""
+
+    @event.listens_for(engine.pool, "connect")
+    @event.listens_for(engine.pool, "checkin")
+    def _note_idle_since(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise sa.exc.DisconnectionError() from error  # the pool connects anew and tries again
+            raise
 
 
 def _begins_unwritten(connection) -> None:

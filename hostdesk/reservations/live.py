@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..autocommit_reads import COMMITS_ALONE
+from ..database import is_sqlite
 from ..extensions import db
 from ..settings import settings_changed
 from .models import BoardVersion
@@ -17,12 +19,20 @@ from .models import BoardVersion
 _ROW = BoardVersion.__table__
 BUMP = sa.update(_ROW).where(_ROW.c.id == 1).values(version=_ROW.c.version + 1)
 VERSION = sa.select(_ROW.c.version).where(_ROW.c.id == 1)
+FIRST = sa.insert(_ROW).values(id=1, version=1)
 
 
-def bump() -> None:
-    """Call inside the changing transaction; the new version commits with the change."""
-    updated = db.session.execute(BUMP).rowcount
-    if updated:
+def bump(alone: bool = False) -> None:
+    """Call inside the changing transaction; the new version commits with the change. `alone`: after
+    a board step that committed by itself (steps.write), each statement commits by itself too."""
+    options = {COMMITS_ALONE: alone}
+    if db.session.execute(BUMP, execution_options=options).rowcount:
+        return
+    if alone and not is_sqlite():
+        try:
+            db.session.execute(FIRST, execution_options=options)
+        except IntegrityError:  # another request created the row a moment ago
+            db.session.execute(BUMP, execution_options=options)
         return
     try:
         with db.session.begin_nested():

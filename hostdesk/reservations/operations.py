@@ -67,15 +67,17 @@ def _refuse(res: Reservation, wanted: State) -> DomainError:
                                 state=STATE_LABELS[res.state]))
 
 
-def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], action: str, **values) -> State:
-    """Move `res` to `wanted` if it is still in the state we read; returns the state it left."""
+def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], action: str,
+          whole_change: bool = False, **values) -> State:
+    """Move `res` to `wanted` if it is still in the state we read; returns the state it left.
+    `whole_change`: the step is all this change writes (steps.write may then commit it alone)."""
     before = res.state
     if before not in allowed:
         raise _refuse(res, wanted)
     written = {"state": wanted, "previous_state": before, "changed_at": clock.utcnow(),
                "changed_by_id": getattr(actor, "id", None), **values}
     entry = entry_values(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
-    if not steps.write(res.id, before, written, entry):  # another tablet was first
+    if not steps.write(res.id, before, written, entry, whole_change):  # another tablet was first
         db.session.refresh(res)
         raise _refuse(res, wanted)
     _written(res, actor, **written)
@@ -97,18 +99,21 @@ def _plain_values(values: dict) -> dict:
 
 def arrive(res: Reservation, actor) -> None:
     now = clock.utcnow()
-    _step(res, actor, State.ARRIVED, (State.BOOKED,), "arrive", arrived_at=now, arrived_by_id=actor.id)
+    _step(res, actor, State.ARRIVED, (State.BOOKED,), "arrive", whole_change=True,
+          arrived_at=now, arrived_by_id=actor.id)
 
 
 def call(res: Reservation, actor) -> None:
     """"Table ready": the waiting walk-in is called and now stands at the door."""
     now = clock.utcnow()
-    _step(res, actor, State.ARRIVED, (State.WAITING,), "call", called_at=now, arrived_at=now, arrived_by_id=actor.id)
+    _step(res, actor, State.ARRIVED, (State.WAITING,), "call", whole_change=True, called_at=now, arrived_at=now,
+          arrived_by_id=actor.id)
 
 
 def greet(res: Reservation, actor) -> None:
     now = clock.utcnow()
-    _step(res, actor, State.GREETED, (State.ARRIVED,), "greet", greeted_at=now, greeted_by_id=actor.id)
+    _step(res, actor, State.GREETED, (State.ARRIVED,), "greet", whole_change=True,
+          greeted_at=now, greeted_by_id=actor.id)
 
 
 def no_show(res: Reservation, actor) -> None:
@@ -118,13 +123,14 @@ def no_show(res: Reservation, actor) -> None:
                                    name=res.display_name, time=local_hhmm(res.start_at + grace)))
     if res.state is State.NO_SHOW:
         raise AlreadyDone(_l("Already marked as no-show."))
-    _step(res, actor, State.NO_SHOW, (State.BOOKED,), "no_show", closed_at=clock.utcnow())
+    _step(res, actor, State.NO_SHOW, (State.BOOKED,), "no_show", whole_change=True, closed_at=clock.utcnow())
 
 
 def cancel(res: Reservation, actor) -> None:
     if res.state is State.CANCELLED:
         raise AlreadyDone(_l("This reservation is already cancelled."))
-    _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel", closed_at=clock.utcnow())
+    _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel", whole_change=True,
+          closed_at=clock.utcnow())
 
 
 def occupant(table_ids: list[int]) -> Reservation | None:

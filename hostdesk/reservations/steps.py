@@ -10,6 +10,12 @@ fraction of a second of taps can be lost, all of a tap or none of it, never half
 shows those parties as before and the host taps again. PostgreSQL's manual offers exactly this for
 writes worth less than the wait; bookings, lost-and-found and everything else commit as before.
 
+Arrive, greet, call, no-show and cancel change nothing else (`whole_change`): in a request that
+has written nothing before, that one statement commits by itself, without BEGIN and COMMIT
+(autocommit_reads.py), since it is already all of the change or none of it. On a new database
+without a version row yet, the row is then made by a statement that also commits by itself
+(live.bump).
+
 SQLite runs in the app's process, where a statement costs no round trip: there the three are
 three statements, and SQLite's commit is not changed.
 """
@@ -20,6 +26,7 @@ import functools
 import sqlalchemy as sa
 
 from ..audit import AuditEntry, write_entry
+from ..autocommit_reads import COMMITS_ALONE
 from ..database import is_sqlite
 from ..extensions import db
 from . import live
@@ -51,10 +58,10 @@ def _in_one(columns: tuple[str, ...], entry_columns: tuple[str, ...]) -> sa.Sele
                      sa.func.set_config("synchronous_commit", "off", True)).add_cte(entry)
 
 
-def write(party_id: int, state_read, written: dict, entry: dict) -> bool:
+def write(party_id: int, state_read, written: dict, entry: dict, whole_change: bool = False) -> bool:
     """Write the step if the party is still in `state_read`: `written` on the party, `entry` (from
     audit.entry_values) to the audit trail, the board version bumped. False when another tablet
-    was first (nothing written)."""
+    was first (nothing written). `whole_change`: the request writes nothing else (see above)."""
     where = {"when_id": party_id, "when_state": state_read}
     if is_sqlite():
         if not db.session.execute(conditional_update(tuple(written)), {**where, **written}).rowcount:
@@ -63,7 +70,8 @@ def write(party_id: int, state_read, written: dict, entry: dict) -> bool:
         live.bump()
         return True
     values = {**where, **written, **{f"entry_{name}": value for name, value in entry.items()}}
-    updated, bumped, _ = db.session.execute(_in_one(tuple(written), tuple(entry)), values).one()
+    updated, bumped, _ = db.session.execute(_in_one(tuple(written), tuple(entry)), values,
+                                            execution_options={COMMITS_ALONE: whole_change}).one()
     if updated and not bumped:  # no version row yet (a new database): bump() creates it
-        live.bump()
+        live.bump(whole_change)
     return bool(updated)

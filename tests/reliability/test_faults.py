@@ -117,9 +117,14 @@ def test_database_gone_answers_503_then_recovers_without_restart(app, users, pro
     assert audit_count(app, "reservation.greet") == 1
 
 
-def test_database_gone_in_the_middle_of_a_write_leaves_nothing_half_written(app, users, proxied):
+@pytest.mark.parametrize(("action", "before", "after", "whole"), [
+    ("leave", State.SEATED, State.LEFT, False),  # the step, then the tables: one transaction
+    ("greet", State.ARRIVED, State.GREETED, True),  # one statement that commits by itself
+])
+def test_database_gone_in_the_middle_of_a_write_leaves_nothing_half_written(app, users, proxied, action, before,
+                                                                               after, whole):
     cut_app, proxy = proxied
-    party = add_parties(app, 1)[0]
+    party = add_parties(app, 1, state=before)[0]
     client = cut_app.test_client()
     assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 302
     with cut_app.app_context():
@@ -131,15 +136,21 @@ def test_database_gone_in_the_middle_of_a_write_leaves_nothing_half_written(app,
 
     event.listen(engine, "after_cursor_execute", cut_after_update)
     try:
-        answer = client.post(f"/host/reservations/{party}/greet", headers={"HX-Request": "true"})
+        answer = client.post(f"/host/reservations/{party}/{action}", headers={"HX-Request": "true"})
     finally:
         event.remove(engine, "after_cursor_execute", cut_after_update)
     assert answer.status_code == 503
     proxy.restore()
     with app.app_context():
-        assert db.session.get(Reservation, party).state is State.ARRIVED
-    assert count(app, AuditEntry, AuditEntry.action.like("reservation.%")) == 0
-    assert client.post(f"/host/reservations/{party}/greet", headers={"HX-Request": "true"}).status_code == 200
+        state = db.session.get(Reservation, party).state
+    entries = count(app, AuditEntry, AuditEntry.action.like("reservation.%"))
+    again = client.post(f"/host/reservations/{party}/{action}", headers={"HX-Request": "true", "Accept-Language": "en"})
+    if whole:
+        # committed whole, with its audit entry, as the line was cut (autocommit_reads.py): the 503
+        # could not say so, the host's second tap does
+        assert (state, entries, again.status_code) == (after, 1, 409)
+    else:
+        assert (state, entries, again.status_code) == (before, 0, 200)  # rolled back whole
 
 
 def _write_during(app, users, action):
