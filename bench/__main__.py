@@ -28,7 +28,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--small", action="store_true", help="a small data set (seconds to build), for trying out")
     parser.add_argument("--seed", type=int, default=7, help="the data set's seed (default 7)")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run (default 10)")
-    parser.add_argument("--rounds", type=int, default=8, help="1-second rounds of the host action (default 8)")
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="rounds of the host action, each its pool walked once, at most 1 s (default 8)")
     parser.add_argument("--no-browser", dest="browser", action="store_false", help="skip the Chromium measurements")
     parser.add_argument("--sqlite-only", action="store_true", help="ignore DATABASE_URL")
     parser.add_argument("--reuse-data", action="store_true",
