@@ -178,3 +178,26 @@ def scratch_database(tmp_path):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgresql(app):
+    """Skip the test unless it runs on PostgreSQL."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+
+
+@pytest.fixture
+def autocommit_seen(app):
+    """(first word of each statement, whether psycopg ran it in autocommit) while the test runs."""
+    seen: list[tuple[str, bool]] = []
+
+    def note(connection, _cursor, statement, *_args):
+        seen.append((statement.split(None, 1)[0].upper(), connection.connection.dbapi_connection.autocommit))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "after_cursor_execute", note)
+    yield seen
+    sa.event.remove(engine, "after_cursor_execute", note)

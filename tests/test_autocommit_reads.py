@@ -5,34 +5,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from hostdesk import autocommit_reads, database
 from hostdesk.auth.models import Role, User
 from hostdesk.autocommit_reads import COMMITS_ALONE, WriteAfterLoneCommit, needs_transaction
 from hostdesk.extensions import db
-
-
-@pytest.fixture
-def postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("psycopg's autocommit: PostgreSQL only")
-
-
-@pytest.fixture
-def autocommit_seen(app):
-    """(first words of each statement, whether psycopg ran it in autocommit) while the test runs."""
-    seen: list[tuple[str, bool]] = []
-
-    def note(connection, _cursor, statement, *_args):
-        seen.append((statement.split(None, 1)[0].upper(), connection.connection.dbapi_connection.autocommit))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", note)
-    yield seen
-    event.remove(engine, "after_cursor_execute", note)
 
 
 def _name(app, user_id: int) -> str:

@@ -3,33 +3,9 @@ statement that commits by itself; a step followed by more writes (leave, seat) i
 transaction (steps.py, autocommit_reads.py)."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from hostdesk.extensions import db
-
-
-@pytest.fixture
-def postgresql(app):
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("psycopg's autocommit: PostgreSQL only")
-
-
-@pytest.fixture
-def autocommit_seen(app):
-    """(first word of each statement, whether psycopg ran it in autocommit) while the test runs."""
-    seen: list[tuple[str, bool]] = []
-
-    def note(connection, _cursor, statement, *_args):
-        seen.append((statement.split(None, 1)[0].upper(), connection.connection.dbapi_connection.autocommit))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", note)
-    yield seen
-    event.remove(engine, "after_cursor_execute", note)
 
 
 def test_a_tap_on_postgresql_sends_its_step_as_one_statement_that_commits_alone(
