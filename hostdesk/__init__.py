@@ -23,7 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import autocommit_reads, models  # noqa: F401  (models: every model known to SQLAlchemy and Alembic)
+    from . import (
+        autocommit_reads,
+        models,  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    )
     from .database import configure_engine, end_unwritten, render_migration_type
     from .extensions import csrf, db, migrate
     from .i18n import register_i18n

@@ -10,17 +10,7 @@ from hostdesk import autocommit_reads, database
 from hostdesk.auth.models import Role, User
 from hostdesk.autocommit_reads import COMMITS_ALONE, WriteAfterLoneCommit, needs_transaction
 from hostdesk.extensions import db
-
-
-def _name(app, user_id: int) -> str:
-    with app.app_context():
-        name = db.session.scalar(sa.select(User.display_name).where(User.id == user_id))
-        db.session.remove()
-        return name
-
-
-def _rename(user_id: int, name: str, **options) -> None:
-    db.session.execute(sa.update(User).where(User.id == user_id).values(display_name=name), execution_options=options)
+from tests.display_names import rename, stored_name
 
 
 def test_a_page_reads_every_statement_in_autocommit(postgresql, client_for, autocommit_seen):
@@ -37,31 +27,31 @@ def test_the_first_write_begins_a_transaction_that_a_rollback_undoes(postgresql,
         assert db.session.scalar(sa.select(User.display_name).where(User.id == host)) == "Host"
         dbapi = db.session.connection().connection.dbapi_connection
         assert dbapi.autocommit
-        _rename(host, "Written, then rolled back")
+        rename(host, "Written, then rolled back")
         assert not dbapi.autocommit
         db.session.rollback()
-    assert _name(app, host) == "Host"
+    assert stored_name(app, host) == "Host"
 
 
 def test_a_whole_change_commits_alone_and_a_write_after_it_is_refused(postgresql, app, users):
     host = users[Role.HOST]
     with app.test_request_context():
         autocommit_reads._start_serving()
-        _rename(host, "Committed by itself", **{COMMITS_ALONE: True})
+        rename(host, "Committed by itself", **{COMMITS_ALONE: True})
         with pytest.raises(WriteAfterLoneCommit):
-            _rename(host, "Half a change")
+            rename(host, "Half a change")
         db.session.rollback()
-    assert _name(app, host) == "Committed by itself"
+    assert stored_name(app, host) == "Committed by itself"
 
 
 def test_outside_a_served_request_everything_is_one_transaction(postgresql, app, users):
     """A test's own request context, the CLI and migrations: COMMITS_ALONE changes nothing."""
     host = users[Role.HOST]
     with app.test_request_context():
-        _rename(host, "Not served", **{COMMITS_ALONE: True})
-        _rename(host, "Still one transaction")
+        rename(host, "Not served", **{COMMITS_ALONE: True})
+        rename(host, "Still one transaction")
         db.session.rollback()
-    assert _name(app, host) == "Host"
+    assert stored_name(app, host) == "Host"
 
 
 def test_a_pooled_connection_goes_back_out_of_autocommit(postgresql, app, client_for):

@@ -9,6 +9,7 @@ from sqlalchemy import event
 from hostdesk.auth.models import Role, User
 from hostdesk.database import end_unwritten
 from hostdesk.extensions import db
+from tests.display_names import rename, stored_name
 
 
 @pytest.fixture
@@ -32,26 +33,15 @@ def test_a_request_that_only_read_ends_with_a_commit(client_for, endings):
     assert endings and "rollback" not in endings
 
 
-def _rename(user_id: int, name: str) -> None:
-    db.session.execute(sa.update(User).where(User.id == user_id).values(display_name=name))
-
-
-def _name(app, user_id: int) -> str:
-    with app.app_context():
-        name = db.session.scalar(sa.select(User.display_name).where(User.id == user_id))
-        db.session.remove()
-        return name
-
-
 def test_a_transaction_that_wrote_is_left_to_roll_back(app, users, endings):
     host = users[Role.HOST]
     with app.test_request_context():
-        _rename(host, "Written, never committed")
+        rename(host, "Written, never committed")
         end_unwritten(None)
         assert endings == []
         db.session.remove()
     assert endings == ["rollback"]
-    assert _name(app, host) == "Host"
+    assert stored_name(app, host) == "Host"
 
 
 def test_pending_changes_and_failed_requests_are_not_committed(app, users, endings):
@@ -66,7 +56,7 @@ def test_pending_changes_and_failed_requests_are_not_committed(app, users, endin
         end_unwritten(RuntimeError("the view failed"))
         db.session.remove()
     assert "commit" not in endings
-    assert _name(app, host) == "Host"
+    assert stored_name(app, host) == "Host"
 
 
 def test_a_read_keeps_postgresqls_prepared_statements(app, users):

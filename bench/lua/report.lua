@@ -16,14 +16,11 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local codes = {}
+  local codes, walked = {}, 0
   for _, thread in ipairs(threads) do
     for status, n in pairs(thread:get("statuses")) do
       codes[status] = (codes[status] or 0) + n
     end
-  end
-  local walked = 0
-  for _, thread in ipairs(threads) do
     walked = math.max(walked, thread:get("walked_us") or 0)
   end
   local parts = {}

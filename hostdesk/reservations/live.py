@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..autocommit_reads import COMMITS_ALONE
-from ..database import is_sqlite
 from ..extensions import db
 from ..settings import settings_changed
 from .models import BoardVersion
@@ -28,7 +27,7 @@ def bump(alone: bool = False) -> None:
     options = {COMMITS_ALONE: alone}
     if db.session.execute(BUMP, execution_options=options).rowcount:
         return
-    if alone and not is_sqlite():
+    if alone:  # PostgreSQL only (steps.write): no savepoint outside a transaction
         try:
             db.session.execute(FIRST, execution_options=options)
         except IntegrityError:  # another request created the row a moment ago
