@@ -25,7 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import (
         autocommit_reads,
-        custom_plans,
         models,  # noqa: F401  (every model known to SQLAlchemy and Alembic)
     )
     from .database import configure_engine, end_unwritten, render_migration_type
@@ -37,7 +36,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
         autocommit_reads.install(app, db.engine)
-        custom_plans.install(db.engine)
     app.teardown_request(end_unwritten)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_type)

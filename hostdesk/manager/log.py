@@ -24,7 +24,6 @@ from markupsafe import Markup
 
 from .. import clock
 from ..audit import AuditEntry
-from ..custom_plans import CUSTOM_PLAN
 from ..extensions import db
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
@@ -83,8 +82,7 @@ ROW_COLUMNS = (ITEMS.c.id, ITEMS.c.reference, ITEMS.c.found_at, ITEMS.c.category
 class LogStatements:
     """A search shape's statements (Core, not ORM), built once and then only given values."""
     count: sa.Select
-    page: sa.Select  # binds `limit` and `offset`; the ids are chosen from the indexes before any row is read,
-    # by a plan made for the search's values (custom_plans.py)
+    page: sa.Select  # binds `limit` and `offset`; the ids are chosen from the indexes before any row is read
     every: sa.Select
 
 
@@ -94,8 +92,7 @@ def statements(shape: tuple[str, ...]) -> LogStatements:
     ids = (sa.select(ITEMS.c.id).where(*where).order_by(*NEWEST_FIRST)
            .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer)))
     return LogStatements(count=sa.select(sa.func.count()).select_from(ITEMS).where(*where),
-                         page=sa.select(*ROW_COLUMNS).where(ITEMS.c.id.in_(ids)).order_by(*NEWEST_FIRST)
-                         .execution_options(**{CUSTOM_PLAN: True}),
+                         page=sa.select(*ROW_COLUMNS).where(ITEMS.c.id.in_(ids)).order_by(*NEWEST_FIRST),
                          every=sa.select(*ROW_COLUMNS).where(*where).order_by(*NEWEST_FIRST))
 
 
