@@ -24,6 +24,8 @@ import functools
 import re
 
 from flask import Flask, g, has_request_context
+from psycopg import ServerCursor
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -70,7 +72,7 @@ def _serving() -> bool:
 
 
 def _read_in_autocommit(dbapi_connection, record, _proxy) -> None:
-    if _serving() and _idle(dbapi_connection):
+    if _serving() and _outside_transaction(dbapi_connection):
         dbapi_connection.autocommit = True
         record.info[_READING] = True
 
@@ -83,14 +85,10 @@ def _end_autocommit(dbapi_connection, record) -> None:
 
 def _server_side(cursor) -> bool:
     """A streamed read (yield_per: the CSV export) is a DECLARE CURSOR, which lives in a transaction."""
-    from psycopg import ServerCursor
-
     return isinstance(cursor, ServerCursor)
 
 
-def _idle(dbapi_connection) -> bool:
-    from psycopg.pq import TransactionStatus  # only PostgreSQL gets here (install)
-
+def _outside_transaction(dbapi_connection) -> bool:
     return dbapi_connection.info.transaction_status == TransactionStatus.IDLE
 
 

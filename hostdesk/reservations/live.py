@@ -5,6 +5,8 @@ minute too, so parties move from Arriving to Late without anyone tapping.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
@@ -27,17 +29,11 @@ def bump(alone: bool = False) -> None:
     options = {COMMITS_ALONE: alone}
     if db.session.execute(BUMP, execution_options=options).rowcount:
         return
-    if alone:  # PostgreSQL only (steps.write): no savepoint outside a transaction
-        try:
+    try:  # a new database: make the row; in a transaction, a savepoint keeps it usable if that fails
+        with nullcontext() if alone else db.session.begin_nested():
             db.session.execute(FIRST, execution_options=options)
-        except IntegrityError:  # another request created the row a moment ago
-            db.session.execute(BUMP, execution_options=options)
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(BoardVersion(id=1, version=1))
     except IntegrityError:  # another request created the row a moment ago
-        bump()
+        db.session.execute(BUMP, execution_options=options)
 
 
 def version() -> int:
