@@ -17,6 +17,7 @@ from .. import clock
 from ..audit import record
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
+from . import generation
 from .models import AuthSession, Device, Role, User
 from .passwords import MIN_PASSWORD_LENGTH, hash_secret, verify_secret
 
@@ -173,13 +174,29 @@ def start_session(user: User, device: Device | None = None, via_pin: bool = Fals
     return token
 
 
-_SESSION_BY_HASH = sa.select(AuthSession).where(AuthSession.token_hash == sa.bindparam("token_hash"))  # every request
+# A login not remembered (remembered.py): its session, user and tablet, and the login generation
+# as of the same read.
+_SESSION_BY_HASH = sa.select(AuthSession, generation.READ.scalar_subquery()).where(
+    AuthSession.token_hash == sa.bindparam("token_hash"))
+
+
+def session_key(token: str) -> str:
+    """What a login session is known by: its token's hash (the cookie holds the token)."""
+    return _hash_token(token)
 
 
 def find_session(token: str | None) -> AuthSession | None:
-    if not token:
-        return None
-    return db.session.scalar(_SESSION_BY_HASH, {"token_hash": _hash_token(token)})
+    return read_session(_hash_token(token))[0] if token else None
+
+
+def read_session(key: str) -> tuple[AuthSession | None, int | None]:
+    """The login session with this key and the login generation read with it."""
+    row = db.session.execute(_SESSION_BY_HASH, {"token_hash": key}).first()
+    return (None, None) if row is None else (row[0], row[1])
+
+
+def login_generation() -> int | None:
+    return db.session.scalar(generation.READ)
 
 
 def end_session(session_row: AuthSession, reason: str = "logout") -> None:

@@ -2,10 +2,13 @@
 
 The signed cookie holds two random tokens: `sid` for the person's session and, on a
 shared tablet, `device` for the tablet itself. When a person's PIN session has been idle
-too long it ends and the tablet shows the PIN switch; without a device it's the login.
+too long it ends and the tablet shows the PIN switch; without a device it's the login. A login
+this worker checked is remembered while the database's login generation stays the same and none of
+its limits can come due (remembered.py): then one small read replaces the lookup.
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
@@ -15,7 +18,7 @@ from .. import clock
 from ..database import REQUEST_FLAGS, begin_view, write_now
 from ..extensions import login
 from ..htmx import is_htmx
-from . import operations
+from . import operations, remembered
 from .access import PUBLIC, access_for, may_access
 
 ACTIVITY_RESOLUTION_SECONDS = 30
@@ -45,30 +48,57 @@ def _session_expired(row, now) -> bool:
     return now - row.created_at > cfg["SESSION_ABSOLUTE_LIMIT"] or now - row.last_active_at > cfg["SESSION_IDLE_LIMIT"]
 
 
-def _pin_idle(row, now) -> bool:
+def _pin_idle_limit() -> timedelta:
     from ..settings import get_settings
 
-    return row.device is not None and (now - row.last_active_at).total_seconds() > get_settings().pin_idle_minutes * 60
+    return timedelta(minutes=get_settings().pin_idle_minutes)
+
+
+def _good_until(row, marked: datetime) -> datetime:
+    """Until when the checks passed now cannot fail and no activity mark is due (remembered.py)."""
+    cfg = current_app.config
+    limits = [marked + timedelta(seconds=ACTIVITY_RESOLUTION_SECONDS), marked + cfg["SESSION_IDLE_LIMIT"],
+              row.created_at + cfg["SESSION_ABSOLUTE_LIMIT"]]
+    if row.device is not None:
+        limits.append(marked + _pin_idle_limit())
+    return min(limits)
 
 
 def load_request_user(_request):
-    row = operations.find_session(session.get("sid"))
-    if row is None:
+    token = session.get("sid")
+    if not token:
         return None
+    key = operations.session_key(token)
+    known = remembered.recall(key)
     now = clock.utcnow()
-    if _session_expired(row, now):
+    if known is not None and known.good_for(operations.login_generation(), now):
+        return known.session_user()
+    row, generation = operations.read_session(key)
+    if row is None or _session_expired(row, now):
+        remembered.forget(key)
         session.pop("sid", None)
         return None
-    if _pin_idle(row, now):
+    if row.device is not None and now - row.last_active_at > _pin_idle_limit():
+        remembered.forget(key)
         write_now(lambda: operations.end_session(row, "timeout"))
         session.pop("sid", None)
         return None
     view = current_app.view_functions.get(request.endpoint)
-    stale = (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS
-    if stale and not getattr(view, "hostdesk_passive", False):
+    mark = (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS and not getattr(
+        view, "hostdesk_passive", False)
+    user, good_until = remembered.snapshot(row.user), _good_until(row, now if mark else row.last_active_at)
+    if mark:
         write_now(lambda: setattr(row, "last_active_at", now))
+    remembered.keep(key, user, generation, good_until)
     g.auth_session = row
     return row.user
+
+
+def login_session():
+    """The request's login session row (the logout and the PIN switch end it)."""
+    if "auth_session" not in g:
+        g.auth_session = operations.find_session(session.get("sid"))
+    return g.auth_session
 
 
 def current_device():

@@ -9,7 +9,7 @@ from ..extensions import db
 from . import operations
 from .access import public
 from .forms import LoginForm, PinForm
-from .session import current_device
+from .session import current_device, login_session
 
 bp = Blueprint("auth", __name__)
 
@@ -56,9 +56,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    from flask import g
-
-    operations.end_session(g.auth_session)
+    operations.end_session(login_session())
     db.session.commit()
     session.clear()  # also forgets the tablet: the next person signs in with a password
     return redirect(url_for("auth.login"))
@@ -84,9 +82,7 @@ def switch():
             error, status = str(refused.message), refused.status
         else:
             if current_user.is_authenticated:
-                from flask import g
-
-                operations.end_session(g.auth_session, "switch")
+                operations.end_session(login_session(), "switch")
             token = operations.start_session(user, device=device, via_pin=True)
             db.session.commit()
             _begin(token)
@@ -100,9 +96,7 @@ def switch():
 @bp.post("/switch/leave")
 def leave():
     """The person steps away: the tablet goes back to the PIN screen at once."""
-    from flask import g
-
-    operations.end_session(g.auth_session, "leave")
+    operations.end_session(login_session(), "leave")
     db.session.commit()
     session.pop("sid", None)
     return redirect(url_for("auth.switch") if current_device() else url_for("auth.login"))

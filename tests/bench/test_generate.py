@@ -168,7 +168,8 @@ def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
     with app.app_context():
         assert version() == head
         db.engine.dispose()
-    assert existing_rows(app) == rows_before  # the data stays as it was
+    rows_after = existing_rows(app)  # the data stays as it was (the migration may add a table)
+    assert rows_before and {name: rows_after[name] for name in rows_before} == rows_before
 
 
 def test_the_table_gives_each_rows_cpu_per_request():
