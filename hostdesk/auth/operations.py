@@ -199,8 +199,9 @@ def login_generation() -> int | None:
     return db.session.scalar(generation.READ)
 
 
-def end_session(session_row: AuthSession, reason: str = "logout") -> None:
-    if session_row.ended_at is None:
+def end_session(session_row: AuthSession | None, reason: str = "logout") -> None:
+    """End a login session (None: it is gone already, removed since the request's login check)."""
+    if session_row is not None and session_row.ended_at is None:
         session_row.ended_at = clock.utcnow()
         record(session_row.user, f"session.{reason}", session_row.user)
 

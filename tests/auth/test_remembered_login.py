@@ -166,3 +166,15 @@ def test_the_migrations_install_the_generation_and_its_triggers(scratch_database
             seen.append(db.session.scalar(generation.READ))
         assert seen == [0, 0, 0, 0, 1, 2, 3, 4, 5, 6]
         db.engine.dispose()
+
+
+def test_signing_out_a_session_removed_since_its_check_is_no_error(app, users, frozen, monkeypatch):
+    """The row goes between the generation's read and the logout's own read of the session."""
+    from hostdesk.auth import operations
+
+    client = host_client(app)
+    read_before_the_removal = generation_now(app)
+    by_hand(app, "DELETE FROM auth_sessions")
+    monkeypatch.setattr(operations, "login_generation", lambda: read_before_the_removal)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/host/").status_code == 302
