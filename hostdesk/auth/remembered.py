@@ -1,6 +1,7 @@
 """The logins a worker has checked, remembered so that the next request of the same login needs one
 small read (the login generation) instead of the login session's row with its user and tablet
-(issue 7: on PostgreSQL that lookup was a fifth of a tap's time in the worker).
+(issue 7: on PostgreSQL that lookup took a tap about as much of the worker's time as loading the
+party).
 
 An entry holds the user's row as the full check read it and is good only
 - while the login generation is the one read with that row (generation.py: the database raises it
@@ -31,7 +32,7 @@ MAX_LOGINS = 1024  # per worker; a restaurant group has a few dozen tablets and 
 
 @dataclass(frozen=True)
 class Login:
-    user: User  # detached, never changed: each request gets its own copy in its session (user())
+    user: User  # detached, never changed: each request gets its own copy in its session (session_user)
     generation: int
     good_until: datetime
 
