@@ -178,3 +178,46 @@ def test_signing_out_a_session_removed_since_its_check_is_no_error(app, users, f
     monkeypatch.setattr(operations, "login_generation", lambda: read_before_the_removal)
     assert client.post("/logout").status_code == 302
     assert client.get("/host/").status_code == 302
+
+
+def test_two_transactions_raising_it_do_not_deadlock(postgresql, app, users):
+    """Each takes the generation's row lock only at COMMIT (a deferred trigger), after every other
+    lock it holds: here one waits for the other's tablet row, which then commits, and both succeed.
+    Had the raise run at each UPDATE, the second's UPDATE would already wait for the first's
+    generation lock, and the first's wait for the second's tablet row would close the circle."""
+    import threading
+
+    with app.app_context():
+        engine = db.engine
+        user_id = users[Role.HOST]
+        with engine.begin() as conn:
+            device_id = conn.execute(sa.text(
+                "INSERT INTO devices (name, token_hash, enrolled_by_id, enrolled_at, pin_failures) "
+                "VALUES ('T', 'h', :user, CURRENT_TIMESTAMP, 0) RETURNING id"), {"user": user_id}).scalar_one()
+        before = generation_now(app)
+        first, second = engine.connect(), engine.connect()
+        errors = []
+
+        def first_goes_on():
+            try:
+                first.execute(sa.text("UPDATE devices SET pin_failures = 2 WHERE id = :id"), {"id": device_id})
+                first.commit()
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                errors.append(error)
+
+        try:
+            for conn in (first, second):  # a wait that never ends fails the test instead of hanging it
+                conn.execute(sa.text("SET lock_timeout = '3s'"))
+            first.execute(sa.text("UPDATE users SET display_name = 'First' WHERE id = :id"), {"id": user_id})
+            second.execute(sa.text("UPDATE devices SET pin_failures = 1 WHERE id = :id"), {"id": device_id})
+            waiting = threading.Thread(target=first_goes_on)
+            waiting.start()
+            waiting.join(0.5)
+            assert waiting.is_alive()  # waits for the second's tablet row
+            second.commit()
+            waiting.join(10)
+        finally:
+            first.close()
+            second.close()
+        assert errors == []
+        assert generation_now(app) == before + 3
