@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from hostdesk import clock, create_app
 from hostdesk.auth import remembered
-from hostdesk.auth.models import Role
+from hostdesk.auth.models import LoginGeneration, Role
 from hostdesk.extensions import db
 from hostdesk.settings import forget_remembered
 
@@ -65,7 +65,7 @@ def app(database_url, tmp_path_factory):
 
 def _wipe() -> None:
     """Empty every table: far quicker than recreating the schema for each test."""
-    tables = [t for t in db.metadata.sorted_tables if t.name != "login_generation"]  # its row stays
+    tables = [t for t in db.metadata.sorted_tables if t is not LoginGeneration.__table__]  # its row stays
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -39,13 +39,24 @@ def passive(view):
     return view
 
 
+def session_limit(created_at: datetime, last_active_at: datetime, idle_limit: timedelta,
+                  absolute_limit: timedelta, pin_idle: timedelta | None = None) -> datetime:
+    """When a login session ends by itself: its idle and absolute limits and, on a shared tablet
+    (`pin_idle`), the PIN idle time. The login check, the remembered logins and the poll shortcut."""
+    limits = [created_at + absolute_limit, last_active_at + idle_limit]
+    if pin_idle is not None:
+        limits.append(last_active_at + pin_idle)
+    return min(limits)
+
+
 def _session_expired(row, now) -> bool:
     cfg = current_app.config
     if row.ended_at is not None or not row.user.active:
         return True
     if row.device is not None and row.device.revoked_at is not None:
         return True
-    return now - row.created_at > cfg["SESSION_ABSOLUTE_LIMIT"] or now - row.last_active_at > cfg["SESSION_IDLE_LIMIT"]
+    return now > session_limit(row.created_at, row.last_active_at, cfg["SESSION_IDLE_LIMIT"],
+                               cfg["SESSION_ABSOLUTE_LIMIT"])
 
 
 def _pin_idle_limit() -> timedelta:
@@ -57,11 +68,10 @@ def _pin_idle_limit() -> timedelta:
 def _good_until(row, marked: datetime) -> datetime:
     """Until when the checks passed now cannot fail and no activity mark is due (remembered.py)."""
     cfg = current_app.config
-    limits = [marked + timedelta(seconds=ACTIVITY_RESOLUTION_SECONDS), marked + cfg["SESSION_IDLE_LIMIT"],
-              row.created_at + cfg["SESSION_ABSOLUTE_LIMIT"]]
-    if row.device is not None:
-        limits.append(marked + _pin_idle_limit())
-    return min(limits)
+    pin_idle = _pin_idle_limit() if row.device is not None else None
+    return min(marked + timedelta(seconds=ACTIVITY_RESOLUTION_SECONDS),
+               session_limit(row.created_at, marked, cfg["SESSION_IDLE_LIMIT"], cfg["SESSION_ABSOLUTE_LIMIT"],
+                             pin_idle))
 
 
 def load_request_user(_request):

@@ -34,6 +34,7 @@ from werkzeug.http import parse_cookie
 from .. import clock
 from ..auth.access import BLUEPRINT_ROLES
 from ..auth.models import AuthSession, Device, Role, User
+from ..auth.session import session_limit
 from ..extensions import db
 from ..settings import Settings, SettingValue
 from . import live, pollcache
@@ -148,12 +149,12 @@ class PollShortcut:
         if row is None:
             return None
         version, device_id, created_at, last_active_at, revoked_at, pin_idle = row
-        valid_until = min(created_at + self.absolute_limit, last_active_at + self.idle_limit)
+        pin_limit = None
         if device_id is not None:  # a shared tablet: revoked, or back to the PIN screen when idle
             if revoked_at is not None:
                 return None
-            minutes = json.loads(pin_idle) if pin_idle else Settings().pin_idle_minutes
-            valid_until = min(valid_until, last_active_at + timedelta(minutes=minutes))
+            pin_limit = timedelta(minutes=json.loads(pin_idle) if pin_idle else Settings().pin_idle_minutes)
+        valid_until = session_limit(created_at, last_active_at, self.idle_limit, self.absolute_limit, pin_limit)
         if now > valid_until:
             return None
         cookie_left = signed_at.timestamp() + self.max_age - time.time()

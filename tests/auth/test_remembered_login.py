@@ -1,6 +1,5 @@
 """A worker remembers a checked login (auth/remembered.py) only while nothing that could end or change
 it happened: the database's login generation (auth/generation.py) says so, whoever made the change."""
-from contextlib import contextmanager
 from datetime import timedelta
 
 import flask_migrate
@@ -13,26 +12,11 @@ from hostdesk.auth.models import AuthSession, Role
 from hostdesk.extensions import db
 from tests.auth.test_pin_switch import enrolled_tablet
 from tests.conftest import PASSWORDS, login
+from tests.statements import Statements
 
 
-@contextmanager
-def statements(app):
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
-
-
-def reads_the_session(seen: list[str]) -> bool:
-    return any("FROM auth_sessions" in s for s in seen)
+def reads_the_session(statements: Statements) -> bool:
+    return any("FROM auth_sessions" in s for s in statements.seen)
 
 
 def by_hand(app, sql: str) -> None:
@@ -56,10 +40,10 @@ def host_client(app):
 
 def test_a_remembered_login_reads_only_the_generation(app, users, frozen):
     client = host_client(app)
-    with statements(app) as seen:
+    with Statements() as statements:
         assert client.get("/host/").status_code == 200
-    assert not reads_the_session(seen)
-    assert any("login_generation" in s for s in seen)
+    assert not reads_the_session(statements)
+    assert any("login_generation" in s for s in statements.seen)
 
 
 @pytest.mark.parametrize("change, answer", [
@@ -99,13 +83,13 @@ def test_signing_out_refuses_the_same_cookie_on_a_worker_that_remembered_it(app,
 def test_the_activity_mark_is_still_written_every_30_seconds(app, users, frozen):
     client = host_client(app)
     clock.advance(timedelta(seconds=20))
-    with statements(app) as seen:
+    with Statements() as statements:
         client.get("/host/")
-    assert not reads_the_session(seen)
+    assert not reads_the_session(statements)
     clock.advance(timedelta(seconds=11))  # 31 s after the last mark: the full check, which marks
-    with statements(app) as seen:
+    with Statements() as statements:
         client.get("/host/")
-    assert reads_the_session(seen)
+    assert reads_the_session(statements)
     with app.app_context():
         assert db.session.scalar(sa.select(AuthSession.last_active_at)) == clock.utcnow()
 
@@ -134,9 +118,9 @@ def test_without_the_generation_row_nothing_is_remembered(app, users, frozen):
     client = host_client(app)
     by_hand(app, "DELETE FROM login_generation")
     for _ in range(2):
-        with statements(app) as seen:
+        with Statements() as statements:
             assert client.get("/host/").status_code == 200
-        assert reads_the_session(seen)
+        assert reads_the_session(statements)
     with app.app_context():
         db.session.execute(generation.FIRST_ROW)
         db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from hostdesk import clock
 from hostdesk.auth.models import User
@@ -114,23 +113,3 @@ def manager_client(client_for):
     from hostdesk.auth.models import Role
 
     return FreshClient(client_for(Role.MANAGER))
-
-
-class Statements:
-    """The SQL statements run inside the block (not BEGIN): on every engine (the app's and the
-    poll shortcut's own), or on the one given."""
-
-    def __init__(self, target=sa.engine.Engine):
-        self.target = target
-        self.seen: list[str] = []
-
-    def __call__(self, _conn, _cursor, statement, *_args):
-        if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
-            self.seen.append(statement)
-
-    def __enter__(self):
-        sa.event.listen(self.target, "before_cursor_execute", self)
-        return self
-
-    def __exit__(self, *_exc):
-        sa.event.remove(self.target, "before_cursor_execute", self)

@@ -9,8 +9,9 @@ import pytest
 from hostdesk import clock
 from hostdesk.extensions import db
 from hostdesk.reservations import live, operations
+from tests.statements import Statements
 
-from .conftest import Statements, minutes
+from .conftest import minutes
 
 HX = {"HX-Request": "true"}
 

@@ -23,8 +23,7 @@ from hostdesk.reservations.fastpoll import PollShortcut
 from hostdesk.reservations.models import BoardVersion, Reservation, Source, State
 from hostdesk.settings import get_settings
 from tests.conftest import PASSWORDS, login
-
-from .conftest import Statements
+from tests.statements import Statements
 
 HX = {"HX-Request": "true"}
 

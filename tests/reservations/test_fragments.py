@@ -14,8 +14,9 @@ from hostdesk.extensions import db
 from hostdesk.reservations import fragments, live, operations
 from hostdesk.reservations.board import load_board
 from hostdesk.reservations.models import State
+from tests.statements import Statements
 
-from .conftest import Statements, minutes
+from .conftest import minutes
 
 HX = {"HX-Request": "true"}
 

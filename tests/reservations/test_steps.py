@@ -11,8 +11,7 @@ from hostdesk.database import is_sqlite, transaction_wrote
 from hostdesk.extensions import db
 from hostdesk.reservations import live, operations, steps
 from hostdesk.reservations.models import BoardVersion, State
-
-from .conftest import Statements
+from tests.statements import Statements
 
 
 def _synchronous_commit() -> str:
