@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 STAND_IN = 987654321
 
@@ -18,16 +18,38 @@ def url_with_id(endpoint: str, id_name: str, **values) -> Callable[[int], str]:
 
 
 class UrlsWithIds:
-    """url_for(endpoint, <id_name>=id, **values) for the many cards of one render: each endpoint and
-    values built once (url_with_id), then only filled in."""
+    """url_for(endpoint, <id_name>=id, **values) for many rows: each endpoint and values built once
+    per app and script root (url_with_id: the routes do not change while the app runs), then only
+    filled in. A tap's answer renders one card; building its three URLs cost more than the card."""
 
     def __init__(self, id_name: str):
         self.id_name = id_name
-        self.built: dict[tuple, Callable[[int], str]] = {}
 
     def __call__(self, endpoint: str, ident: int, **values) -> str:
-        key = (endpoint, *sorted(values.items()))
-        build = self.built.get(key)
+        built = current_app.extensions.setdefault("hostdesk_urls_with_ids", {})
+        key = (request.script_root, self.id_name, endpoint, *sorted(values.items()))
+        build = built.get(key)
         if build is None:
-            build = self.built[key] = url_with_id(endpoint, self.id_name, **values)
+            build = built[key] = url_with_id(endpoint, self.id_name, **values)
         return build(ident)
+
+
+KEPT_URLS = 4096  # fixed links (menus, static files) are a few dozen; past this, url_for as usual
+
+
+def kept_url_for(endpoint: str, **values) -> str:
+    """Templates' url_for: a page's fixed links (menu, scripts, styles, forms) are the same on every
+    request, so each is built once per app and script root (a page built about twenty, each costing
+    as much as rendering a card: issue 7). URLs with `_external`, `_anchor` and the like, or
+    that a url_defaults hook could change, are built every time."""
+    app = current_app._get_current_object()
+    if app.url_default_functions or any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)
+    kept = app.extensions.setdefault("hostdesk_kept_urls", {})
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    url = kept.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(kept) < KEPT_URLS:
+            kept[key] = url
+    return url

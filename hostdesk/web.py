@@ -20,6 +20,7 @@ from .auth.models import Role
 from .errors import DomainError
 from .extensions import db
 from .htmx import elsewhere, is_htmx
+from .urls import kept_url_for
 
 bp = Blueprint("core", __name__)
 
@@ -126,3 +127,4 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["utcnow"] = clock.utcnow
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["url_for"] = kept_url_for

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -18,6 +19,7 @@ from ..security import generated
 from ..urls import UrlsWithIds
 from . import bookings, fastpoll, fragments, live, operations, queries, walkins
 from .board import card_for, load_board, tally
+from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import ShiftNote
 
 bp = Blueprint("reservations", __name__, url_prefix="/host")
@@ -33,14 +35,13 @@ TRANSITIONS = {
 }
 
 
+_CARD_URL = UrlsWithIds("reservation_id")
+
+
 @bp.app_context_processor
 def host_helpers():
-    from flask_babel import get_locale
-
-    from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
-
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl"), "card_url": UrlsWithIds("reservation_id")}
+            "lang": str(get_locale() or "nl"), "card_url": _CARD_URL}
 
 
 @bp.app_template_filter("format_day")
@@ -154,7 +155,7 @@ def poll():
 @reads_first  # each transition is a conditional UPDATE on the state it read (operations._step)
 def transition(reservation_id: int, action: str):
     res = reservation_or_404(reservation_id)
-    TRANSITIONS[action](res, current_user)
+    TRANSITIONS[action](res, current_user._get_current_object())
     return done() if action == "undo" else changed(res)
 
 
