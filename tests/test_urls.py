@@ -68,3 +68,16 @@ def test_templates_url_for_keeps_a_bounded_number(app, monkeypatch):
         for party in range(1, 10):
             assert urls.kept_url_for("reservations.seat", reservation_id=party) == f"/host/reservations/{party}/seat"
         assert len(app.extensions["hostdesk_kept_urls"]) == 3
+
+
+def test_outside_a_request_urls_are_built_as_url_for_builds_them(app):
+    fresh(app)
+    app.config["SERVER_NAME"] = "door.example"
+    try:
+        with app.app_context():  # a job or an e-mail rendered outside a request
+            assert app.jinja_env.globals["url_for"]("reservations.board") == url_for("reservations.board")
+            assert urls.UrlsWithIds("reservation_id")("reservations.seat", 3) == url_for(
+                "reservations.seat", reservation_id=3)
+        assert not app.extensions.get("hostdesk_kept_urls") and not app.extensions.get("hostdesk_urls_with_ids")
+    finally:
+        app.config["SERVER_NAME"] = None
