@@ -24,12 +24,15 @@ def _seed(app) -> dict[str, int]:
         other = Table(name="14", area=window, min_seats=2, max_seats=4, position=2)
         db.session.add_all([window, table, other])
         now = clock.utcnow()
+        # Both on the board of now's service day: in the ten minutes before the day boundary (04:00)
+        # their start times fall on the next day, and the board would not show them.
+        today = clock.service_day(now, s.zone, s.boundary)
         ids = {}
         for name, minutes, tbl, extra in (("De Waard", 5, table, {"allergy": "noten", "high_chairs": 1}),
                                           ("Jansen", 10, other, {})):
             start = now + timedelta(minutes=minutes)
             res = Reservation(name=name, party_size=2, start_at=start, duration_minutes=90, state=State.BOOKED,
-                              service_day=clock.service_day(start, s.zone, s.boundary), **extra)
+                              service_day=today, **extra)
             res.assignments.append(Assignment(table=tbl))
             db.session.add(res)
             db.session.flush()
