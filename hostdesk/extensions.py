@@ -1,9 +1,8 @@
-"""Flask extensions, created unbound and bound to the app in create_app."""
+"""Flask extensions, created unbound and bound to the app in create_app (Talisman: security.py)."""
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -27,4 +26,3 @@ csrf = CSRFProtect()
 login = LoginManager()
 migrate = Migrate()
 babel = Babel()
-talisman = Talisman()

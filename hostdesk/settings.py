@@ -10,17 +10,16 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import time
-from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import g, has_app_context
 from flask.signals import Namespace
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+from .kept import Kept
 
 
 class SettingValue(db.Model):
@@ -125,40 +124,21 @@ def get_settings() -> Settings:
     return g.hostdesk_settings
 
 
-_changes = 0  # moves when a commit in this process changed a setting: what was remembered is out of date
+_KEPT = Kept("settings", (SettingValue,))
 
 
 def _remembered() -> Settings:
     """Every request and tap reads the settings, which change a few times a year: a worker keeps the
-    stored values it read for up to a second, as the poll shortcut keeps the board version
-    (reservations/pollcache.py), and forgets them when a commit in this process changed a setting, so
-    a change made here is seen at once and one made through another worker within a second. Each
-    request gets its own copy (Settings holds lists and dicts)."""
-    memory = current_app.extensions.setdefault("hostdesk_settings", {})
-    entry = memory.get("values")
-    if entry is not None and entry[2] == _changes and monotonic() < entry[1]:
-        return Settings(**copy.deepcopy(entry[0]))
-    stored = _stored()
-    memory["values"] = (copy.deepcopy(stored), monotonic() + REMEMBER_SECONDS, _changes)
-    return Settings(**stored)
+    stored values it read for up to REMEMBER_SECONDS, as the poll shortcut keeps the board version
+    (reservations/pollcache.py), and forgets them when a commit in this process changed a setting
+    (kept.Kept), so a change made here is seen at once and one made through another worker within a
+    second. Each request gets its own copy (Settings holds lists and dicts)."""
+    return Settings(**copy.deepcopy(_KEPT.get(_stored, REMEMBER_SECONDS)))
 
 
 def forget_remembered() -> None:
     """For a change the ORM does not see (a table emptied with plain SQL, as the tests do)."""
-    global _changes  # noqa: PLW0603 - one counter per process
-    _changes += 1
-
-
-@event.listens_for(Session, "after_flush")
-def _note_changed_settings(session, _context) -> None:
-    if any(isinstance(row, SettingValue) for row in (*session.new, *session.dirty, *session.deleted)):
-        session.info["hostdesk_settings_changed"] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_changed_settings(session) -> None:
-    if session.info.pop("hostdesk_settings_changed", False):  # (one left by a rollback only costs a read)
-        forget_remembered()
+    _KEPT.forget()
 
 
 settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction

@@ -12,11 +12,10 @@ from datetime import datetime, timezone
 import pytest
 import sqlalchemy as sa
 
-from hostdesk import clock, create_app
+from hostdesk import clock, create_app, kept
 from hostdesk.auth import remembered
 from hostdesk.auth.models import LoginGeneration, Role
 from hostdesk.extensions import db
-from hostdesk.settings import forget_remembered
 
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
 PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
@@ -73,7 +72,7 @@ def _wipe() -> None:
         for table in reversed(tables):
             db.session.execute(table.delete())
     db.session.commit()
-    forget_remembered()  # the settings went with plain SQL, unseen by the ORM
+    kept.forget_all()  # the settings and storage places went with plain SQL, unseen by the ORM
     remembered.forget()
 
 

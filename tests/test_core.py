@@ -65,13 +65,14 @@ def test_settings_default_then_stored_and_audited(app_ctx, users):
 
 
 def test_settings_remembered_for_a_second_and_forgotten_at_a_commit(app, users, monkeypatch):
-    """A worker keeps the stored settings for up to a second (settings._remembered): a change through
+    """A worker keeps the stored settings for up to a second (settings._remembered, kept.Kept): a change through
     another worker (here: another connection) shows within that second, one through this process at
     its commit; each request gets its own copy."""
+    from hostdesk import kept
     from hostdesk import settings as settings_module
 
     now = [1000.0]
-    monkeypatch.setattr(settings_module, "monotonic", lambda: now[0])
+    monkeypatch.setattr(kept, "monotonic", lambda: now[0])
 
     def in_a_request():
         with app.test_request_context():

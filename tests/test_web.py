@@ -1,7 +1,9 @@
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from hostdesk import create_app
+from hostdesk.auth.access import public
 from hostdesk.auth.models import Role
 from hostdesk.extensions import db
 from tests.conftest import PASSWORDS
@@ -16,6 +18,38 @@ def test_security_headers(app):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_security_headers_are_the_ones_talisman_works_out_for_each_response(database_url, tmp_path, https):
+    """security.SteadyTalisman writes what Talisman worked out for the first response of its kind:
+    the same headers as Talisman's own work for this response, HSTS only over HTTPS (when on)."""
+    from flask_talisman import Talisman
+
+    from hostdesk.security import talisman
+
+    steady = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "HOSTDESK_HTTPS": https,
+                         "UPLOAD_FOLDER": str(tmp_path)})
+
+    @steady.get("/framed")
+    @public
+    @talisman(frame_options="SAMEORIGIN", content_security_policy={"default-src": "'self'"})
+    def framed():
+        return "framed"
+
+    client = steady.test_client()
+    over_https = {"X-Forwarded-Proto": "https"}
+    for path, headers in [("/login", {}), ("/login", over_https), ("/nowhere", {}), ("/healthz", over_https),
+                          ("/framed", {}), ("/login", {}), ("/login", over_https), ("/framed", over_https)]:
+        response = client.get(path, headers=headers)
+        with steady.test_request_context(path, headers=headers):
+            own = steady.response_class()
+            Talisman._set_response_headers(talisman, own)
+        expected = [(name, value) for name, value in own.headers.items()
+                    if name not in ("Content-Type", "Content-Length")]
+        assert len(expected) >= 5 and all(response.headers.get(name) == value for name, value in expected), path
+        assert ("Strict-Transport-Security" in response.headers) == (https and bool(headers)), path
+        assert response.headers["X-Frame-Options"] == ("SAMEORIGIN" if path == "/framed" else "DENY")
 
 
 def test_session_cookie_is_httponly_and_samesite(app, users):

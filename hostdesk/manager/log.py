@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .. import clock
 from ..audit import AuditEntry
 from ..extensions import db
+from ..kept import Kept
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
 from ..lostfound.queries import ItemFilter, conditions, past_retention, search_values
@@ -211,11 +212,20 @@ def _places(limit: int) -> sa.Select:
 
 
 PLACES = _places(200)
+PLACES_SECONDS = 1.0
+_PLACES_KEPT = Kept("storage_places", (FoundItem,), new_rows_only=True)
 
 
 def all_locations() -> list[str]:
     """The storage places in use, A to Z, at most 200: each found from the previous one by one step
-    down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL."""
+    down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL. A
+    place comes with a new item and never changes, and every log page lists them all: each worker
+    keeps the list for up to PLACES_SECONDS and forgets it when it registers an item (kept.Kept; on
+    PostgreSQL the query was a sixth of a search's work in the database)."""
+    return _PLACES_KEPT.get(_read_places, PLACES_SECONDS)
+
+
+def _read_places() -> list[str]:
     return list(db.session.scalars(PLACES))
 
 

@@ -4,6 +4,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import get_locale
 
@@ -231,3 +232,30 @@ def test_an_htmx_search_answers_the_table_alone(manager_client, stock):
     assert re.findall(r'class="ref" href="/manager/lost-found/\d+\?q=red">(LF-2026-\d{4})<', html) == [
         "LF-2026-0005", "LF-2026-0004"]
     assert "Items: 2" in html
+
+
+def _places(client) -> list[str]:
+    page = client.get("/manager/lost-found", headers=EN).get_data(as_text=True)
+    menu = re.search(r'<select id="location" name="location">(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]+)"', menu)
+
+
+def test_storage_places_are_kept_a_moment_and_a_new_item_brings_its_place_at_once(app, manager_client, stock,
+                                                                                   frozen, monkeypatch):
+    from hostdesk import kept
+    from hostdesk.lostfound.models import FoundItem
+    from hostdesk.manager.log import PLACES_SECONDS
+
+    assert _places(manager_client) == ["Cloakroom", "Office drawer 1", "Safe"]
+    with app.app_context():  # a new item through the ORM, as registering one does: its place shows at once
+        f.item(f.at(20, 12), location="Attic")
+        db.session.commit()
+    assert _places(manager_client) == ["Attic", "Cloakroom", "Office drawer 1", "Safe"]
+    with app.app_context():  # an item another worker registered: this one does not see its commit
+        db.session.execute(sa.update(FoundItem).where(FoundItem.reference == "LF-2026-0005")
+                           .values(storage_location="Basement"))
+        db.session.commit()
+    assert "Basement" not in _places(manager_client)  # kept for up to PLACES_SECONDS
+    later = kept.monotonic() + PLACES_SECONDS + 0.01
+    monkeypatch.setattr(kept, "monotonic", lambda: later)
+    assert _places(manager_client) == ["Attic", "Basement", "Cloakroom", "Office drawer 1", "Safe"]
