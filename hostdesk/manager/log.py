@@ -216,7 +216,7 @@ PLACES_SECONDS = 1.0
 _PLACES_KEPT = Kept("storage_places", (FoundItem,), new_rows_only=True)
 
 
-def all_locations() -> list[str]:
+def all_locations() -> tuple[str, ...]:
     """The storage places in use, A to Z, at most 200: each found from the previous one by one step
     down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL. A
     place comes with a new item and never changes, and every log page lists them all: each worker
@@ -225,8 +225,8 @@ def all_locations() -> list[str]:
     return _PLACES_KEPT.get(_read_places, PLACES_SECONDS)
 
 
-def _read_places() -> list[str]:
-    return list(db.session.scalars(PLACES))
+def _read_places() -> tuple[str, ...]:  # a tuple: every request of the worker shares it
+    return tuple(db.session.scalars(PLACES))
 
 
 # --- CSV --------------------------------------------------------------------------------------

@@ -241,7 +241,7 @@ def test_common_and_rare_words_are_searched_each_their_own_way(app_ctx, many):
 
 def test_storage_places_are_every_place_in_use_a_to_z(app_ctx, many):
     in_use = sorted({i["storage_location"] for i in many.items})
-    assert all_locations() == in_use
+    assert list(all_locations()) == in_use
     assert list(db.session.scalars(_places(3))) == in_use[:3]
 
 
