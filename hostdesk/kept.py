@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import monotonic
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from flask import current_app
 from sqlalchemy import event
@@ -21,25 +21,28 @@ T = TypeVar("T")
 _ALL: list[Kept] = []
 
 
-class Kept:
-    def __init__(self, name: str, models: tuple[type, ...], new_rows_only: bool = False):
-        """`models`: the classes whose rows the answer is read from; `new_rows_only`: only an added
-        row can change it (a place comes with a new item and stays)."""
-        self.name, self.models, self.new_rows_only = name, models, new_rows_only
+class Kept(Generic[T]):
+    def __init__(self, name: str, read: Callable[[], T], seconds: float, models: tuple[type, ...],
+                 new_rows_only: bool = False):
+        """`read()` answered from memory for up to `seconds`; `models`: the classes whose rows the
+        answer is read from; `new_rows_only`: only an added row can change it (a place comes with a
+        new item and stays)."""
+        self.name, self.read, self.seconds = name, read, seconds
+        self.models, self.new_rows_only = models, new_rows_only
         self.changes = 0  # moves when a commit in this process changed the answer
         self._flag = f"hostdesk_kept_{name}_changed"
         event.listen(Session, "after_flush", self._note_changes)
         event.listen(Session, "after_commit", self._forget_if_changed)
         _ALL.append(self)
 
-    def get(self, read: Callable[[], T], seconds: float) -> T:
+    def get(self) -> T:
         memory = current_app.extensions.setdefault("hostdesk_kept", {})
         entry = memory.get(self.name)
         if entry is not None and entry[2] == self.changes and monotonic() < entry[1]:
             return entry[0]
         changes = self.changes  # before the read: a commit during it leaves the entry already stale
-        value = read()
-        memory[self.name] = (value, monotonic() + seconds, changes)
+        value = self.read()
+        memory[self.name] = (value, monotonic() + self.seconds, changes)
         return value
 
     def forget(self) -> None:

@@ -124,7 +124,7 @@ def get_settings() -> Settings:
     return g.hostdesk_settings
 
 
-_KEPT = Kept("settings", (SettingValue,))
+_KEPT = Kept("settings", _stored, REMEMBER_SECONDS, (SettingValue,))
 
 
 def _remembered() -> Settings:
@@ -133,7 +133,7 @@ def _remembered() -> Settings:
     (reservations/pollcache.py), and forgets them when a commit in this process changed a setting
     (kept.Kept), so a change made here is seen at once and one made through another worker within a
     second. Each request gets its own copy (Settings holds lists and dicts)."""
-    return Settings(**copy.deepcopy(_KEPT.get(_stored, REMEMBER_SECONDS)))
+    return Settings(**copy.deepcopy(_KEPT.get()))
 
 
 def forget_remembered() -> None:

@@ -213,7 +213,13 @@ def _places(limit: int) -> sa.Select:
 
 PLACES = _places(200)
 PLACES_SECONDS = 1.0
-_PLACES_KEPT = Kept("storage_places", (FoundItem,), new_rows_only=True)
+
+
+def _read_places() -> tuple[str, ...]:  # a tuple: every request of the worker shares it
+    return tuple(db.session.scalars(PLACES))
+
+
+_PLACES_KEPT = Kept("storage_places", _read_places, PLACES_SECONDS, (FoundItem,), new_rows_only=True)
 
 
 def all_locations() -> tuple[str, ...]:
@@ -222,11 +228,7 @@ def all_locations() -> tuple[str, ...]:
     place comes with a new item and never changes, and every log page lists them all: each worker
     keeps the list for up to PLACES_SECONDS and forgets it when it registers an item (kept.Kept; on
     PostgreSQL the query was a sixth of a search's work in the database)."""
-    return _PLACES_KEPT.get(_read_places, PLACES_SECONDS)
-
-
-def _read_places() -> tuple[str, ...]:  # a tuple: every request of the worker shares it
-    return tuple(db.session.scalars(PLACES))
+    return _PLACES_KEPT.get()
 
 
 # --- CSV --------------------------------------------------------------------------------------
