@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from .collector import register_collector
 from .compression import register_compression
 from .config import load_config
 
@@ -18,28 +17,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_web(app)
     register_cli(app)
     register_compression(app)
-    register_collector(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    from . import (
-        autocommit_reads,
-        models,  # noqa: F401  (every model known to SQLAlchemy and Alembic)
-    )
-    from .database import configure_engine, end_unwritten, render_migration_type
-    from .extensions import csrf, db, migrate
+    from . import models  # noqa: F401  (every model known to SQLAlchemy and Alembic)
+    from .database import configure_engine, render_migration_type
+    from .extensions import cache, csrf, db, migrate
     from .i18n import register_i18n
     from .security import register_security
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-        autocommit_reads.install(app, db.engine)
-    app.teardown_request(end_unwritten)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_type)
     csrf.init_app(app)
+    cache.init_app(app)
     register_i18n(app)
     register_security(app)
 

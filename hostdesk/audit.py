@@ -55,31 +55,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_INSERT = sa.insert(AuditEntry.__table__)  # built once (the table, not the entity: no ORM bulk path)
-
-
-def entry_values(actor: User | None, action: str, subject: Any = None, **changes: Any) -> dict[str, Any]:
-    """An audit entry's values by column, for `record` or a statement that writes the entry itself."""
+def record(actor: User | None, action: str, subject: Any = None, **changes: Any) -> None:
+    """Add an audit entry for `action` on `subject` (a model instance, flushed for its id) to the
+    caller's transaction, so it commits or rolls back with the change it describes."""
     subject_type, subject_id = "", None
     if subject is not None:
         if getattr(subject, "id", None) is None:
             db.session.flush()
         subject_type = getattr(subject, "audit_type", subject.__tablename__)
         subject_id = subject.id
-    return {"at": clock.utcnow(), "actor_id": getattr(actor, "id", None),
-            "actor_name": getattr(actor, "display_name", "") or "", "action": action,
-            "subject_type": subject_type, "subject_id": subject_id, "changes": _plain(changes)}
-
-
-def record(actor: User | None, action: str, subject: Any = None, **changes: Any) -> None:
-    """Add an audit entry for `action` on `subject` (a model instance, flushed for its id). One INSERT,
-    run at once in the caller's transaction, without the ORM's unit of work (a tap writes one)."""
-    write_entry(entry_values(actor, action, subject, **changes))
-
-
-def write_entry(values: dict[str, Any]) -> None:
-    """One INSERT of an entry's values (entry_values)."""
-    db.session.execute(_INSERT, values)
+    db.session.add(AuditEntry(at=clock.utcnow(), actor_id=getattr(actor, "id", None),
+                              actor_name=getattr(actor, "display_name", "") or "", action=action,
+                              subject_type=subject_type, subject_id=subject_id, changes=_plain(changes)))
 
 
 def entries_for(subject_type: str, subject_id: int) -> list[AuditEntry]:

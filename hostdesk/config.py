@@ -1,7 +1,7 @@
 """Configuration, read once in create_app: defaults, then instance/config.py, then the environment.
 
 Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_TZ, HOSTDESK_HTTPS=1 (Secure cookies
-when served over HTTPS).
+when served over HTTPS), HOSTDESK_REDIS_URL (a cache shared by several servers).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {},  # connections are checked after idling (database.ping_after_idle)
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # a restarted database server costs no request
     "WTF_CSRF_TIME_LIMIT": None,  # valid as long as the login session: a page open all shift
     "WTF_CSRF_HEADERS": ["X-CSRFToken"],
     "SESSION_COOKIE_HTTPONLY": True,
@@ -35,9 +35,12 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     "LOGIN_LOCK_DURATION": timedelta(minutes=15),
     "DEVICE_MAX_PIN_FAILURES": 5,
-    "POLL_INTERVAL_MS": 2000,
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
+    # The shared board fragment (reservations/fragments.py): each process its own, or Redis when
+    # HOSTDESK_REDIS_URL is set, so that several servers render a board version once.
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 120,
 }
 
 
@@ -69,6 +72,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("HOSTDESK_TZ"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = env["HOSTDESK_TZ"]
+    if env.get("HOSTDESK_REDIS_URL"):
+        app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=env["HOSTDESK_REDIS_URL"])
     if env.get("HOSTDESK_HTTPS") == "1":
         app.config["HOSTDESK_HTTPS"] = True
     if test_config:

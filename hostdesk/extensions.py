@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound to the app in create_app (Talisman: security.py)."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +27,4 @@ csrf = CSRFProtect()
 login = LoginManager()
 migrate = Migrate()
 babel = Babel()
+cache = Cache()

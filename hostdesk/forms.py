@@ -1,32 +1,19 @@
 """Form helpers every feature shares."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 
-from babel import support
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from .clock import FIRST_DAY, LAST_DAY
 
 
 class AppForm(FlaskForm):
-    """Every form's base: WTForms' own messages ("This field is required.") in the request's language,
-    from a catalogue read once per language (Flask-WTF reads and parses it again for every form)."""
-
-    class Meta:
-        def get_translations(self, form):
-            return wtforms_catalogue(str(get_locale()))
-
-
-@functools.cache
-def wtforms_catalogue(locale: str) -> support.NullTranslations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+    """Every form's base: WTForms' own messages ("This field is required.") come in the request's
+    language through Flask-WTF's translations (WTF_I18N_ENABLED, on by default)."""
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:

@@ -12,10 +12,6 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def htmx_target() -> str | None:
-    return request.headers.get("HX-Target")
-
-
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
     """Render `fragment` for an htmx request, `page` otherwise."""
     template = fragment if fragment and is_htmx() else page

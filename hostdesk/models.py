@@ -1,6 +1,5 @@
 """Imports every feature's models, so SQLAlchemy and Alembic know the whole schema."""
 from .audit import AuditEntry  # noqa: F401
-from .auth import generation as auth_generation  # noqa: F401 - its create_all step
 from .auth import models as auth_models  # noqa: F401
 from .floor import models as floor_models  # noqa: F401
 from .lostfound import models as lostfound_models  # noqa: F401

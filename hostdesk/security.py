@@ -86,52 +86,7 @@ def refuse_unsafe_input() -> None:
                                           "leave it out (the last 4 digits are enough)."))
 
 
-class SteadyTalisman(Talisman):
-    """Flask-Talisman, writing the headers it worked out for the first response again. Talisman
-    works them out anew for every response (each view's options read four times, the policies
-    parsed and joined): a seventh of what a logged-in request costs beyond the bare Flask floor
-    (issue 7, instructions counted with callgrind). Hostdesk sets no view its own options and uses
-    no nonce, so every response gets the same headers, but HSTS, which depends on whether the
-    request came over HTTPS: one set for each, taken from Talisman itself. A view with options of
-    its own, or a nonce, gets Talisman's own work every time."""
-
-    def init_app(self, app, **options):
-        self._steady: dict[bool, tuple[tuple[str, str], ...]] = {}
-        super().init_app(app, **options)
-
-    def _own_work(self) -> bool:
-        view = current_app.view_functions.get(request.endpoint)
-        return bool(self.content_security_policy_nonce_in) or hasattr(view, "talisman_view_options")
-
-    def _force_https(self):
-        if self.force_https or self.session_cookie_secure or self._own_work():
-            return super()._force_https()
-        return None  # (Talisman's own would only work out that there is nothing to do)
-
-    def _make_nonce(self):
-        if self._own_work():
-            super()._make_nonce()
-
-    def _set_response_headers(self, response):
-        if self._own_work():
-            return super()._set_response_headers(response)
-        secure = bool(self.strict_transport_security) and (
-            request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https")
-        headers = self._steady.get(secure)
-        if headers is None:
-            headers = self._steady[secure] = self._headers_written()
-        for name, value in headers:
-            response.headers[name] = value
-        return response
-
-    def _headers_written(self) -> tuple[tuple[str, str], ...]:
-        blank = current_app.response_class()
-        before = set(blank.headers.items())
-        super()._set_response_headers(blank)
-        return tuple(header for header in blank.headers.items() if header not in before)
-
-
-talisman = SteadyTalisman()
+talisman = Talisman()
 
 
 def register_security(app: Flask) -> None:

@@ -6,7 +6,6 @@ To add a setting, add a field with its default to `Settings`; nothing else is ne
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import time
@@ -19,7 +18,6 @@ from flask.signals import Namespace
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
-from .kept import Kept
 
 
 class SettingValue(db.Model):
@@ -102,43 +100,18 @@ class Settings:
 FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
 
 
-_ALL_VALUES = sa.select(SettingValue.key, SettingValue.value)  # built once: read on every request
-REMEMBER_SECONDS = 1.0
-
-
-def _stored() -> dict[str, Any]:
-    return {key: value for key, value in db.session.execute(_ALL_VALUES) if key in FIELDS}
-
-
 def load_settings() -> Settings:
-    return Settings(**_stored())
+    stored = db.session.execute(sa.select(SettingValue.key, SettingValue.value))
+    return Settings(**{key: value for key, value in stored if key in FIELDS})
 
 
 def get_settings() -> Settings:
-    """The restaurant's settings, read once per request; each worker remembers the stored values for up
-    to REMEMBER_SECONDS (see _remembered)."""
+    """The restaurant's settings, read from the database once per request."""
     if not has_app_context():
         return Settings()
     if "hostdesk_settings" not in g:
-        g.hostdesk_settings = _remembered()
+        g.hostdesk_settings = load_settings()
     return g.hostdesk_settings
-
-
-_KEPT = Kept("settings", _stored, REMEMBER_SECONDS, (SettingValue,))
-
-
-def _remembered() -> Settings:
-    """Every request and tap reads the settings, which change a few times a year: a worker keeps the
-    stored values it read for up to REMEMBER_SECONDS, as the poll shortcut keeps the board version
-    (reservations/pollcache.py), and forgets them when a commit in this process changed a setting
-    (kept.Kept), so a change made here is seen at once and one made through another worker within a
-    second. Each request gets its own copy (Settings holds lists and dicts)."""
-    return Settings(**copy.deepcopy(_KEPT.get()))
-
-
-def forget_remembered() -> None:
-    """For a change the ORM does not see (a table emptied with plain SQL, as the tests do)."""
-    _KEPT.forget()
 
 
 settings_changed = Namespace().signal("hostdesk.settings-changed")  # sent inside the changing transaction
@@ -161,7 +134,7 @@ def update_settings(actor, **changes: Any) -> Settings:
         else:
             row.value = value
         changed[key] = "(changed)" if key == "smtp_password" else value
-    g.hostdesk_settings = load_settings()  # this transaction's values (not yet committed, so not remembered)
+    g.hostdesk_settings = load_settings()
     if changed:
         record(actor, "settings.update", None, **changed)
         settings_changed.send(actor, changed=changed)

@@ -20,7 +20,6 @@ from .auth.models import Role
 from .errors import DomainError
 from .extensions import db
 from .htmx import elsewhere, is_htmx
-from .urls import kept_url_for
 
 bp = Blueprint("core", __name__)
 
@@ -68,7 +67,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unavailable(error):
-        from .extensions import login
         from .settings import Settings
 
         with contextlib.suppress(SQLAlchemyError):
@@ -77,7 +75,7 @@ def register_error_handlers(app: Flask) -> None:
         # Answer without touching the database again: default settings, no user (the language
         # comes from the browser), so the friendly 503 itself cannot fail.
         g.hostdesk_settings = Settings()
-        login._update_request_context_with_user()
+        g.hostdesk_database_down = True
         return _message_response(_("The database cannot be reached. Please try again in a moment."), 503,
                                  _("Temporarily unavailable"))
 
@@ -127,4 +125,3 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["utcnow"] = clock.utcnow
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["url_for"] = kept_url_for

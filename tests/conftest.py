@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
-from hostdesk import clock, create_app, kept
-from hostdesk.auth import remembered
-from hostdesk.auth.models import LoginGeneration, Role
-from hostdesk.extensions import db
+from hostdesk import clock, create_app
+from hostdesk.auth.models import Role
+from hostdesk.extensions import cache, db
 
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
 PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
@@ -43,6 +44,18 @@ def database_url(tmp_path_factory):
     return _database_url(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER", "master"))
 
 
+class FreshRequestClient(FlaskClient):
+    """Flask's test client, each request starting as a production request does: with an empty `g` and
+    no transaction. While a test holds an app context (app_ctx), Flask reuses it for the client's
+    requests, so the test's `g` and its session's open transaction would carry into the request."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from hostdesk.auth.passwords import use_cheap_hashing
@@ -56,15 +69,27 @@ def app(database_url, tmp_path_factory):
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "WTF_CSRF_ENABLED": False,
     })
+    application.test_client_class = FreshRequestClient
     with application.app_context():
         db.drop_all()
         db.create_all()
     return application
 
 
+SERVED_APPS: list = []  # the live servers' own apps (browser, reliability), each with its own cache
+
+
+def served_app(database_url: str, **config):
+    """An app for a live server on the test database, CSRF on as in production; its kept board
+    fragments are forgotten with the rows between tests (board versions start again at 1)."""
+    served = create_app({"SQLALCHEMY_DATABASE_URI": database_url, **config})
+    SERVED_APPS.append(served)
+    return served
+
+
 def _wipe() -> None:
     """Empty every table: far quicker than recreating the schema for each test."""
-    tables = [t for t in db.metadata.sorted_tables if t is not LoginGeneration.__table__]  # its row stays
+    tables = db.metadata.sorted_tables
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -72,8 +97,10 @@ def _wipe() -> None:
         for table in reversed(tables):
             db.session.execute(table.delete())
     db.session.commit()
-    kept.forget_all()  # the settings and storage places went with plain SQL, unseen by the ORM
-    remembered.forget()
+    cache.clear()  # the next test's board versions start again at 1
+    for served in SERVED_APPS:
+        with served.app_context():
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -188,18 +215,3 @@ def postgresql(app):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("PostgreSQL only")
-
-
-@pytest.fixture
-def autocommit_seen(app):
-    """(first word of each statement, whether psycopg ran it in autocommit) while the test runs."""
-    seen: list[tuple[str, bool]] = []
-
-    def note(connection, _cursor, statement, *_args):
-        seen.append((statement.split(None, 1)[0].upper(), connection.connection.dbapi_connection.autocommit))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "after_cursor_execute", note)
-    yield seen
-    sa.event.remove(engine, "after_cursor_execute", note)

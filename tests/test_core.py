@@ -64,33 +64,26 @@ def test_settings_default_then_stored_and_audited(app_ctx, users):
     assert entry.actor_id == manager.id
 
 
-def test_settings_remembered_for_a_second_and_forgotten_at_a_commit(app, users, monkeypatch):
-    """A worker keeps the stored settings for up to a second (settings._remembered, kept.Kept): a change through
-    another worker (here: another connection) shows within that second, one through this process at
-    its commit; each request gets its own copy."""
-    from hostdesk import kept
+def test_settings_are_read_once_per_request_and_a_change_elsewhere_shows_at_the_next(app, users):
+    """No worker keeps the settings beyond its request: a change committed through another
+    connection (another worker or server) shows on the very next request; each request has its own."""
     from hostdesk import settings as settings_module
-
-    now = [1000.0]
-    monkeypatch.setattr(kept, "monotonic", lambda: now[0])
 
     def in_a_request():
         with app.test_request_context():
             return get_settings()
 
     first = in_a_request()
-    first.durations.append([99, 1])  # a request's copy is its own
+    first.durations.append([99, 1])
     assert [99, 1] not in in_a_request().durations
     with app.app_context(), db.engine.begin() as other_worker:
         other_worker.execute(sa.insert(settings_module.SettingValue).values(key="greet_amber_seconds", value=50))
-    assert in_a_request().greet_amber_seconds == 30  # still remembered
-    now[0] += settings_module.REMEMBER_SECONDS + 0.01
     assert in_a_request().greet_amber_seconds == 50
     with app.test_request_context():
         update_settings(db.session.get(User, users[Role.MANAGER]), greet_amber_seconds=55)
         assert get_settings().greet_amber_seconds == 55  # in its own transaction at once
         db.session.commit()
-    assert in_a_request().greet_amber_seconds == 55  # the commit made this worker forget
+    assert in_a_request().greet_amber_seconds == 55
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app_ctx):

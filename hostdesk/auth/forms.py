@@ -17,7 +17,3 @@ class PinForm(AppForm):
     user_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
     pin = PasswordField(_l("PIN"), validators=[
         DataRequired(), Regexp(r"^[0-9]{4,6}$", message=_l("A PIN is 4 to 6 digits."))])
-
-
-class EmptyForm(AppForm):
-    """For POST-only buttons: carries the CSRF token and nothing else."""

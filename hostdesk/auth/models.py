@@ -87,12 +87,3 @@ class AuthSession(db.Model):
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
     device: Mapped[Device | None] = relationship(lazy="joined")
 
-
-class LoginGeneration(db.Model):
-    """One row whose number the database raises whenever a login could stop being good (a user,
-    a device, the end of a login session changed): see generation.py."""
-
-    __tablename__ = "login_generation"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    generation: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -17,7 +17,6 @@ from .. import clock
 from ..audit import record
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
-from . import generation
 from .models import AuthSession, Device, Role, User
 from .passwords import MIN_PASSWORD_LENGTH, hash_secret, verify_secret
 
@@ -174,29 +173,11 @@ def start_session(user: User, device: Device | None = None, via_pin: bool = Fals
     return token
 
 
-# A login not remembered (remembered.py): its session, user and tablet, and the login generation
-# as of the same read.
-_SESSION_BY_HASH = sa.select(AuthSession, generation.READ.scalar_subquery()).where(
-    AuthSession.token_hash == sa.bindparam("token_hash"))
-
-
-def session_key(token: str) -> str:
-    """What a login session is known by: its token's hash (the cookie holds the token)."""
-    return _hash_token(token)
-
-
 def find_session(token: str | None) -> AuthSession | None:
-    return read_session(_hash_token(token))[0] if token else None
-
-
-def read_session(key: str) -> tuple[AuthSession | None, int | None]:
-    """The login session with this key and the login generation read with it."""
-    row = db.session.execute(_SESSION_BY_HASH, {"token_hash": key}).first()
-    return (None, None) if row is None else (row[0], row[1])
-
-
-def login_generation() -> int | None:
-    return db.session.scalar(generation.READ)
+    """The login session behind a cookie's token, with its user and tablet (one read)."""
+    if not token:
+        return None
+    return db.session.scalar(sa.select(AuthSession).where(AuthSession.token_hash == _hash_token(token)))
 
 
 def end_session(session_row: AuthSession | None, reason: str = "logout") -> None:

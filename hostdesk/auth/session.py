@@ -2,9 +2,8 @@
 
 The signed cookie holds two random tokens: `sid` for the person's session and, on a
 shared tablet, `device` for the tablet itself. When a person's PIN session has been idle
-too long it ends and the tablet shows the PIN switch; without a device it's the login. A login
-this worker checked is remembered while the database's login generation stays the same and none of
-its limits can come due (remembered.py): then one small read replaces the lookup.
+too long it ends and the tablet shows the PIN switch; without a device it's the login. Every
+request reads its login session again, so a sign-out or a deactivation holds from the next request.
 """
 from __future__ import annotations
 
@@ -15,10 +14,10 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask_login import AnonymousUserMixin, current_user
 
 from .. import clock
-from ..database import REQUEST_FLAGS, begin_view, write_now
+from ..database import write_apart
 from ..extensions import login
 from ..htmx import is_htmx
-from . import operations, remembered
+from . import operations
 from .access import PUBLIC, access_for, may_access
 
 ACTIVITY_RESOLUTION_SECONDS = 30
@@ -42,7 +41,7 @@ def passive(view):
 def session_limit(created_at: datetime, last_active_at: datetime, idle_limit: timedelta,
                   absolute_limit: timedelta, pin_idle: timedelta | None = None) -> datetime:
     """When a login session ends by itself: its idle and absolute limits and, on a shared tablet
-    (`pin_idle`), the PIN idle time. The login check, the remembered logins and the poll shortcut."""
+    (`pin_idle`), the PIN idle time."""
     limits = [created_at + absolute_limit, last_active_at + idle_limit]
     if pin_idle is not None:
         limits.append(last_active_at + pin_idle)
@@ -65,41 +64,23 @@ def _pin_idle_limit() -> timedelta:
     return timedelta(minutes=get_settings().pin_idle_minutes)
 
 
-def _good_until(row, marked: datetime) -> datetime:
-    """Until when the checks passed now cannot fail and no activity mark is due (remembered.py)."""
-    cfg = current_app.config
-    pin_idle = _pin_idle_limit() if row.device is not None else None
-    return min(marked + timedelta(seconds=ACTIVITY_RESOLUTION_SECONDS),
-               session_limit(row.created_at, marked, cfg["SESSION_IDLE_LIMIT"], cfg["SESSION_ABSOLUTE_LIMIT"],
-                             pin_idle))
-
-
 def load_request_user(_request):
     token = session.get("sid")
-    if not token:
+    if not token or g.get("hostdesk_database_down"):  # the 503 page is for nobody in particular
         return None
-    key = operations.session_key(token)
-    known = remembered.recall(key)
+    row = operations.find_session(token)
     now = clock.utcnow()
-    if known is not None and known.good_for(operations.login_generation(), now):
-        return known.session_user()
-    row, generation = operations.read_session(key)
     if row is None or _session_expired(row, now):
-        remembered.forget(key)
         session.pop("sid", None)
         return None
     if row.device is not None and now - row.last_active_at > _pin_idle_limit():
-        remembered.forget(key)
-        write_now(lambda: operations.end_session(row, "timeout"))
+        write_apart(lambda: operations.end_session(row, "timeout"))
         session.pop("sid", None)
         return None
     view = current_app.view_functions.get(request.endpoint)
-    mark = (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS and not getattr(
-        view, "hostdesk_passive", False)
-    user, good_until = remembered.snapshot(row.user), _good_until(row, now if mark else row.last_active_at)
-    if mark:
-        write_now(lambda: setattr(row, "last_active_at", now))
-    remembered.keep(key, user, generation, good_until)
+    if (now - row.last_active_at).total_seconds() > ACTIVITY_RESOLUTION_SECONDS and not getattr(
+            view, "hostdesk_passive", False):
+        write_apart(lambda: setattr(row, "last_active_at", now))
     g.auth_session = row
     return row.user
 
@@ -154,8 +135,7 @@ def forget_previous_request() -> None:
     Flask gives each request a fresh `g`, except when an app context is already pushed (as in
     tests that hold one while using the test client): then nothing may leak between requests.
     """
-    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel",
-                *REQUEST_FLAGS):
+    for key in ("_login_user", "auth_session", "hostdesk_device", "hostdesk_settings", "_flask_babel"):
         g.pop(key, None)
 
 
@@ -165,4 +145,3 @@ def register_login(app: Flask) -> None:
     login.request_loader(load_request_user)
     app.before_request(forget_previous_request)
     app.before_request(guard)
-    app.before_request(begin_view)  # registered last of the app's steps (database.py)

@@ -4,11 +4,9 @@ Sent over real SMTP with the restaurant's settings (smtp_host, port, TLS, user, 
 sender). With no SMTP host configured, a message goes to the outbox page instead, which
 shows what would have been sent.
 
-The views that send (aftercare, the test e-mail) are `database.reads_first`: what they read before
-the mail server has answered holds no write lock, and their writes (the audit entry, the time it
-was sent) come after it. The mail server may take seconds, or up to the 15-second timeout when it
-does not answer; on SQLite every tap on every tablet would wait for it. A claim changed by someone
-else in those seconds still gets its e-mail: the message was about the posting, already done.
+No transaction is open while the mail server answers (seconds, or the 15-second timeout): the
+request's transaction, which has written nothing yet, ends first, since on SQLite it holds the write
+lock every tablet's tap waits for; what is written after the send begins a new one.
 """
 from __future__ import annotations
 
@@ -79,6 +77,7 @@ def send_mail(actor, to_address: str, subject: str, body: str, item: FoundItem |
     to_address = _valid_address(to_address)
     subject = " ".join(subject.split())  # a subject is one line: no header can be slipped in after it
     if smtp_configured():
+        db.session.commit()  # nothing written yet: no write lock held while the mail server answers
         _deliver(to_address, subject, body)
         return True
     db.session.add(OutboxMail(item_id=item.id if item else None, created_by_id=getattr(actor, "id", None),

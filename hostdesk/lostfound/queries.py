@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -66,7 +65,6 @@ def _in_range(n: int):
     return sa.and_(WORDS.c.word >= sa.bindparam(f"word{n}"), WORDS.c.word < sa.bindparam(f"word{n}_end"))
 
 
-@lru_cache(maxsize=8)
 def _common_counts(n: int) -> sa.Select:
     """How many description words start with each of `n` search words, each count stopping at COMMON_WORD."""
     return sa.select(*(sa.select(sa.func.count()).select_from(
@@ -111,10 +109,8 @@ _CONDITIONS = {
 }
 
 
-@lru_cache(maxsize=256)
 def conditions(shape: tuple[str, ...]) -> tuple[sa.ColumnElement, ...]:
-    """The WHERE clauses of a shape from `search_values`, values left to bind: built once per shape,
-    so a search builds no statement and works out no cache key, it only binds its values."""
+    """The WHERE clauses of a shape from `search_values`, values left to bind."""
     clauses, words = [], 0
     for name in shape:
         if name in ("word", "common_word"):
@@ -242,8 +238,3 @@ def floor_places() -> list[str]:
 
 def outbox(limit: int = 50) -> list[OutboxMail]:
     return list(db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)))
-
-
-def counts_by_state() -> dict[ItemState, int]:
-    rows = db.session.execute(sa.select(FoundItem.state, sa.func.count()).group_by(FoundItem.state))
-    return {state: n for state, n in rows}

@@ -9,12 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import allow
-from ..database import reads_first
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import is_htmx, render
 from . import operations as ops
-from . import queries
 from .forms import (
     AftercareForm,
     ArrivalForm,
@@ -137,7 +135,6 @@ def arrived(item_id: int):
 
 
 @bp.route("/item/<int:item_id>/aftercare", methods=["GET", "POST"])
-@reads_first  # no write lock while the mail server answers (every tap would wait for it); see mail.py
 def aftercare(item_id: int):
     item = get_item_or_404(item_id)
     if item.claim is None or item.claim.posted_on is None:
@@ -189,6 +186,3 @@ def action_done(point_id: int):
         return redirect(url_for("lostfound.index"))
     return _back(point.item, _("Done."), anchor="actions")
 
-
-def due_count() -> int:
-    return len(queries.due_action_points())

@@ -13,7 +13,6 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -25,7 +24,6 @@ from markupsafe import Markup
 from .. import clock
 from ..audit import AuditEntry
 from ..extensions import db
-from ..kept import Kept
 from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
 from ..lostfound.models import Category, FoundItem, ItemState
 from ..lostfound.queries import ItemFilter, conditions, past_retention, search_values
@@ -81,13 +79,12 @@ ROW_COLUMNS = (ITEMS.c.id, ITEMS.c.reference, ITEMS.c.found_at, ITEMS.c.category
 
 @dataclass(frozen=True)
 class LogStatements:
-    """A search shape's statements (Core, not ORM), built once and then only given values."""
+    """A search shape's statements (Core, not ORM)."""
     count: sa.Select
     page: sa.Select  # binds `limit` and `offset`; the ids are chosen from the indexes before any row is read
     every: sa.Select
 
 
-@lru_cache(maxsize=256)
 def statements(shape: tuple[str, ...]) -> LogStatements:
     where = conditions(shape)
     ids = (sa.select(ITEMS.c.id).where(*where).order_by(*NEWEST_FIRST)
@@ -212,23 +209,12 @@ def _places(limit: int) -> sa.Select:
 
 
 PLACES = _places(200)
-PLACES_SECONDS = 1.0
-
-
-def _read_places() -> tuple[str, ...]:  # a tuple: every request of the worker shares it
-    return tuple(db.session.scalars(PLACES))
-
-
-_PLACES_KEPT = Kept("storage_places", _read_places, PLACES_SECONDS, (FoundItem,), new_rows_only=True)
 
 
 def all_locations() -> tuple[str, ...]:
     """The storage places in use, A to Z, at most 200: each found from the previous one by one step
-    down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL. A
-    place comes with a new item and never changes, and every log page lists them all: each worker
-    keeps the list for up to PLACES_SECONDS and forgets it when it registers an item (kept.Kept; on
-    PostgreSQL the query was a sixth of a search's work in the database)."""
-    return _PLACES_KEPT.get()
+    down the storage index (a recursive query), where DISTINCT read every item on PostgreSQL."""
+    return tuple(db.session.scalars(PLACES))
 
 
 # --- CSV --------------------------------------------------------------------------------------

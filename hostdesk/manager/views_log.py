@@ -9,7 +9,6 @@ from ..htmx import render
 from ..lostfound.models import Category, ItemState
 from ..lostfound.queries import ItemFilter, item_by_id, timeline
 from ..settings import get_settings
-from ..urls import url_with_id
 from .forms import LogFilterForm, options
 from .log import all_locations, csv_lines, event_label, log_page, print_rows, visible_changes
 from .views import bp
@@ -49,7 +48,6 @@ def log():
     result = log_page(f, form.page.data or 1)
     args = _query_args()
     return render("manager/log.html", "manager/_log_table.html", form=form, result=result, args=args,
-                  item_url=url_with_id("manager.item", "item_id", **args),
                   locations=all_locations)  # read only when the page shows the form
 
 

@@ -5,7 +5,6 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..database import reads_first
 from ..errors import DomainError
 from ..extensions import db
 from ..htmx import is_htmx, render
@@ -37,7 +36,6 @@ def settings():
 
 
 @bp.post("/settings/test-email")
-@reads_first  # no write lock while the mail server answers (lostfound/mail.py)
 def test_email():
     form = TestEmailForm()
     status, result = 200, None

@@ -58,7 +58,3 @@ class WaitlistForm(AppForm):
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
     quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])
-
-
-class ShiftNoteForm(AppForm):
-    text = TextAreaField(_l("Note for this service"), validators=[DataRequired(), Length(max=1000)])

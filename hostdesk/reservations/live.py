@@ -5,39 +5,30 @@ minute too, so parties move from Arriving to Late without anyone tapping.
 """
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..autocommit_reads import COMMITS_ALONE
 from ..extensions import db
 from ..settings import settings_changed
 from .models import BoardVersion
 
-# Built once, on the table (Core: no ORM layer to go through): every tap bumps and every poll reads.
-_ROW = BoardVersion.__table__
-BUMP = sa.update(_ROW).where(_ROW.c.id == 1).values(version=_ROW.c.version + 1)
-VERSION = sa.select(_ROW.c.version).where(_ROW.c.id == 1)
-FIRST = sa.insert(_ROW).values(id=1, version=1)
 
-
-def bump(alone: bool = False) -> None:
-    """Call inside the changing transaction; the new version commits with the change. `alone`: after
-    a board step that committed by itself (steps.write), each statement commits by itself too."""
-    options = {COMMITS_ALONE: alone}
-    if db.session.execute(BUMP, execution_options=options).rowcount:
+def bump() -> None:
+    """Call inside the changing transaction: the new version commits with the change."""
+    updated = db.session.execute(sa.update(BoardVersion).where(BoardVersion.id == 1)
+                                 .values(version=BoardVersion.version + 1)).rowcount
+    if updated:
         return
-    try:  # a new database: make the row; in a transaction, a savepoint keeps it usable if that fails
-        with nullcontext() if alone else db.session.begin_nested():
-            db.session.execute(FIRST, execution_options=options)
+    try:  # a new database: make the row; the savepoint keeps the transaction usable if that fails
+        with db.session.begin_nested():
+            db.session.add(BoardVersion(id=1, version=1))
     except IntegrityError:  # another request created the row a moment ago
-        db.session.execute(BUMP, execution_options=options)
+        bump()
 
 
 def version() -> int:
-    return db.session.scalar(VERSION) or 0
+    return db.session.scalar(sa.select(BoardVersion.version).where(BoardVersion.id == 1)) or 0
 
 
 def token(current: int | None = None) -> str:

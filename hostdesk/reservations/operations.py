@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
-from ..audit import entry_values, record
+from ..audit import record
 from ..errors import AlreadyDone, DomainError, InvalidTransition
 from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
-from . import live, steps
+from . import live
 from .labels import STATE_LABELS
 from .models import PROGRESS, Assignment, Reservation, State
 
@@ -67,20 +67,23 @@ def _refuse(res: Reservation, wanted: State) -> DomainError:
                                 state=STATE_LABELS[res.state]))
 
 
-def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], action: str,
-          whole_change: bool = False, **values) -> State:
-    """Move `res` to `wanted` if it is still in the state we read; returns the state it left.
-    `whole_change`: the step is all this change writes (steps.write may then commit it alone)."""
+def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], action: str, **values) -> State:
+    """Move `res` to `wanted` if it is still in the state we read (a conditional UPDATE), with its
+    audit entry and a new board version; returns the state it left."""
     before = res.state
     if before not in allowed:
         raise _refuse(res, wanted)
     written = {"state": wanted, "previous_state": before, "changed_at": clock.utcnow(),
                "changed_by_id": getattr(actor, "id", None), **values}
-    entry = entry_values(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
-    if not steps.write(res.id, before, written, entry, whole_change):  # another tablet was first
+    updated = db.session.execute(
+        sa.update(Reservation).where(Reservation.id == res.id, Reservation.state == before).values(**written),
+        execution_options={"synchronize_session": False}).rowcount
+    if not updated:  # another tablet was first
         db.session.refresh(res)
         raise _refuse(res, wanted)
     _written(res, actor, **written)
+    record(actor, f"reservation.{action}", res, state=[before, wanted], **_plain_values(values))
+    live.bump()
     return before
 
 
@@ -99,20 +102,20 @@ def _plain_values(values: dict) -> dict:
 
 def arrive(res: Reservation, actor) -> None:
     now = clock.utcnow()
-    _step(res, actor, State.ARRIVED, (State.BOOKED,), "arrive", whole_change=True,
+    _step(res, actor, State.ARRIVED, (State.BOOKED,), "arrive",
           arrived_at=now, arrived_by_id=actor.id)
 
 
 def call(res: Reservation, actor) -> None:
     """"Table ready": the waiting walk-in is called and now stands at the door."""
     now = clock.utcnow()
-    _step(res, actor, State.ARRIVED, (State.WAITING,), "call", whole_change=True, called_at=now, arrived_at=now,
+    _step(res, actor, State.ARRIVED, (State.WAITING,), "call", called_at=now, arrived_at=now,
           arrived_by_id=actor.id)
 
 
 def greet(res: Reservation, actor) -> None:
     now = clock.utcnow()
-    _step(res, actor, State.GREETED, (State.ARRIVED,), "greet", whole_change=True,
+    _step(res, actor, State.GREETED, (State.ARRIVED,), "greet",
           greeted_at=now, greeted_by_id=actor.id)
 
 
@@ -123,13 +126,13 @@ def no_show(res: Reservation, actor) -> None:
                                    name=res.display_name, time=local_hhmm(res.start_at + grace)))
     if res.state is State.NO_SHOW:
         raise AlreadyDone(_l("Already marked as no-show."))
-    _step(res, actor, State.NO_SHOW, (State.BOOKED,), "no_show", whole_change=True, closed_at=clock.utcnow())
+    _step(res, actor, State.NO_SHOW, (State.BOOKED,), "no_show", closed_at=clock.utcnow())
 
 
 def cancel(res: Reservation, actor) -> None:
     if res.state is State.CANCELLED:
         raise AlreadyDone(_l("This reservation is already cancelled."))
-    _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel", whole_change=True,
+    _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel",
           closed_at=clock.utcnow())
 
 

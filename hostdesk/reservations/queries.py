@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -43,9 +42,8 @@ def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list
                                                          "arriving_from": arriving_from}))
 
 
-@cache
 def _tally_statement() -> sa.Select:
-    """Built once: every tap runs it, and building its nested CASE costs more than running it."""
+    """The day's parties and people by state, and the booked ones by late, arriving or later."""
     c = Reservation.__table__.c  # Core columns: the result skips the ORM's layer
     when = c.start_at.type
     booked_part = sa.case((c.start_at <= sa.bindparam("late_from", type_=when), "late"),
@@ -57,19 +55,16 @@ def _tally_statement() -> sa.Select:
             .where(c.service_day == sa.bindparam("day", type_=sa.Date)).group_by(c.state, part))
 
 
-# One party acted on: one query with what its card shows (guest, tables); who did each step is
-# read only when a message names them (the acting person is in the session already). Built once:
-# a statement with loader options costs about as much to build and key as to run (issue 7).
-_ONE_PARTY = (sa.select(Reservation).where(Reservation.id == sa.bindparam("id"))
-              .options(joinedload(Reservation.assignments).joinedload(Assignment.table, innerjoin="unnested")
-                       .joinedload(Table.area, innerjoin="unnested"),
-                       lazyload(Reservation.preferred_area), lazyload(Reservation.arrived_by),
-                       lazyload(Reservation.greeted_by), lazyload(Reservation.seated_by),
-                       lazyload(Reservation.left_by)))
-
-
 def get_reservation(reservation_id: int) -> Reservation | None:
-    return db.session.scalars(_ONE_PARTY, {"id": reservation_id}).unique().one_or_none()
+    """One party with what its card shows (guest, tables); who did each step is read only when a
+    message names them."""
+    stmt = (sa.select(Reservation).where(Reservation.id == reservation_id)
+            .options(joinedload(Reservation.assignments).joinedload(Assignment.table, innerjoin="unnested")
+                     .joinedload(Table.area, innerjoin="unnested"),
+                     lazyload(Reservation.preferred_area), lazyload(Reservation.arrived_by),
+                     lazyload(Reservation.greeted_by), lazyload(Reservation.seated_by),
+                     lazyload(Reservation.left_by)))
+    return db.session.scalars(stmt).unique().one_or_none()
 
 
 def all_tables() -> list[Table]:

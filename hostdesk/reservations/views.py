@@ -10,14 +10,13 @@ from flask_login import current_user
 from .. import clock
 from ..auth.access import allow
 from ..auth.session import passive
-from ..database import MAX_ID, get_or_404, reads_first, reads_only
+from ..database import MAX_ID, get_or_404
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
-from ..urls import UrlsWithIds
-from . import bookings, fastpoll, fragments, live, operations, queries, walkins
+from . import bookings, fragments, live, operations, queries, walkins
 from .board import card_for, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import ShiftNote
@@ -35,13 +34,11 @@ TRANSITIONS = {
 }
 
 
-_CARD_URL = UrlsWithIds("reservation_id")
-
 
 @bp.app_context_processor
 def host_helpers():
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl"), "card_url": _CARD_URL}
+            "lang": str(get_locale() or "nl")}
 
 
 @bp.app_template_filter("format_day")
@@ -59,17 +56,12 @@ def board_response(status: int = 200, clear_dialog: bool = False):
 
 
 def render_page():
-    return fragments.page_response(lambda board_html: render_template(
-        "reservations/board.html", board_html=board_html, now_iso=clock.utcnow().isoformat()))
-
-
-def commit() -> None:
-    db.session.commit()
-    reads_only()  # what is sent back is read without holding SQLite's write lock (issue 7)
+    return render_template("reservations/board.html", board_html=fragments.board_html(),
+                           now_iso=clock.utcnow().isoformat())
 
 
 def done():
-    commit()
+    db.session.commit()
     if request.values.get("view") == "floor":  # the tap came from the floor view
         from ..floor.views import floor_response
 
@@ -84,22 +76,17 @@ def changed(res):
     server renders one card, not the board); the whole board otherwise."""
     if not is_htmx() or request.values.get("view") == "floor":
         return done()
-    db.session().expire_on_commit = False  # `res` holds what its UPDATE wrote; keep it for its card
-    # The counts in the write transaction: a transaction fewer (three round trips on PostgreSQL;
-    # on SQLite the write lock is held a tenth of a millisecond longer for a fifth less CPU).
-    counts = tally()
-    commit()
     section, card = card_for(res)
-    response = make_response(render_template("reservations/_board_change.html", board=counts, card=card,
+    response = make_response(render_template("reservations/_board_change.html", board=tally(), card=card,
                                              reservation_id=res.id, section=section))
     response.headers["HX-Reswap"] = "none"  # only the out-of-band pieces: the board stays
+    db.session.commit()
     return response
 
 
 @bp.after_request
 def server_time(response):
-    """Every board answer with content says the server's time: the greet timers align with it
-    (host.js). Not a 204: the poll shortcut copies the app's 204 headers (fastpoll.py)."""
+    """Every board answer with content says the server's time: the greet timers align with it (host.js)."""
     if response.status_code != 204:
         response.headers["X-Server-Now"] = clock.utcnow().isoformat()
     return response
@@ -152,7 +139,6 @@ def poll():
 
 
 @bp.post("/reservations/<int:reservation_id>/<any(arrive, greet, leave, 'no-show', cancel, call, undo):action>")
-@reads_first  # each transition is a conditional UPDATE on the state it read (operations._step)
 def transition(reservation_id: int, action: str):
     res = reservation_or_404(reservation_id)
     TRANSITIONS[action](res, current_user._get_current_object())
@@ -205,5 +191,3 @@ def dismiss_note(note_id: int):
 
 
 from . import views_bookings, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
-
-bp.record_once(lambda state: fastpoll.install(state.app))  # the unchanged poll's 204 before Flask (issue 7)

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from hostdesk import create_app
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, served_app
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -36,13 +35,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(app, database_url, tmp_path_factory):
-    live_app = create_app({
-        "SECRET_KEY": "live-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
-        "BOARD_FRAGMENT_CACHE": False,  # tests empty the database between them: versions repeat
-    })
+def live_server(app, database_url):
+    live_app = served_app(database_url, SECRET_KEY="live-secret", UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"])
     server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

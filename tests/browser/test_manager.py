@@ -80,7 +80,7 @@ def test_settings_and_users_pages(tablet, live_server, seeded, check_axe, screen
 
 @pytest.mark.parametrize(("viewport", "name"), [((1024, 768), "landscape"), ((768, 1024), "portrait")])
 def test_settings_test_email(app, tablet, live_server, check_axe, screenshot, viewport, name):
-    """The test e-mail button (a reads_first view): a bad address is refused in Dutch and stores
+    """The test e-mail button: a bad address is refused in Dutch and stores
     nothing; a good one, with no mail server set up, goes to the outbox."""
     import sqlalchemy as sa
 

@@ -5,10 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import get_locale
 
-from hostdesk import urls
 from hostdesk.extensions import db
 from hostdesk.lostfound.models import Category, ItemState, ItemWord
 from hostdesk.lostfound.operations import description_words
@@ -214,15 +212,6 @@ def test_log_selects_read_exactly_as_the_field_macro_writes_them(app, manager_cl
             assert written in _squeezed(page), name
 
 
-def test_item_links_keep_the_filters_even_when_the_stand_in_id_is_in_them(app):
-    with app.test_request_context():
-        for args in ({}, {"q": "red", "category": "keys"}, {"q": str(urls.STAND_IN)},
-                     {"location": f"drawer {urls.STAND_IN}", "q": "a&b=c"}):
-            link = urls.url_with_id("manager.item", "item_id", **args)
-            for item_id in (1, 42, urls.STAND_IN):
-                assert link(item_id) == url_for("manager.item", item_id=item_id, **args)
-
-
 def test_an_htmx_search_answers_the_table_alone(manager_client, stock):
     response = manager_client.get("/manager/lost-found", query_string={"q": "red"},
                                   headers={"HX-Request": "true", **EN})
@@ -240,22 +229,16 @@ def _places(client) -> list[str]:
     return re.findall(r'<option value="([^"]+)"', menu)
 
 
-def test_storage_places_are_kept_a_moment_and_a_new_item_brings_its_place_at_once(app, manager_client, stock,
-                                                                                   frozen, monkeypatch):
-    from hostdesk import kept
+def test_the_storage_places_follow_every_change_at_once(app, manager_client, stock, frozen):
     from hostdesk.lostfound.models import FoundItem
-    from hostdesk.manager.log import PLACES_SECONDS
 
     assert _places(manager_client) == ["Cloakroom", "Office drawer 1", "Safe"]
-    with app.app_context():  # a new item through the ORM, as registering one does: its place shows at once
+    with app.app_context():
         f.item(f.at(20, 12), location="Attic")
         db.session.commit()
     assert _places(manager_client) == ["Attic", "Cloakroom", "Office drawer 1", "Safe"]
-    with app.app_context():  # an item another worker registered: this one does not see its commit
+    with app.app_context():  # a change through another worker or plain SQL shows at the next page too
         db.session.execute(sa.update(FoundItem).where(FoundItem.reference == "LF-2026-0005")
                            .values(storage_location="Basement"))
         db.session.commit()
-    assert "Basement" not in _places(manager_client)  # kept for up to PLACES_SECONDS
-    later = kept.monotonic() + PLACES_SECONDS + 0.01
-    monkeypatch.setattr(kept, "monotonic", lambda: later)
     assert _places(manager_client) == ["Attic", "Basement", "Cloakroom", "Office drawer 1", "Safe"]

@@ -7,9 +7,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from hostdesk import create_app
 from hostdesk.auth.models import Role
-from tests.conftest import PASSWORDS
+from tests.conftest import PASSWORDS, served_app
 
 from .http import Client
 
@@ -17,11 +16,7 @@ from .http import Client
 @pytest.fixture(scope="session")
 def server(app, database_url):
     """The app with CSRF on, on a threaded local server, against the test database."""
-    live_app = create_app({
-        "SECRET_KEY": "server-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
-    })
+    live_app = served_app(database_url, SECRET_KEY="server-secret", UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"])
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
     http_server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=http_server.serve_forever, daemon=True)

@@ -68,12 +68,7 @@ def minutes(n: int) -> timedelta:
 
 
 class FreshClient:
-    """A test client whose requests start with an empty `g`.
-
-    While a test holds an app context (app_ctx), Flask reuses it for the client's requests, so
-    `g` (the logged-in user, the cached settings) would leak from one request, or one client,
-    into the next. Production requests never share `g`.
-    """
+    """A test client whose requests ask for English unless they say otherwise."""
 
     def __init__(self, client):
         self._client = client
@@ -84,10 +79,6 @@ class FreshClient:
             return attr
 
         def call(*args, **kwargs):
-            from flask import g, has_app_context
-
-            if has_app_context():
-                g.__dict__.clear()
             kwargs["headers"] = {"Accept-Language": "en", **(kwargs.get("headers") or {})}
             return attr(*args, **kwargs)
 

@@ -12,7 +12,7 @@ from hostdesk import clock
 from hostdesk.extensions import db
 from hostdesk.reservations.board import load_board
 from hostdesk.reservations.models import State
-from hostdesk.settings import forget_remembered, update_settings
+from hostdesk.settings import update_settings
 
 from .conftest import minutes
 
@@ -133,8 +133,7 @@ def _count_statements(app, floor_make, now) -> int:
     db.session.expire_all()
     from flask import g
 
-    g.pop("hostdesk_settings", None)
-    forget_remembered()  # the settings read counted every time (a worker remembers them for a second)
+    g.pop("hostdesk_settings", None)  # the settings' read counted, as every request makes it
     sa.event.listen(db.engine, "before_cursor_execute", listen)
     try:
         board = load_board()

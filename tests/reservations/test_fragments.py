@@ -1,16 +1,14 @@
-"""The board's fragment rendered once per version and shared by every tablet (fragments.py), and the
-one-card answer to a host's tap (views.changed): the same board as a full render, for less work
-(issue 7)."""
+"""The board's fragment rendered once per token and shared by every tablet (fragments.py), and the
+one-card answer to a host's tap (views.changed): the same board as a full render."""
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-import pytest
-from flask import render_template, url_for
+import sqlalchemy as sa
 
 from hostdesk import clock
-from hostdesk.extensions import db
+from hostdesk.extensions import cache, db
 from hostdesk.reservations import fragments, live, operations
 from hostdesk.reservations.board import load_board
 from hostdesk.reservations.models import State
@@ -25,18 +23,7 @@ def _poll(client, token, **headers):
     return client.get(f"/host/board/poll?v={token}", headers={**HX, **headers})
 
 
-@pytest.fixture
-def cached(app):
-    app.config["BOARD_FRAGMENT_CACHE"] = True
-    with app.app_context():
-        fragments.clear()
-    yield
-    app.config.pop("BOARD_FRAGMENT_CACHE")
-    with app.app_context():
-        fragments.clear()
-
-
-def test_fragment_rendered_once_per_version(frozen, floor, make_res, host_client, actors, cached):
+def test_fragment_rendered_once_per_token(frozen, floor, make_res, host_client, actors):
     res = make_res("De Waard", 2, frozen + minutes(10))
     first = _poll(host_client, "0.0").get_data(as_text=True)
     with Statements(db.engine) as statements:
@@ -51,108 +38,65 @@ def test_fragment_rendered_once_per_version(frozen, floor, make_res, host_client
     assert fresh in page
 
 
-def test_one_fragment_for_every_tablet_and_person(app, frozen, floor, make_res, host_client, manager_client, cached):
-    """No CSRF token, user or time of the request inside the board: the same bytes for everyone;
-    the page's form carries this session's token, the header this request's time."""
-    make_res("De Waard", 2, frozen + minutes(10))
+def test_nothing_of_the_request_or_the_person_gets_into_the_shared_fragment(app, frozen, floor, make_res, actors,
+                                                                            host_client, manager_client):
+    """Rendered apart for a host and a manager, each with their own CSRF token, the fragment is the
+    same bytes: no token, name or role-dependent control of either is in it. The page around it
+    carries this session's token and the manager's own controls."""
+    res = make_res("De Waard", 2, frozen - minutes(2))
+    operations.arrive(res, actors["host"])  # a greet card: timers and the "arrived by" name
+    db.session.commit()
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        host, manager = _poll(host_client, "0.0"), _poll(manager_client, "0.0")
+        cache.clear()
+        host = _poll(host_client, "0.0")
+        cache.clear()
+        manager = _poll(manager_client, "0.0")
         assert host.get_data() == manager.get_data()
         assert host.headers["X-Server-Now"] == clock.utcnow().isoformat()
         html = host.get_data(as_text=True)
-        assert "csrf" not in html.lower() and 'data-now' not in html
-        page = host_client.get("/host/").get_data(as_text=True)
+        assert "csrf" not in html.lower() and "data-now" not in html
+        assert "Manager" not in html and "sec-note-form" not in html
+        page = manager_client.get("/host/").get_data(as_text=True)
         form = re.search(r'<form id="board-actions" method="post" hidden data-now="([^"]+)">(.*?)</form>', page, re.S)
         assert form and form.group(1) == clock.utcnow().isoformat() and 'name="csrf_token"' in form.group(2)
-        arrive = re.search(r'<button type="submit" form="board-actions" formaction="(/host/reservations/\d+/arrive)" '
-                           r'hx-post="\1"', page)
-        assert arrive, "a board button submits the page's form (no JavaScript) or posts by htmx"
+        assert html in page
+        greet = re.search(r'<button type="submit" form="board-actions" formaction="(/host/reservations/\d+/greet)" '
+                          r'hx-post="\1"', page)
+        assert greet, "a board button submits the page's form (no JavaScript) or posts by htmx"
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 
 
-def test_fragment_compressed_once_per_encoding(app, frozen, floor, make_res, host_client, cached):
-    from hostdesk.compression import encode_once
+def test_a_settings_change_shows_on_the_next_render_of_another_process(app, database_url, frozen, floor, make_res,
+                                                                       actors, tmp_path):
+    """Another process (its own app, its own cache) rendered the board before a manager changed a
+    threshold elsewhere: its next render shows the new value, through the version's bump and, for a
+    change the bump did not come with, through the settings in the fragment's key."""
+    from hostdesk import create_app
+    from hostdesk.settings import SettingValue, update_settings
 
-    make_res("De Waard", 2, frozen + minutes(10))
-    plain = _poll(host_client, "0.0", **{"Accept-Encoding": "identity"})
-    assert "Content-Encoding" not in plain.headers
-    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
-        found = fragments.rendered()
-    assert found.encoded == {}
-    gz = _poll(host_client, "0.0", **{"Accept-Encoding": "gzip"})
-    assert gz.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in gz.headers["Vary"]
-    import gzip
-
-    assert gzip.decompress(gz.get_data()) == plain.get_data()
-    assert found.encoded["gzip"] == gz.get_data()  # kept for the next tablet
-    found.encoded["gzip"] = b"kept"
-    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
-        assert encode_once(b"anything", found.encoded) == ("gzip", b"kept")
-
-
-@pytest.fixture
-def one_second(monkeypatch):
-    """Two renders of a page are the same bytes only within one second of the wall clock: its CSRF
-    token is signed with the second it was made in (itsdangerous), not with the app's frozen clock.
-    A page test that compares two requests fixes that second (it failed now and then on PostgreSQL,
-    where the two requests more often straddle a second)."""
-    from itsdangerous.timed import TimestampSigner
-
-    second = TimestampSigner.get_timestamp(None)  # the method reads the wall clock only
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: second)
-
-
-def _zstd():
-    try:
-        from compression import zstd  # Python 3.14
-    except ImportError:
-        from backports import zstd
-    return zstd
-
-
-def test_page_is_its_head_the_shared_board_and_its_tail(app, frozen, floor, make_res, host_client, cached,
-                                                        one_second):
-    """With zstd the page is three frames: this request's head and tail around the board's frame,
-    compressed once and shared with the fragment; decoded, it is the page as rendered whole."""
-    make_res("De Waard", 2, frozen + minutes(10))
-    plain = host_client.get("/host/", headers={"Accept-Encoding": "identity"})
-    assert "Content-Encoding" not in plain.headers
-    html = plain.get_data(as_text=True)
-    assert html.startswith("<!doctype html>") and 'id="board"' in html and "De Waard" in html
-    assert fragments.PLACE not in html
-    assert fragments.rendered().html in html
-    zst = host_client.get("/host/", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
-    assert zst.headers["Content-Encoding"] == "zstd" and "Accept-Encoding" in zst.headers["Vary"]
-    assert int(zst.headers["Content-Length"]) == len(zst.get_data())
-    zstd = _zstd()
-    assert zstd.decompress(zst.get_data()) == plain.get_data()
-    board_frame = _poll(host_client, "0.0", **{"Accept-Encoding": "zstd"}).get_data()
-    assert board_frame in zst.get_data(), "the board's frame is the fragment's, compressed once"
-    assert zst.get_data().count(b"\x28\xb5\x2f\xfd") >= 3  # three frames (their magic number)
-
-
-def test_page_for_a_browser_without_zstd_is_compressed_whole(frozen, floor, make_res, host_client, cached,
-                                                            one_second):
-    import brotli
-
-    make_res("De Waard", 2, frozen + minutes(10))
-    plain = host_client.get("/host/", headers={"Accept-Encoding": "identity"}).get_data()
-    br = host_client.get("/host/", headers={"Accept-Encoding": "gzip, br"})
-    assert br.headers["Content-Encoding"] == "br"
-    assert brotli.decompress(br.get_data()) == plain
-
-
-def test_quick_render_is_the_same_html(app_ctx, frozen, floor, make_res, actors):
-    for i, minutes_from_now in enumerate((-20, -5, 10, 60, 120)):
-        res = make_res(f"Gast {i}", 2 + i % 3, frozen + minutes(minutes_from_now), tables=[floor["10"]] if i else [])
+    res = make_res("De Waard", 2, frozen - minutes(2))
     operations.arrive(res, actors["host"])
     db.session.commit()
-    board = load_board()
-    with_url_for = lambda endpoint, ident, **values: url_for(endpoint, reservation_id=ident, **values)  # noqa: E731
-    assert fragments._render(board) == render_template("reservations/_board.html", board=board,
-                                                       card_url=with_url_for)
+    other = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": database_url,
+                        "UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    def other_render() -> str:
+        with other.test_request_context(headers={"Accept-Language": "en"}):
+            return fragments.board_html()
+
+    assert 'data-red="60"' in other_render()
+    update_settings(actors["manager"], greet_red_seconds=90)
+    db.session.commit()
+    assert 'data-red="90"' in other_render()
+    version = live.version()
+    db.session.execute(sa.update(SettingValue).where(SettingValue.key == "greet_red_seconds").values(value=120))
+    db.session.commit()
+    assert live.version() == version  # no bump this time
+    assert 'data-red="120"' in other_render()
+    with other.app_context():
+        db.engine.dispose()
 
 
 def test_settings_change_is_a_new_board_version(app_ctx, actors):
@@ -247,7 +191,7 @@ def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res
 
 def test_a_tap_reads_its_party_with_guest_and_tables_in_one_query(frozen, floor, make_res, host_client):
     """The party comes in one read, its tables joined (no second read for them), and neither the acting
-    person nor who did earlier steps is read again: the card needs neither (issue 7)."""
+    person nor who did earlier steps is read again: the card needs neither."""
     tables = [floor["1"], floor["2"]]
     path = f"/host/reservations/{make_res('De Waard', 4, frozen + minutes(10), tables=tables).id}/arrive"
     db.session.expire_all()
@@ -287,33 +231,3 @@ def test_tally_counts_as_the_board_sorts(frozen, floor, make_res, actors):
             assert counted.count_of(section) == board.count_of(section), (offset, section)
         assert (counted.covers_expected, counted.covers_arrived, counted.covers_seated, counted.attention) == (
             board.covers_expected, board.covers_arrived, board.covers_seated, board.attention), offset
-
-
-def test_one_render_per_version_when_threads_ask_at_once(app, frozen, floor, make_res, cached, monkeypatch):
-    """Eight threads asking for a new version at once: one renders, the others wait for it."""
-    import threading
-    import time
-
-    make_res("De Waard", 2, frozen + minutes(10))
-    renders = []
-    real_render = fragments._render
-
-    def slow_render(board):
-        renders.append(board.token)
-        time.sleep(0.2)
-        return real_render(board)
-
-    monkeypatch.setattr(fragments, "_render", slow_render)
-    results, start = [], threading.Barrier(8)
-
-    def ask():
-        with app.test_request_context():
-            start.wait()
-            results.append(fragments.rendered().html)
-
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(renders) == 1 and len(results) == 8 and len(set(results)) == 1
