@@ -19,13 +19,9 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
 
 
 def elsewhere(target: str, swap: str, template: str, **context) -> tuple[str, dict[str, str]]:
-    """`template` rendered for the page's element `target` (`#id`) as an out-of-band swap, and
-    the header that turns the response's own swap off.
-
-    Not HX-Retarget: htmx looks that up from the element that asked, and when the board's poll
-    replaced that element while the request was on its way (a tap just as another tablet changed
-    the board), it finds nothing, throws, and the answer is lost. An out-of-band swap is looked
-    up in the document."""
+    """`template` rendered for the page's element `target` (`#id`) as an out-of-band swap, and the
+    header that turns the response's own swap off. Not HX-Retarget: htmx looks that up from the
+    element that asked, which the board's poll may have replaced meanwhile."""
     html = render_template("_out_of_band.html", oob_target=target, oob_swap=swap, oob_template=template, **context)
     return html, {"HX-Reswap": "none"}
 

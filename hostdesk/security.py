@@ -48,20 +48,16 @@ def holds_card_number(value: str) -> bool:
 
 
 def phone_number(key: str, value: str) -> bool:
-    """A phone field's value written as a phone number ("+31 6 …", "0031 6 …", "06 …") that
-    phonenumbers finds valid (phones.valid_number, as bookings.normalise_phone reads it) is not a
-    card number. Written with 00 and the country code, a mobile number has 13 digits, and one in
-    ten of them is Luhn-valid: it was refused. A card number never starts with 0 or +, and none of
-    30,000 random Luhn-valid runs of 13-19 digits was a valid phone number as typed."""
+    """A phone field's value that phonenumbers finds valid as written ("+31 6 …", "0031 6 …", "06 …")
+    is not a card number: a card number never starts with 0 or +, while "0031 6 …" has 13 digits
+    and is Luhn-valid one time in ten."""
     return "phone" in key and value.lstrip().startswith(("+", "0")) and valid_number(value) is not None
 
 
 def generated(*names: str):
     """Mark a view's query arguments that the app itself writes into its pages, such as the board
-    poll's version token ("15287.29925494"): no person types them, so the card-number check does
-    not apply to them. From the board's 10,000th change on, a version and a minute side by side are
-    a Luhn-valid run of 13 or more digits one time in ten or more; refused, the tablet kept asking
-    with that token and never saw the board change again."""
+    poll's version token ("15287.29925494"): no person types them, and a version beside a minute is
+    often a Luhn-valid run of digits, so the card-number check does not apply to them."""
     def mark(view):
         view.hostdesk_generated_args = frozenset(names)
         return view

@@ -46,7 +46,7 @@ class FoundItem(db.Model):
     __tablename__ = "lf_items"
     audit_type = "lf_item"
     __table_args__ = (
-        # with the id: the log's count and page choose their ids from these alone (issue 7)
+        # with the id: the log's count and page choose their ids from these alone
         sa.Index("ix_lf_items_state_found", "state", "found_at", "id"),
         sa.Index("ix_lf_items_category_found", "category", "found_at", "id"),
         sa.Index("ix_lf_items_found_at", "found_at"),

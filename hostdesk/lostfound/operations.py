@@ -1,4 +1,4 @@
-"""State changes of found items: register, dispose, purge personal data (see ../shared/DESIGN.md).
+"""State changes of found items: register, dispose, purge personal data (docs/architecture.md).
 
 Claims and returns live in claims.py, action points in actions.py, lost reports in reports.py;
 they are re-exported here so callers find every transition in one place. Each operation checks

@@ -95,10 +95,8 @@ def statements(shape: tuple[str, ...]) -> LogStatements:
 
 
 class RowText:
-    """A page's words and dates in the reader's language. Each label is translated once per page,
-    not once per cell, and dates are written as babel writes 'd MMM yyyy' (and with ' HH:mm'),
-    the month names looked up once: format_datetime per cell was among a page's largest costs.
-    tests/manager/test_log.py holds these to the `local_datetime` filter's output."""
+    """A page's words and dates in the reader's language, each label translated once per page; dates
+    as the `local_datetime` filter writes them (tests/manager/test_log.py holds them equal)."""
 
     def __init__(self):
         self.zone = get_settings().zone
