@@ -7,6 +7,7 @@ from flask import Flask
 
 from .compression import register_compression
 from .config import load_config
+from .jobs import register_jobs
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_web(app)
     register_cli(app)
     register_compression(app)
+    register_jobs(app)
     return app
 
 

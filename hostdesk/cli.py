@@ -1,4 +1,4 @@
-"""Shell commands: `flask --app app seed-demo | create-user | backup | purge-personal-data`."""
+"""Shell commands: `flask --app app seed-demo | create-user | backup | purge-personal-data | run-jobs`."""
 from __future__ import annotations
 
 import sqlite3
@@ -94,6 +94,16 @@ def purge_personal_data_command() -> None:
     click.echo(f"erased personal data of {count} records")
 
 
+@click.command("run-jobs")
+@with_appcontext
+def run_jobs_command() -> None:
+    """Run the scheduled jobs that are due now (the app also does it by itself every minute)."""
+    from .jobs import run_due
+
+    ran = run_due(current_app._get_current_object())
+    click.echo("ran: " + (", ".join(ran) or "nothing was due"))
+
+
 @click.command("db-is-empty", hidden=True)
 @with_appcontext
 def db_is_empty_command() -> None:
@@ -105,6 +115,6 @@ def db_is_empty_command() -> None:
 
 def register_commands(app: Flask) -> None:
     commands = (create_user_command, seed_demo_command, backup_command, purge_personal_data_command,
-                db_is_empty_command)
+                run_jobs_command, db_is_empty_command)
     for command in commands:
         app.cli.add_command(command)

@@ -41,6 +41,8 @@ DEFAULTS = {
     # HOSTDESK_REDIS_URL is set, so that several servers render a board version once.
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 120,
+    # Scheduled work (jobs.py): each serving process checks for due jobs this often.
+    "JOBS_INTERVAL_SECONDS": 60,
 }
 
 
@@ -78,6 +80,7 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["HOSTDESK_HTTPS"] = True
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.setdefault("JOBS_IN_BACKGROUND", not app.testing)  # tests call jobs.run_due themselves
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'hostdesk.db'}")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
