@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -73,9 +73,11 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         app.logger.exception("database error")
         # Answer without touching the database again: default settings, no user (the language
-        # comes from the browser), so the friendly 503 itself cannot fail.
+        # comes from the browser), so the friendly 503 itself cannot fail. logout_user only makes
+        # this request anonymous: the login session in the database is left as it is.
         g.hostdesk_settings = Settings()
         g.hostdesk_database_down = True
+        logout_user()
         return _message_response(_("The database cannot be reached. Please try again in a moment."), 503,
                                  _("Temporarily unavailable"))
 
