@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,14 @@ def server(app, database_url):
     thread.start()
     yield f"http://127.0.0.1:{http_server.server_port}"
     http_server.shutdown()
+
+
+POLL = re.compile(r'hx-get="(/host/board/poll\?v=[^"]+)"')
+
+
+def board_poll(page: str) -> str:
+    """The poll URL, with the board's token, that the host page holds."""
+    return unescape(POLL.search(page).group(1))
 
 
 HOMES = {Role.HOST: "/host/", Role.STAFF: "/lost-found/", Role.MANAGER: "/manager/"}
@@ -88,17 +98,19 @@ def run_sh_gunicorn(tmp_path):
         gunicorn.stop()
 
 
-def on_each_worker(server: Gunicorn, ask: Callable[[], Answer], times: int = 2,
+def on_each_worker(server: Gunicorn, ask: Callable[[], Answer], times: int = 2, last_from_each: bool = False,
                    limit: int = 200) -> list[tuple[int, Answer]]:
     """Repeat `ask()` until every worker of `server` has answered it `times` times (at most `limit`
-    requests, one at a time); each answer with the pid of the worker that gave it."""
+    requests, one at a time); each answer with the pid of the worker that gave it. `last_from_each`:
+    and the last answers came one from each worker (every worker has just answered)."""
     workers = set(server.worker_pids())
     answers: list[tuple[int, Answer]] = []
     for _ in range(limit):
         before = len(server.answers())
         answer = ask()
         answers.append((server.answered(before + 1)[before][0], answer))
-        if all(sum(pid == worker for pid, _ in answers) >= times for worker in workers):
+        if all(sum(pid == worker for pid, _ in answers) >= times for worker in workers) and (
+                not last_from_each or {pid for pid, _ in answers[-len(workers):]} == workers):
             return answers
     raise AssertionError(f"{limit} requests did not reach every worker {sorted(workers)} {times} times: "
                          f"{[pid for pid, _ in answers]}")

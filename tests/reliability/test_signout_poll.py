@@ -7,8 +7,6 @@ worker must refuse it at once, whatever it remembered of that login before.
 """
 from __future__ import annotations
 
-import re
-from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,18 +15,12 @@ from hostdesk.auth.models import Role
 from hostdesk.reservations import live
 from tests.conftest import PASSWORDS, login
 
-from .fixtures import new_database, on_each_worker, sign_in
+from .fixtures import board_poll, new_database, on_each_worker, sign_in
 from .http import Answer
 
-POLL = re.compile(r'hx-get="(/host/board/poll\?v=[^"]+)"')
 TABLET = {"shared_tablet": "y", "device_name": "Door"}
 WRONG_PIN = "9999"
 SIGN_OUTS = ("logout", "deactivated", "revoked")
-
-
-def board_poll(page: str) -> str:
-    """The poll URL, with the board's token, that the host page holds."""
-    return unescape(POLL.search(page).group(1))
 
 
 def poll_now(app) -> str:
