@@ -131,17 +131,22 @@ def frozen():
     return moment
 
 
-@pytest.fixture
-def make_user(app):
+def add_user(role: Role = Role.HOST, username: str | None = None, active: bool = True) -> int:
+    """A user of that role with its test password and PIN, committed (inside an app context)."""
     from hostdesk.auth.operations import create_user
 
+    user = create_user(None, username or role.value, (username or role.value).title(), role,
+                       PASSWORDS[role], pin=PINS[role])
+    user.active = active
+    db.session.commit()
+    return user.id
+
+
+@pytest.fixture
+def make_user(app):
     def make(role: Role = Role.HOST, username: str | None = None, active: bool = True):
         with app.app_context():
-            user = create_user(None, username or role.value, (username or role.value).title(), role,
-                               PASSWORDS[role], pin=PINS[role])
-            user.active = active
-            db.session.commit()
-            return user.id
+            return add_user(role, username, active)
 
     return make
 

@@ -1,2 +1,1 @@
-
-from .fixtures import server, tablet  # noqa: F401
+from .fixtures import private_postgres, run_sh_gunicorn, server, tablet  # noqa: F401

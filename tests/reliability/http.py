@@ -2,6 +2,7 @@
 for tests that talk to a real server: several threads or processes at once, real commits."""
 from __future__ import annotations
 
+import copy
 import http.client
 import http.cookiejar
 import os
@@ -20,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
+ACCESS_FORMAT = '%(p)s %(s)s "%(r)s"'  # gunicorn's atoms: worker pid as <pid>, status, request line
+ACCESS_LINE = re.compile(r'^<(\d+)> (\d{3}) "(.*)"$', re.MULTILINE)
 
 
 @dataclass
@@ -67,13 +70,24 @@ class Client:
     def post(self, path: str, data: dict | None = None, htmx: bool = True, **kwargs) -> Answer:
         return self.open("POST", path, data, htmx=htmx, **kwargs)
 
-    def login(self, username: str, password: str, home: str = "/") -> Client:
+    def login(self, username: str, password: str, home: str = "/", **extra) -> Client:
+        """Sign in through the login form; `extra` fields too (shared_tablet="y", device_name=...)."""
         page = self.get("/login").body
         token = CSRF_INPUT.search(page).group(1)
-        answer = self.open("POST", "/login", {"username": username, "password": password, "csrf_token": token})
+        answer = self.open("POST", "/login",
+                           {"username": username, "password": password, "csrf_token": token, **extra})
         assert answer.status == 302, (answer.status, answer.body[:500])
         self.refresh_token(home)
         return self
+
+    def same_cookies(self) -> Client:
+        """Another client holding this one's cookies and CSRF token as they are now (a second tab, or
+        a request sent before this client's next answer changed them)."""
+        other = Client(self.base, self.language)
+        for cookie in self.jar:
+            other.jar.set_cookie(copy.copy(cookie))
+        other.csrf = self.csrf
+        return other
 
     def refresh_token(self, path: str) -> None:
         answer = self.get(path)
@@ -101,21 +115,39 @@ def wait_until_up(base: str, seconds: float = 30) -> None:
 class Gunicorn:
     """gunicorn serving tests/reliability/wsgi.py (the real app, CSRF on) against `database_url`."""
 
-    def __init__(self, database_url: str, upload_folder: str, workers: int = 2, threads: int = 4):
+    def __init__(self, database_url: str, upload_folder: str, workers: int = 2, threads: int = 4,
+                 access_log: bool = False):
+        """`access_log`: each answer is logged with the worker that gave it (see `answers`)."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "HOSTDESK_TEST_DATABASE_URL": database_url, "HOSTDESK_TEST_UPLOADS": upload_folder}
         self.log = Path(upload_folder) / f"gunicorn-{self.port}.log"
+        self.access = Path(upload_folder) / f"access-{self.port}.log"
         self._log = self.log.open("w")
+        logging = ["--access-logfile", str(self.access), "--access-logformat", ACCESS_FORMAT] if access_log else []
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--graceful-timeout", "2", "tests.reliability.wsgi:app"],
+             "--threads", str(threads), "--graceful-timeout", "2", *logging, "tests.reliability.wsgi:app"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(self.base)
         except RuntimeError:
             self.stop()
             raise RuntimeError(self.log.read_text()) from None
+
+    def answers(self) -> list[tuple[int, int, str]]:
+        """(worker pid, status, request line) of every answer so far, oldest first (needs access_log)."""
+        if not self.access.exists():
+            return []
+        return [(int(pid), int(status), line) for pid, status, line in ACCESS_LINE.findall(self.access.read_text())]
+
+    def answered(self, count: int, seconds: float = 10) -> list[tuple[int, int, str]]:
+        """The answers once there are at least `count` (a worker logs an answer just after sending it)."""
+        deadline = time.monotonic() + seconds
+        while len(found := self.answers()) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(found) >= count, (count, found[-5:])
+        return found
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
