@@ -8,12 +8,14 @@ from flask import Flask
 from .collector import register_collector
 from .compression import register_compression
 from .config import load_config
+from .hardening import register_hardening
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     load_config(app, test_config)
     register_extensions(app)
+    register_hardening(app)
     register_blueprints(app)
     register_web(app)
     register_cli(app)

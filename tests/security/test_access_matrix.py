@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from hostdesk.auth.models import Role, User
 from hostdesk.extensions import db
@@ -45,7 +45,7 @@ def _url(rule: Rule) -> str:
     for name in rule.arguments:
         converter = rule._converters[name]
         kind = type(converter).__name__
-        if kind == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             values[name] = 999999
         elif kind == "AnyConverter":
             values[name] = sorted(converter.items)[0]
