@@ -9,6 +9,7 @@ from .collector import register_collector
 from .compression import register_compression
 from .config import load_config
 from .hardening import register_hardening
+from .ratelimits import register_limits
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -17,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_hardening(app)
     register_blueprints(app)
+    register_limits(app)
     register_web(app)
     register_cli(app)
     register_compression(app)

@@ -1,7 +1,8 @@
 """Configuration, read once in create_app: defaults, then instance/config.py, then the environment.
 
 Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_TZ, HOSTDESK_HTTPS=1 (Secure cookies
-when served over HTTPS).
+when served over HTTPS), HOSTDESK_REDIS_URL or RATELIMIT_STORAGE_URI (the rate limits' counters;
+default: the app's database).
 """
 from __future__ import annotations
 
@@ -31,9 +32,12 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["nl", "en"],
+    # Failed sign-ins counted per typed account and address, and per address (ratelimits.py).
     "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
-    "LOGIN_LOCK_DURATION": timedelta(minutes=15),
+    # Wrong PINs: per person (across every tablet) and per tablet (auth/operations.py).
+    "PERSON_MAX_PIN_FAILURES": 5,
     "DEVICE_MAX_PIN_FAILURES": 5,
     "POLL_INTERVAL_MS": 2000,
     "UPLOAD_FOLDER": None,  # default: instance/uploads
@@ -69,6 +73,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = env["SECRET_KEY"]
     if env.get("HOSTDESK_TZ"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = env["HOSTDESK_TZ"]
+    if env.get("RATELIMIT_STORAGE_URI") or env.get("HOSTDESK_REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI") or env["HOSTDESK_REDIS_URL"]
     if env.get("HOSTDESK_HTTPS") == "1":
         app.config["HOSTDESK_HTTPS"] = True
     if test_config:

@@ -22,7 +22,7 @@ def seed_users() -> int:
     added = 0
     for username, name, role, password, pin in DEMO_USERS:
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
-            create_user(None, username, name, role, password, pin=pin)
+            create_user(None, username, name, role, password, pin=pin, vetted=False)
             added += 1
     return added
 

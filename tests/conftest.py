@@ -18,7 +18,7 @@ from hostdesk.auth.models import LoginGeneration, Role
 from hostdesk.extensions import db
 
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
-PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
+PINS = {Role.HOST: "4826", Role.STAFF: "5937", Role.MANAGER: "6158"}
 
 
 def _database_url(tmp_path_factory, worker: str) -> str:
@@ -104,14 +104,24 @@ def frozen():
     return moment
 
 
+def extra_pin(n: int) -> str:
+    """The PIN of the n-th further user of a test (make_user)."""
+    return f"7{n:05d}"
+
+
 @pytest.fixture
 def make_user(app):
     from hostdesk.auth.operations import create_user
 
+    extra = iter(range(1, 10000))
+
     def make(role: Role = Role.HOST, username: str | None = None, active: bool = True):
+        """The role's user (with PINS[role]), or another one of the role named `username`: no two people
+        share a PIN, so each further user gets a PIN of its own (extra_pin)."""
+        pin = PINS[role] if username in (None, role.value) else extra_pin(next(extra))
         with app.app_context():
             user = create_user(None, username or role.value, (username or role.value).title(), role,
-                               PASSWORDS[role], pin=PINS[role])
+                               PASSWORDS[role], pin=pin)
             user.active = active
             db.session.commit()
             return user.id
