@@ -4,6 +4,7 @@
 #   HOSTDESK_DEMO=0 ./run.sh start without demo data
 #   DATABASE_URL=postgresql://user@host/db ./run.sh   use PostgreSQL instead of SQLite
 set -euo pipefail
+umask 077  # the instance folder, the database with its WAL, uploads and keys: this user's only
 cd "$(dirname "$0")"
 source scripts/venv.sh requirements.txt
 
@@ -21,5 +22,5 @@ fi
 host="${HOST:-127.0.0.1}"
 port="${PORT:-8000}"
 echo "Hostdesk runs at http://${host}:${port}  (Ctrl+C stops it)"
-exec gunicorn --bind "${host}:${port}" --workers "${WORKERS:-2}" --threads "${THREADS:-1}" \
-  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" app:app
+exec gunicorn --config gunicorn.conf.py --bind "${host}:${port}" --workers "${WORKERS:-2}" \
+  --threads "${THREADS:-1}" --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" app:app

@@ -1,6 +1,7 @@
 """Hostdesk: the host stand and lost-and-found for a restaurant's front of house."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,8 @@ from .ratelimits import register_limits
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static",
+                instance_path=os.environ.get("HOSTDESK_INSTANCE_PATH") or None)
     load_config(app, test_config)
     register_extensions(app)
     register_hardening(app)

@@ -1,8 +1,9 @@
 """Configuration, read once in create_app: defaults, then instance/config.py, then the environment.
 
-Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_TZ, HOSTDESK_HTTPS=1 (Secure cookies
-when served over HTTPS), HOSTDESK_REDIS_URL or RATELIMIT_STORAGE_URI (the rate limits' counters;
-default: the app's database).
+Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_ANSWERS_KEY (the verification answers'
+key, the same on every app server of one database; default: instance/answers_key), HOSTDESK_TZ,
+HOSTDESK_HTTPS=1 (Secure cookies when served over HTTPS), HOSTDESK_REDIS_URL or RATELIMIT_STORAGE_URI
+(the rate limits' counters; default: the app's database).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+
+from .keys import kept_secret
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},  # connections are checked after idling (database.ping_after_idle)
@@ -42,16 +45,13 @@ DEFAULTS = {
     "POLL_INTERVAL_MS": 2000,
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
+    "HOSTDESK_ANSWERS_KEY": None,  # default: instance/answers_key (keys.py)
 }
 
 
 def _secret_key(instance_path: Path) -> str:
-    """Generated on first start and kept in the instance folder, never in the code."""
-    path = instance_path / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """Generated on first start and kept in the instance folder (0600 from the start), never in the code."""
+    return kept_secret(instance_path / "secret_key", lambda: secrets.token_hex(32))
 
 
 def normalise_database_url(url: str) -> str:
@@ -62,8 +62,11 @@ def normalise_database_url(url: str) -> str:
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
+    # Everything the app creates (the instance folder, the SQLite database with its WAL and SHM,
+    # uploads, backups, keys) is private to the app's user from the start.
+    os.umask(0o077)
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     env = os.environ
@@ -71,6 +74,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
     if env.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("HOSTDESK_ANSWERS_KEY"):
+        app.config["HOSTDESK_ANSWERS_KEY"] = env["HOSTDESK_ANSWERS_KEY"]
     if env.get("HOSTDESK_TZ"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = env["HOSTDESK_TZ"]
     if env.get("RATELIMIT_STORAGE_URI") or env.get("HOSTDESK_REDIS_URL"):
@@ -87,4 +92,4 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(mode=0o700, parents=True, exist_ok=True)

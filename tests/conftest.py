@@ -17,6 +17,10 @@ from hostdesk.auth import remembered
 from hostdesk.auth.models import LoginGeneration, Role
 from hostdesk.extensions import db
 
+# Every app of the test run (and the gunicorn and run.sh processes it starts) keys verification
+# answers alike, without an answers_key file in the repository's instance folder.
+os.environ.setdefault("HOSTDESK_ANSWERS_KEY", "test-answers-key")
+
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
 PINS = {Role.HOST: "4826", Role.STAFF: "5937", Role.MANAGER: "6158"}
 

@@ -101,7 +101,8 @@ def wait_until_up(base: str, seconds: float = 30) -> None:
 class Gunicorn:
     """gunicorn serving tests/reliability/wsgi.py (the real app, CSRF on) against `database_url`."""
 
-    def __init__(self, database_url: str, upload_folder: str, workers: int = 2, threads: int = 4):
+    def __init__(self, database_url: str, upload_folder: str, workers: int = 2, threads: int = 4,
+                 extra: tuple[str, ...] = ()):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "HOSTDESK_TEST_DATABASE_URL": database_url, "HOSTDESK_TEST_UPLOADS": upload_folder}
@@ -109,7 +110,7 @@ class Gunicorn:
         self._log = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--graceful-timeout", "2", "tests.reliability.wsgi:app"],
+             "--threads", str(threads), "--graceful-timeout", "2", *extra, "tests.reliability.wsgi:app"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(self.base)
