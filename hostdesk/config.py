@@ -42,6 +42,10 @@ DEFAULTS = {
     # Wrong PINs: per person (across every tablet) and per tablet (auth/operations.py).
     "PERSON_MAX_PIN_FAILURES": 5,
     "DEVICE_MAX_PIN_FAILURES": 5,
+    # Failed claim verifications over every item (lostfound/claims.py); each item locks on its own too.
+    "CLAIM_MAX_FAILURES_PER_STAFF": 10,
+    "CLAIM_MAX_FAILURES_PER_CLAIMANT": 5,
+    "CLAIM_FAILURE_WINDOW": timedelta(hours=24),
     "POLL_INTERVAL_MS": 2000,
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,

@@ -42,6 +42,10 @@ class AppForm(FlaskForm):
         return super().validate(extra_validators=extra)
 
 
+_AT_LEAST, _AT_MOST = "Number must be at least %(min)s.", "Number must be at most %(max)s."
+_BETWEEN = "Number must be between %(min)s and %(max)s."
+
+
 class NumberRange(validators.NumberRange):
     """WTForms' NumberRange, also for a whole number too large for a float ("9" * 400): WTForms'
     own check turns it into a float first and fails with OverflowError. Every form uses this one."""
@@ -52,12 +56,8 @@ class NumberRange(validators.NumberRange):
                                       or (self.max is not None and data > self.max)):
             if self.message is not None:
                 message = self.message
-            elif self.max is None:
-                message = field.gettext("Number must be at least %(min)s.")
-            elif self.min is None:
-                message = field.gettext("Number must be at most %(max)s.")
-            else:
-                message = field.gettext("Number must be between %(min)s and %(max)s.")
+            else:  # WTForms' own messages, from its own catalogue
+                message = field.gettext(_AT_LEAST if self.max is None else _AT_MOST if self.min is None else _BETWEEN)
             raise ValidationError(message % {"min": self.min, "max": self.max})
         super().__call__(form, field)
 
