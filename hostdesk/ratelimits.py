@@ -67,7 +67,7 @@ def too_many(error: RateLimitExceeded):
 
 def register_limits(app: Flask) -> None:
     """After the blueprints: each app gets its own Limiter (its storage is the app's), and the
-    sign-in view is wrapped with its two limits."""
+    sign-in view is wrapped with its two limits, the first-run page with one."""
     cfg = app.config
     if not cfg.get("RATELIMIT_STORAGE_URI"):
         cfg["RATELIMIT_STORAGE_URI"] = "hostdesk+db://"
@@ -83,6 +83,10 @@ def register_limits(app: Flask) -> None:
     login = own.limit(_per_window("LOGIN_MAX_FAILURES_PER_ADDRESS"), key_func=address, methods=["POST"],
                       deduct_when=failed, scope="login-address")(login)
     app.view_functions["auth.login"] = login
+    # The first-run page's one-time code: the same per-address limit on wrong codes.
+    app.view_functions["setup.first_run"] = own.limit(
+        _per_window("LOGIN_MAX_FAILURES"), key_func=address, methods=["POST"], deduct_when=failed,
+        scope="first-run")(app.view_functions["setup.first_run"])
     app.register_error_handler(RateLimitExceeded, too_many)
     app.after_request(_end_transaction_before_counting)  # after init_app's: Flask runs it before Limiter's
 
@@ -90,6 +94,6 @@ def register_limits(app: Flask) -> None:
 def _end_transaction_before_counting(response):
     """The sign-in view has committed its audit entry; what the page's rendering read ends now, so
     that counting the failure in the same SQLite database does not wait for this request's own lock."""
-    if request.endpoint == "auth.login" and failed(response):
+    if request.endpoint in ("auth.login", "setup.first_run") and failed(response):
         db.session.commit()
     return response

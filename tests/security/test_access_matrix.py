@@ -15,6 +15,7 @@ from tests.conftest import PASSWORDS, login
 # Who may use each endpoint: public, any (every signed-in person), or the roles (manager reaches all).
 EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
+    "setup.first_run": "public", "tls.authority_certificate": "public",
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
