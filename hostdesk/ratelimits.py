@@ -6,6 +6,7 @@ down; the account itself is never locked, so an attacker elsewhere cannot lock a
 """
 from __future__ import annotations
 
+import hashlib
 import math
 
 from flask import Flask, current_app, render_template, request
@@ -24,8 +25,10 @@ def address() -> str:
 
 
 def typed_account() -> str:
-    """The user name as typed (whether it exists or not) and the address it came from."""
-    return f"{(request.form.get('username') or '').strip().lower()[:40]}|{address()}"
+    """The user name as typed (whether it exists or not) and the address it came from. The name is
+    kept as a hash: it may be a password typed in the wrong field, and keys reach logs and tables."""
+    typed = (request.form.get("username") or "").strip().lower()[:40]
+    return f"{hashlib.sha256(typed.encode()).hexdigest()[:24]}|{address()}"
 
 
 def failed(response) -> bool:

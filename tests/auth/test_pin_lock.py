@@ -72,11 +72,15 @@ def test_a_password_sign_in_or_a_managers_new_pin_lifts_the_lock(app, users):
     assert switch(tablet, manager, PINS[Role.MANAGER]).status_code == 423
     desk = app.test_client()
     assert login(desk, "manager", PASSWORDS[Role.MANAGER]).status_code == 302
+    page = desk.get(f"/manager/users/{users[Role.STAFF]}", headers={"Accept-Language": "en"})
+    assert "The PIN is locked" not in page.get_data(as_text=True)
     assert switch(tablet, manager, PINS[Role.MANAGER]).status_code == 302
     with app.app_context():
         staff = db.session.get(User, users[Role.STAFF])
         staff.pin_failures, staff.pin_locked_at = 5, db.func.now()
         db.session.commit()
+    page = desk.get(f"/manager/users/{users[Role.STAFF]}", headers={"Accept-Language": "en"})
+    assert "The PIN is locked" in page.get_data(as_text=True)
     assert desk.post(f"/manager/users/{users[Role.STAFF]}/pin", data={"new_pin": "80514"}).status_code == 302
     tablet.post("/switch/leave")
     assert switch(tablet, users[Role.STAFF], "80514").status_code == 302
