@@ -177,7 +177,8 @@ def make_users(counts: Counts) -> dict[str, list[int]]:
     users: dict[str, list[int]] = {"host": [], "staff": [], "manager": []}
     for role in ("host", "staff", "manager"):
         password, pin = LOGINS[role]
-        users[role].append(create_user(None, role, role.title(), Role(role), password, pin=pin).id)
+        # The bench's published logins, like the demo's: no password or PIN rules for them.
+        users[role].append(create_user(None, role, role.title(), Role(role), password, pin=pin, vetted=False).id)
     for i, name in enumerate(("Sanne", "Daan", "Noor", "Milan", "Fleur", "Joris"), start=1):
         role = "host" if i <= 4 else "staff"
         users[role].append(create_user(None, f"{role}{i}", name, Role(role), f"{role}-pass-{i}-bench").id)

@@ -1,20 +1,26 @@
 """Hostdesk: the host stand and lost-and-found for a restaurant's front of house."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
 
 from .compression import register_compression
 from .config import load_config
+from .hardening import register_hardening
 from .jobs import register_jobs
+from .ratelimits import register_limits
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static",
+                instance_path=os.environ.get("HOSTDESK_INSTANCE_PATH") or None)
     load_config(app, test_config)
     register_extensions(app)
+    register_hardening(app)
     register_blueprints(app)
+    register_limits(app)
     register_web(app)
     register_cli(app)
     register_compression(app)

@@ -64,14 +64,20 @@ def seed_demo_command() -> None:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
-    """Write a consistent copy of the live SQLite database to PATH (SQLite's online backup)."""
+    """Write a consistent copy of the live SQLite database to PATH (SQLite's online backup), and
+    the verification answers' key beside it as PATH.answers-key: without that key no stored
+    answer can be checked after a restore. Both are readable by this user only."""
+    from .keys import answers_key, write_private
+
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
         raise click.ClickException(
             "backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see README)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        raise click.ClickException(f"{path} exists; choose a new file")
+    key_path = path.with_name(path.name + ".answers-key")
+    if path.exists() or key_path.exists():
+        raise click.ClickException(f"{path} or {key_path} exists; choose a new file")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private(key_path, answers_key().decode() + "\n")
     source = sqlite3.connect(url.database)
     target = sqlite3.connect(path)
     with target:
@@ -79,7 +85,8 @@ def backup_command(path: Path) -> None:
     target.close()
     source.close()
     upload_note = current_app.config["UPLOAD_FOLDER"]
-    click.echo(f"backed up to {path} (photos are in {upload_note}; copy that folder too)")
+    click.echo(f"backed up to {path} and the answers' key to {key_path} "
+               f"(photos are in {upload_note}; copy that folder too)")
 
 
 @click.command("purge-personal-data")

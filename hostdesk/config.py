@@ -1,7 +1,9 @@
 """Configuration, read once in create_app: defaults, then instance/config.py, then the environment.
 
-Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_TZ, HOSTDESK_HTTPS=1 (Secure cookies
-when served over HTTPS), HOSTDESK_REDIS_URL (a cache shared by several servers).
+Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_ANSWERS_KEY (the verification answers'
+key, the same on every app server of one database; default: instance/answers_key), HOSTDESK_TZ,
+HOSTDESK_HTTPS=1 (Secure cookies when served over HTTPS), HOSTDESK_REDIS_URL (the rate limits'
+counters and a board cache shared by several servers; RATELIMIT_STORAGE_URI for the limits alone).
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+
+from .keys import kept_secret
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},  # a restarted database server costs no request
@@ -31,12 +35,20 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["nl", "en"],
+    # Failed sign-ins counted per typed account and address, and per address (ratelimits.py).
     "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
-    "LOGIN_LOCK_DURATION": timedelta(minutes=15),
+    # Wrong PINs: per person (across every tablet) and per tablet (auth/operations.py).
+    "PERSON_MAX_PIN_FAILURES": 5,
     "DEVICE_MAX_PIN_FAILURES": 5,
+    # Failed claim verifications over every item (lostfound/claims.py); each item locks on its own too.
+    "CLAIM_MAX_FAILURES_PER_STAFF": 10,
+    "CLAIM_MAX_FAILURES_PER_CLAIMANT": 5,
+    "CLAIM_FAILURE_WINDOW": timedelta(hours=24),
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
+    "HOSTDESK_ANSWERS_KEY": None,  # default: instance/answers_key (keys.py)
     # The shared board fragment (reservations/fragments.py): each process its own, or Redis when
     # HOSTDESK_REDIS_URL is set, so that several servers render a board version once.
     "CACHE_TYPE": "SimpleCache",
@@ -47,12 +59,8 @@ DEFAULTS = {
 
 
 def _secret_key(instance_path: Path) -> str:
-    """Generated on first start and kept in the instance folder, never in the code."""
-    path = instance_path / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """Generated on first start and kept in the instance folder (0600 from the start), never in the code."""
+    return kept_secret(instance_path / "secret_key", lambda: secrets.token_hex(32))
 
 
 def normalise_database_url(url: str) -> str:
@@ -63,8 +71,11 @@ def normalise_database_url(url: str) -> str:
 
 
 def load_config(app: Flask, test_config: dict | None) -> None:
+    # Everything the app creates (the instance folder, the SQLite database with its WAL and SHM,
+    # uploads, backups, keys) is private to the app's user from the start.
+    os.umask(0o077)
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     env = os.environ
@@ -72,10 +83,14 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
     if env.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = env["SECRET_KEY"]
+    if env.get("HOSTDESK_ANSWERS_KEY"):
+        app.config["HOSTDESK_ANSWERS_KEY"] = env["HOSTDESK_ANSWERS_KEY"]
     if env.get("HOSTDESK_TZ"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = env["HOSTDESK_TZ"]
     if env.get("HOSTDESK_REDIS_URL"):
         app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=env["HOSTDESK_REDIS_URL"])
+    if env.get("RATELIMIT_STORAGE_URI") or env.get("HOSTDESK_REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI") or env["HOSTDESK_REDIS_URL"]
     if env.get("HOSTDESK_HTTPS") == "1":
         app.config["HOSTDESK_HTTPS"] = True
     if test_config:
@@ -89,4 +104,4 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(instance / "uploads")
-    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(mode=0o700, parents=True, exist_ok=True)

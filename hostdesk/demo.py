@@ -5,10 +5,13 @@ so running the command twice adds nothing twice.
 """
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
 from .auth.models import Role, User
 from .auth.operations import create_user
+from .auth.passwords import verify_secret
 from .extensions import db
 
 DEMO_USERS = [
@@ -18,13 +21,30 @@ DEMO_USERS = [
 ]
 
 
+_DEMO_PASSWORDS = {username: password for username, _name, _role, password, _pin in DEMO_USERS}
+
+
 def seed_users() -> int:
     added = 0
     for username, name, role, password, pin in DEMO_USERS:
         if db.session.scalar(sa.select(User.id).where(User.username == username)) is None:
-            create_user(None, username, name, role, password, pin=pin)
+            create_user(None, username, name, role, password, pin=pin, vetted=False)
             added += 1
     return added
+
+
+@functools.lru_cache(maxsize=64)
+def _demo_password(password_hash: str, password: str) -> bool:
+    """Whether this stored hash is of the published demo password (a hash never changes its answer)."""
+    return verify_secret(password_hash, password)
+
+
+def demo_logins() -> list[str]:
+    """The demo users that can still sign in with README's published passwords (the demo band, and
+    run.sh's refusal to serve them on the network)."""
+    rows = db.session.execute(sa.select(User.username, User.password_hash).where(
+        User.username.in_(_DEMO_PASSWORDS), User.active.is_(True)).order_by(User.username))
+    return [username for username, stored in rows if _demo_password(stored, _DEMO_PASSWORDS[username])]
 
 
 def seed_demo() -> dict[str, int]:

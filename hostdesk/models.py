@@ -6,3 +6,4 @@ from .jobs import ScheduledJob  # noqa: F401
 from .lostfound import models as lostfound_models  # noqa: F401
 from .reservations import models as reservations_models  # noqa: F401
 from .settings import SettingValue  # noqa: F401
+from .sqlstorage import RateLimitCounter  # noqa: F401 - the rate limits' counters

@@ -64,17 +64,32 @@ def generated(*names: str):
     return mark
 
 
+# Tab, line feed and carriage return are the only control characters a person types (in a
+# multi-line field; one-line fields refuse them too: forms.single_line).
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def holds_control_character(value: str) -> bool:
+    """A C0 or C1 control character or DEL (ESC, backspace ...), but tab and line breaks."""
+    return _CONTROL.search(value) is not None
+
+
 def refuse_unsafe_input() -> None:
     """Refuse, before any view sees it, input that must never be stored (422, a translated message):
-    a NUL character (no form has a use for one, and PostgreSQL cannot store it in text), and what
-    looks like a full card number in any field (but the view's `generated` arguments and a phone
-    field's valid phone numbers), so none reaches a table, a log line or a page."""
+    a NUL character (no form has a use for one, and PostgreSQL cannot store it in text), any other
+    control character but tab and line breaks (in every field of every request: one rule for
+    names and notes everywhere), and what looks like a full card number in any field (but the
+    view's `generated` arguments and a phone field's valid phone numbers), so none reaches a
+    table, a log line or a page."""
     view = current_app.view_functions.get(request.endpoint)
     skipped = getattr(view, "hostdesk_generated_args", frozenset())
     for values in (request.args, request.form):
         for key, items in values.lists():
             if "\x00" in key or any("\x00" in item for item in items):
                 raise ValidationFailed(_l("The request could not be understood. Please reload the page and try again."))
+            if holds_control_character(key) or any(holds_control_character(item) for item in items):
+                raise ValidationFailed(_l("Control characters (such as Escape or Backspace) cannot be stored. "
+                                          "Type the text again without them."))
             exempt = ((values is request.args and key in skipped) or any(word in key for word in NOT_CHECKED)
                       or all(phone_number(key, item) for item in items))
             if not exempt and any(holds_card_number(item) for item in items):

@@ -18,8 +18,12 @@ from hostdesk import clock, create_app
 from hostdesk.auth.models import Role
 from hostdesk.extensions import cache, db
 
+# Every app of the test run (and the gunicorn and run.sh processes it starts) keys verification
+# answers alike, without an answers_key file in the repository's instance folder.
+os.environ.setdefault("HOSTDESK_ANSWERS_KEY", "test-answers-key")
+
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
-PINS = {Role.HOST: "1111", Role.STAFF: "2222", Role.MANAGER: "3333"}
+PINS = {Role.HOST: "4826", Role.STAFF: "5937", Role.MANAGER: "6158"}
 
 
 def _database_url(tmp_path_factory, worker: str) -> str:
@@ -131,12 +135,17 @@ def frozen():
     return moment
 
 
-def add_user(role: Role = Role.HOST, username: str | None = None, active: bool = True) -> int:
+def extra_pin(n: int) -> str:
+    """The PIN of the n-th further user of a test (make_user)."""
+    return f"7{n:05d}"
+
+
+def add_user(role: Role = Role.HOST, username: str | None = None, active: bool = True, pin: str | None = None) -> int:
     """A user of that role with its test password and PIN, committed (inside an app context)."""
     from hostdesk.auth.operations import create_user
 
     user = create_user(None, username or role.value, (username or role.value).title(), role,
-                       PASSWORDS[role], pin=PINS[role])
+                       PASSWORDS[role], pin=pin or PINS[role])
     user.active = active
     db.session.commit()
     return user.id
@@ -144,9 +153,14 @@ def add_user(role: Role = Role.HOST, username: str | None = None, active: bool =
 
 @pytest.fixture
 def make_user(app):
+    extra = iter(range(1, 10000))
+
     def make(role: Role = Role.HOST, username: str | None = None, active: bool = True):
+        """The role's user (with PINS[role]), or another one of the role named `username`: no two people
+        share a PIN, so each further user gets a PIN of its own (extra_pin)."""
+        pin = PINS[role] if username in (None, role.value) else extra_pin(next(extra))
         with app.app_context():
-            return add_user(role, username, active)
+            return add_user(role, username, active, pin)
 
     return make
 

@@ -1,6 +1,6 @@
 """Every route, every role, and anonymous: generated from the URL map, so a new route is covered."""
 import pytest
-from werkzeug.routing import AnyConverter, Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from hostdesk.auth.access import ANY_USER, PUBLIC, access_for
 from hostdesk.auth.models import Role
@@ -17,7 +17,7 @@ def _urls(rule: Rule) -> list[str]:
         if isinstance(converter, AnyConverter):
             choices = [dict(c, **{name: item}) for c in choices for item in sorted(converter.items)]
         else:
-            values[name] = SAMPLE_ARGS["int"] if "integer" in type(converter).__name__.lower() else "x"
+            values[name] = SAMPLE_ARGS["int"] if isinstance(converter, IntegerConverter) else "x"
     return [rule.build({**values, **choice}, append_unknown=False)[1] for choice in choices]
 
 

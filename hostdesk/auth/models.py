@@ -30,10 +30,15 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
-    # Lockout after repeated wrong passwords: kept here, so every worker sees the same count.
+    # No longer written: failed sign-ins are throttled per address (ratelimits.py), an account is
+    # never locked. Kept until a migration rebuilds the table anyway.
     failed_logins: Mapped[int] = mapped_column(default=0)
     failed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Wrong PINs for this person on any tablet since their last good PIN or password sign-in;
+    # at PERSON_MAX_PIN_FAILURES the PIN is locked until a password sign-in or a new PIN.
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    pin_locked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -61,7 +66,8 @@ class Device(db.Model):
     enrolled_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     enrolled_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    pin_failures: Mapped[int] = mapped_column(default=0)
+    pin_failures: Mapped[int] = mapped_column(default=0)  # within the failure window, since pin_failed_since
+    pin_failed_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     enrolled_by: Mapped[User] = relationship()
 

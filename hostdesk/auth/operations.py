@@ -7,18 +7,19 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..audit import record
+from ..database import MAX_ID
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from .models import AuthSession, Device, Role, User
 from .passwords import MIN_PASSWORD_LENGTH, hash_secret, verify_secret
+from .policy import is_common_password, is_weak_pin
 
 PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -28,7 +29,7 @@ class LoginFailed(DomainError):
     status = 401
 
 
-class AccountLocked(DomainError):
+class PinLocked(LoginFailed):
     status = 423
 
 
@@ -40,30 +41,46 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, vetted: bool = True) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(_l("A password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if vetted and is_common_password(password):
+        raise ValidationFailed(_l("This password is on a list of common passwords that are tried first. "
+                                  "Choose another."))
 
 
-def _check_pin(pin: str) -> None:
+def _check_pin(pin: str, user: User | None = None, vetted: bool = True) -> None:
+    """A PIN of 4 to 6 digits, not easy to guess and nobody else's (`user`: whose PIN it will be)."""
     if not PIN_PATTERN.match(pin or ""):
         raise ValidationFailed(_l("A PIN is 4 to 6 digits."))
+    if not vetted:
+        return
+    if is_weak_pin(pin):
+        raise ValidationFailed(_l("This PIN is too easy to guess (such as 1234, 0000 or a year). Choose another."))
+    others = sa.select(User.pin_hash).where(User.pin_hash.is_not(None))
+    if user is not None and user.id is not None:
+        others = others.where(User.id != user.id)
+    if any(verify_secret(stored, pin) for stored in db.session.scalars(others)):
+        raise ValidationFailed(_l("Someone else already has this PIN. Choose another."))
 
 
 # --- users -----------------------------------------------------------------------------------
 
 def create_user(actor: User | None, username: str, display_name: str, role: Role, password: str, pin: str | None = None,
-                language: str | None = None) -> User:
+                language: str | None = None, vetted: bool = True) -> User:
+    """A new user; `vetted=False` only for the demo users, whose easy logins README lists (the demo
+    band marks them on every page)."""
     username = (username or "").strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise ValidationFailed(_l("A user name is 2 to 40 lower-case letters, digits, dots, dashes or underscores."))
     if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
         raise ValidationFailed(_l("The user name %(name)s is taken.", name=username))
-    _check_password(password)
+    _check_password(password, vetted)
+    if pin:
+        _check_pin(pin, vetted=vetted)
     user = User(username=username, display_name=(display_name or username).strip()[:80], role=Role(role),
                 password_hash=hash_secret(password), language=language)
     if pin:
-        _check_pin(pin)
         user.pin_hash = hash_secret(pin)
     db.session.add(user)
     db.session.flush()
@@ -102,63 +119,37 @@ def set_active(actor: User, user: User, active: bool) -> User:
 def set_password(actor: User | None, user: User, password: str) -> None:
     _check_password(password)
     user.password_hash = hash_secret(password)
-    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
     record(actor, "user.password", user)
 
 
 def set_pin(actor: User | None, user: User, pin: str) -> None:
-    _check_pin(pin)
+    """A new PIN; it also lifts a PIN lock (a manager's reset)."""
+    _check_pin(pin, user)
     user.pin_hash = hash_secret(pin)
+    user.pin_failures, user.pin_locked_at = 0, None
     record(actor, "user.pin", user)
 
 
 # --- login and lockout -----------------------------------------------------------------------
 
 def authenticate(username: str, password: str) -> User:
-    """The user for these credentials, or LoginFailed / AccountLocked.
+    """The user for these credentials, or LoginFailed.
 
-    An unknown user and a wrong password get the same answer. Failures are counted in the
-    database with one atomic UPDATE, so several workers share the count.
+    An unknown user, a deactivated one and a wrong password get the same answer after the same
+    work: the password is checked against a dummy hash when the name matches no account. Failed
+    sign-ins are throttled per typed name and address and per address (ratelimits.py), never by
+    locking the account. A successful sign-in lifts the person's PIN lock.
     """
-    now = clock.utcnow()
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip().lower()))
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        record(user, "login.refused_locked", user)
-        raise AccountLocked(_l("Too many wrong passwords. This account is locked until %(time)s.",
-                               time=_local_hm(user.locked_until)))
-    if user is None or not verify_secret(user.password_hash if user else None, password or "") or not user.active:
-        if user is not None:
-            _count_failure(user, now)
-        record(user, "login.failed", user, username=(username or "")[:40])
-        if user is not None and user.locked_until is not None and user.locked_until > now:
-            raise AccountLocked(_l("Too many wrong passwords. This account is locked until %(time)s.",
-                                   time=_local_hm(user.locked_until)))
+    right = verify_secret(user.password_hash if user is not None else None, password or "")
+    if user is None or not right or not user.active:
+        # A typed name that matches no account is not kept: it may be a password in the wrong field.
+        record(user, "login.failed", user, address=request.remote_addr if has_request_context() else None)
         raise LoginFailed(_l("Unknown user name or wrong password."))
-    user.failed_logins, user.failed_since, user.locked_until = 0, None, None
+    if user.pin_locked_at is not None or user.pin_failures:
+        user.pin_failures, user.pin_locked_at = 0, None
+        record(user, "pin.unlocked", user, by="password")
     return user
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    cfg = current_app.config
-    window_start = now - cfg["LOGIN_FAILURE_WINDOW"]
-    fresh = sa.or_(User.failed_since.is_(None), User.failed_since < window_start)
-    db.session.execute(
-        sa.update(User).where(User.id == user.id).values(
-            failed_logins=sa.case((fresh, 1), else_=User.failed_logins + 1),
-            failed_since=sa.case((fresh, now), else_=User.failed_since),
-        ).execution_options(synchronize_session=False)
-    )
-    db.session.refresh(user)
-    if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + cfg["LOGIN_LOCK_DURATION"]
-        user.failed_logins, user.failed_since = 0, None
-        record(None, "login.locked", user, until=user.locked_until)
-
-
-def _local_hm(moment: datetime) -> str:
-    from ..settings import get_settings
-
-    return moment.astimezone(get_settings().zone).strftime("%H:%M")
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -214,24 +205,54 @@ def find_device(token: str | None) -> Device | None:
 
 
 def switch_person(device: Device, user_id: int, pin: str) -> User:
-    """Switch the tablet to the person whose PIN this is; 5 wrong PINs revoke the device."""
+    """Switch the tablet to the person whose PIN this is.
+
+    Wrong PINs are counted per person, across every tablet, and per tablet within the failure
+    window; a success resets only that person's own count. PERSON_MAX_PIN_FAILURES wrong PINs lock
+    the person's PIN until they sign in with their password or a manager sets a new one;
+    DEVICE_MAX_PIN_FAILURES on one tablet revoke the tablet. Each wrong PIN and each lock is audited
+    with the tablet and the person tried.
+    """
+    cfg = current_app.config
     if device.revoked_at is not None:
         raise DeviceRevoked(_l("This tablet must be signed in again with a password."))
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ID else None
+    if user is not None and user.pin_locked_at is not None:
+        record(user, "pin.refused_locked", device, tablet=device.name, person=user.username)
+        raise PinLocked(_l("This PIN is locked after too many wrong tries. Sign in with your password, "
+                           "or ask a manager for a new PIN."))
     if user is not None and user.active and user.pin_hash and verify_secret(user.pin_hash, pin or ""):
-        device.pin_failures = 0
+        if user.pin_failures:
+            user.pin_failures = 0
         return user
-    db.session.execute(sa.update(Device).where(Device.id == device.id)
-                       .values(pin_failures=Device.pin_failures + 1).execution_options(synchronize_session=False))
+    now = clock.utcnow()
+    fresh = sa.or_(Device.pin_failed_since.is_(None), Device.pin_failed_since < now - cfg["LOGIN_FAILURE_WINDOW"])
+    db.session.execute(sa.update(Device).where(Device.id == device.id).values(
+        pin_failures=sa.case((fresh, 1), else_=Device.pin_failures + 1),
+        pin_failed_since=sa.case((fresh, now), else_=Device.pin_failed_since),
+    ).execution_options(synchronize_session=False))
     db.session.refresh(device)
-    record(user, "pin.failed", device, failures=device.pin_failures)
-    if device.pin_failures >= current_app.config["DEVICE_MAX_PIN_FAILURES"]:
-        device.revoked_at = clock.utcnow()
+    person_failures = None
+    if user is not None:
+        db.session.execute(sa.update(User).where(User.id == user.id).values(pin_failures=User.pin_failures + 1)
+                           .execution_options(synchronize_session=False))
+        db.session.refresh(user)
+        person_failures = user.pin_failures
+    record(user, "pin.failed", device, tablet=device.name, person=user.username if user else None,
+           failures=device.pin_failures, person_failures=person_failures)
+    if user is not None and user.pin_failures >= cfg["PERSON_MAX_PIN_FAILURES"]:
+        user.pin_locked_at = now
+        record(None, "pin.locked", user, tablet=device.name, person=user.username, failures=user.pin_failures)
+    if device.pin_failures >= cfg["DEVICE_MAX_PIN_FAILURES"]:
+        device.revoked_at = now
         db.session.execute(sa.update(AuthSession)
                            .where(AuthSession.device_id == device.id, AuthSession.ended_at.is_(None))
-                           .values(ended_at=clock.utcnow()).execution_options(synchronize_session=False))
+                           .values(ended_at=now).execution_options(synchronize_session=False))
         record(None, "device.revoked", device, reason="pin_failures")
         raise DeviceRevoked(_l("Too many wrong PINs. This tablet must be signed in again with a password."))
+    if user is not None and user.pin_locked_at is not None:
+        raise PinLocked(_l("This PIN is locked after too many wrong tries. Sign in with your password, "
+                           "or ask a manager for a new PIN."))
     raise LoginFailed(_l("Wrong PIN."))
 
 

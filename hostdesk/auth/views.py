@@ -38,7 +38,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = operations.authenticate(form.username.data, form.password.data)
-        except (operations.LoginFailed, operations.AccountLocked) as refused:
+        except operations.LoginFailed as refused:
             db.session.commit()  # the failure count and the audit entry stay
             error = str(refused.message)
             return render_template("auth/login.html", form=form, error=error), refused.status

@@ -7,6 +7,7 @@ limit: the database decides which attempt was the last one allowed.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,8 +16,8 @@ from ..audit import record
 from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
-from .errors import ClaimsLocked, NotAllowed
-from .matching import matches, refuse_card_numbers
+from .errors import ClaimsLocked, NotAllowed, TooManyAttempts
+from .matching import fold, matches, refuse_card_numbers
 from .models import (
     AttemptOutcome,
     Category,
@@ -34,6 +35,27 @@ LANGUAGES = ("nl", "en")
 def _locked_error() -> ClaimsLocked:
     return ClaimsLocked(
         _l("Claims on this item are locked after too many failed attempts. Ask a manager to unlock it."))
+
+
+def _refuse_guessing_across_items(actor, item: FoundItem, claimant_name: str) -> None:
+    """Failed verifications within CLAIM_FAILURE_WINDOW, over every item: at most
+    CLAIM_MAX_FAILURES_PER_STAFF by one staff member and CLAIM_MAX_FAILURES_PER_CLAIMANT for one
+    claimant (by name, ignoring case, accents and spacing). Each refusal is audited, without the name."""
+    cfg = current_app.config
+    recent = sa.select(ClaimAttempt.taken_by_id, ClaimAttempt.claimant_name).where(
+        ClaimAttempt.outcome == AttemptOutcome.FAILED, ClaimAttempt.at >= clock.utcnow() - cfg["CLAIM_FAILURE_WINDOW"])
+    rows = db.session.execute(recent).all()
+    actor_id, claimant = getattr(actor, "id", None), fold(claimant_name).replace(" ", "")
+    by_staff = sum(1 for row in rows if actor_id is not None and row.taken_by_id == actor_id)
+    for_claimant = sum(1 for row in rows if fold(row.claimant_name or "").replace(" ", "") == claimant)
+    if by_staff >= cfg["CLAIM_MAX_FAILURES_PER_STAFF"]:
+        record(actor, "lostfound.claim_refused_limit", item, scope="staff", failures=by_staff)
+        raise TooManyAttempts(_l("Too many failed verifications by you in a short time. Ask a manager or a "
+                                 "colleague to check this claim."))
+    if for_claimant >= cfg["CLAIM_MAX_FAILURES_PER_CLAIMANT"]:
+        record(actor, "lostfound.claim_refused_limit", item, scope="claimant", failures=for_claimant)
+        raise TooManyAttempts(_l("Too many failed verifications for this claimant in a short time. Ask them to "
+                                 "come by with proof of ownership."))
 
 
 def needed_matches(item: FoundItem) -> int:
@@ -65,6 +87,7 @@ def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel
         raise InvalidTransition(_l("This item is not open for claims (%(state)s).", state=item.state.label))
     if item.locked_at is not None:
         raise _locked_error()
+    _refuse_guessing_across_items(actor, item, claimant_name)
     limit = max(1, get_settings().claim_lock_after_failures)
     matched = {q.id: matches(q.kind.value, answers.get(q.id, "") or "", q.salt, q.answer_hash, q.initial_hash)
                for q in item.questions}

@@ -10,3 +10,9 @@ class ClaimsLocked(DomainError):
 
 class NotAllowed(DomainError):
     status = 403
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed verifications by one staff member, or for one claimant, over every item."""
+
+    status = 429

@@ -13,9 +13,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from ..forms import AppForm, SensibleDate, options
+from ..forms import AppForm, NumberRange, SensibleDate, options
 from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]

@@ -1,7 +1,8 @@
 """Verification answers: normalise, hash one-way, compare; and the card-number guard.
 
 Expected answers are kept only as HMAC-SHA256 of their normalised form, keyed with the
-app's SECRET_KEY (a pepper the database does not hold) over a random per-question salt.
+answers' key (keys.answers_key: a pepper the database does not hold, apart from the session
+key) over a random per-question salt.
 The clear answer exists only on the item itself, in its bag.
 
 Normalisation ignores case, accents, spacing and punctuation:
@@ -20,10 +21,10 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationFailed
+from ..keys import answers_key
 from ..security import holds_card_number
 
 COLOURS: dict[str, tuple[str, ...]] = {
@@ -110,8 +111,7 @@ def split_name(value: str) -> NameParts:
 
 
 def _digest(salt: str, kind: str, normalised: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{salt}\x1f{kind}\x1f{normalised}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(answers_key(), f"{salt}\x1f{kind}\x1f{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)

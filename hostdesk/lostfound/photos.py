@@ -23,7 +23,7 @@ FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO", "HEIF"}
 
 def photo_folder() -> Path:
     folder = Path(current_app.config["UPLOAD_FOLDER"]) / "lostfound"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 
 

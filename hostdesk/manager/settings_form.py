@@ -14,9 +14,9 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..forms import AppForm
+from ..forms import AppForm, NumberRange
 from ..settings import FIELDS, Settings
 from .forms import options
 from .settings_rows import HHMM, TIME_MESSAGE, DurationRow, RetentionRow, RowChecks, ServiceRow

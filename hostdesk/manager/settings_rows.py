@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import Form, IntegerField, SelectField, StringField
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, Optional, Regexp
 
+from ..forms import NumberRange
 from ..lostfound.models import Category
 from .forms import options
 from .stats import minutes_of

@@ -14,9 +14,9 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from ..forms import AppForm, SensibleDate
+from ..forms import AppForm, NumberRange, SensibleDate
 from .labels import OCCASION_LABELS, SOURCE_LABELS
 from .models import Occasion, Source
 

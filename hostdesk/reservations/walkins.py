@@ -12,6 +12,7 @@ from ..audit import record
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
+from ..forms import LINE_BREAKS_AND_TABS
 from ..settings import get_settings
 from . import live, operations
 from .models import Reservation, Source, State
@@ -54,6 +55,8 @@ def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reser
     if not 1 <= party_size <= s.max_party_size:
         raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
                                field="party_size")
+    if any(ch in LINE_BREAKS_AND_TABS for ch in name):
+        raise ValidationFailed(_l("Type this on one line, without tabs or line breaks."), field="name")
     now = clock.utcnow()
     res = Reservation(name=name.strip()[:80], party_size=party_size, start_at=now, created_at=now,
                       service_day=clock.service_day(now, s.zone, s.boundary),

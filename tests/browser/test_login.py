@@ -2,6 +2,7 @@ import pytest
 
 from hostdesk.auth.models import Role
 from tests.browser.conftest import VIEWPORTS
+from tests.conftest import PINS
 
 
 @pytest.mark.parametrize("orientation", VIEWPORTS)
@@ -49,7 +50,7 @@ def test_shared_tablet_switches_person_by_pin(orientation, live_server, new_cont
     assert "Verkeerde pincode." in page.get_by_role("alert").first.inner_text()
     screenshot(page, f"pin-switch-wrong-{orientation}")
     page.get_by_text("Staff", exact=True).click()
-    page.fill("input[name=pin]", "2222")
+    page.fill("input[name=pin]", PINS[Role.STAFF])
     page.get_by_role("button", name="Wisselen").click()
     page.wait_for_url(f"{live_server}/lost-found/**")
     assert "Staff" in page.locator(".who").inner_text()

@@ -58,13 +58,19 @@ def test_name_is_hashed_as_surname_and_initial_apart(app_ctx):
     assert split_name("Remco de Waard") == split_name("R. de Waard")
 
 
-def test_hash_depends_on_the_secret_key(app, app_ctx):
+def test_hash_depends_on_the_answers_key_not_the_session_key(app, app_ctx):
     stored = hash_expected("digits", "4821")
     app.config["SECRET_KEY"] = "another"
     try:
-        assert not matches("digits", "4821", stored.salt, stored.answer_hash)
+        assert matches("digits", "4821", stored.salt, stored.answer_hash)
     finally:
         app.config["SECRET_KEY"] = "test-secret"
+    key = app.config["HOSTDESK_ANSWERS_KEY"]
+    app.config["HOSTDESK_ANSWERS_KEY"] = "another"
+    try:
+        assert not matches("digits", "4821", stored.salt, stored.answer_hash)
+    finally:
+        app.config["HOSTDESK_ANSWERS_KEY"] = key
 
 
 @pytest.mark.parametrize("kind,value", [("digits", "123"), ("digits", "12345"), ("digits", "12a4"), ("digits", ""),

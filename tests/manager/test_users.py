@@ -22,7 +22,7 @@ def actions(app) -> list[str]:
         return list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
-NEW = {"username": "lotte", "display_name": "Lotte", "role": "staff", "password": "lotte-pass-1", "pin": "4567",
+NEW = {"username": "lotte", "display_name": "Lotte", "role": "staff", "password": "lotte-pass-1", "pin": "4867",
        "language": "en"}
 
 
@@ -33,7 +33,7 @@ def test_list_and_create_user(app, manager_client):
     assert response.status_code == 302
     lotte = get_user(app, "lotte")
     assert (lotte.role, lotte.language, lotte.active) == (Role.STAFF, "en", True)
-    assert verify_secret(lotte.pin_hash, "4567")
+    assert verify_secret(lotte.pin_hash, "4867")
     assert "user.create" in actions(app)
     assert login(app.test_client(), "lotte", "lotte-pass-1").status_code == 302
 
@@ -93,14 +93,14 @@ def test_reset_password_and_pin(app, manager_client, users):
     host_id = users[Role.HOST]
     response = manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "brand-new-pass"})
     assert response.status_code == 302
-    assert manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "98765"}).status_code == 302
+    assert manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "98145"}).status_code == 302
     host = get_user(app, "host")
-    assert verify_secret(host.password_hash, "brand-new-pass") and verify_secret(host.pin_hash, "98765")
+    assert verify_secret(host.password_hash, "brand-new-pass") and verify_secret(host.pin_hash, "98145")
     bad = manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "x"}, headers=EN)
     assert bad.status_code == 422 and "at least 8 characters" in bad.get_data(as_text=True)
     bad = manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "12"}, headers=EN)
     assert bad.status_code == 422 and "A PIN is 4 to 6 digits." in bad.get_data(as_text=True)
-    assert verify_secret(get_user(app, "host").pin_hash, "98765")
+    assert verify_secret(get_user(app, "host").pin_hash, "98145")
 
 
 def test_host_cannot_manage_users(host_client, users):
@@ -125,9 +125,9 @@ def test_change_own_password_pin_and_language(app, host_client):
     assert differ.status_code == 422 and "De twee nieuwe wachtwoorden verschillen." in differ.get_data(as_text=True)
     assert change(PASSWORDS[Role.HOST], "new-host-pass", "new-host-pass").status_code == 302
     assert verify_secret(get_user(app, "host").password_hash, "new-host-pass")
-    response = host_client.post("/manager/me/pin", data={"current_password": "new-host-pass", "new_pin": "5555"})
+    response = host_client.post("/manager/me/pin", data={"current_password": "new-host-pass", "new_pin": "5827"})
     assert response.status_code == 302
-    assert verify_secret(get_user(app, "host").pin_hash, "5555")
+    assert verify_secret(get_user(app, "host").pin_hash, "5827")
     assert host_client.post("/manager/me/language", data={"language": "en"}).status_code == 302
     assert get_user(app, "host").language == "en"
     page = host_client.get("/manager/me").get_data(as_text=True)

@@ -116,8 +116,9 @@ class Gunicorn:
     """gunicorn serving tests/reliability/wsgi.py (the real app, CSRF on) against `database_url`."""
 
     def __init__(self, database_url: str, upload_folder: str, workers: int = 2, threads: int = 4,
-                 access_log: bool = False):
-        """`access_log`: each answer is logged with the worker that gave it (see `answers`)."""
+                 access_log: bool = False, extra: tuple[str, ...] = ()):
+        """`access_log`: each answer is logged with the worker that gave it (see `answers`);
+        `extra`: more gunicorn options."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "HOSTDESK_TEST_DATABASE_URL": database_url, "HOSTDESK_TEST_UPLOADS": upload_folder}
@@ -127,7 +128,8 @@ class Gunicorn:
         logging = ["--access-logfile", str(self.access), "--access-logformat", ACCESS_FORMAT] if access_log else []
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--threads", str(threads), "--graceful-timeout", "2", *logging, "tests.reliability.wsgi:app"],
+             "--threads", str(threads), "--graceful-timeout", "2", *logging, *extra,
+             "tests.reliability.wsgi:app"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(self.base)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from hostdesk.auth.models import Role, User
 from hostdesk.extensions import db
@@ -15,6 +15,7 @@ from tests.conftest import PASSWORDS, login
 # Who may use each endpoint: public, any (every signed-in person), or the roles (manager reaches all).
 EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
+    "setup.first_run": "public", "tls.authority_certificate": "public",
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
@@ -45,7 +46,7 @@ def _url(rule: Rule) -> str:
     for name in rule.arguments:
         converter = rule._converters[name]
         kind = type(converter).__name__
-        if kind == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             values[name] = 999999
         elif kind == "AnyConverter":
             values[name] = sorted(converter.items)[0]
