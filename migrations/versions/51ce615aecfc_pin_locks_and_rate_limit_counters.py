@@ -5,7 +5,7 @@ tablet within the failure window (devices.pin_failed_since); the rate limits' co
 app's own database when no Redis is configured (rate_limit_counters, hostdesk/sqlstorage.py).
 
 Revision ID: 51ce615aecfc
-Revises: 3f6a9c2e4b71
+Revises: b05fcf1a05c8
 Create Date: 2026-12-06 17:33:17.892935
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '51ce615aecfc'
-down_revision = '3f6a9c2e4b71'
+down_revision = 'b05fcf1a05c8'
 branch_labels = None
 depends_on = None
 
