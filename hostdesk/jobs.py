@@ -137,9 +137,9 @@ def register_jobs(app: Flask) -> None:
         return
     started = {"pid": None}
     lock = threading.Lock()
+    stop = app.extensions["hostdesk_jobs_stop"] = threading.Event()  # set: the runner ends
 
     def loop() -> None:
-        stop = threading.Event()
         while not stop.wait(app.config["JOBS_INTERVAL_SECONDS"]):
             try:
                 run_due(app)

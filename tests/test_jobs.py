@@ -141,8 +141,14 @@ def test_the_app_starts_its_own_runner_at_its_first_request(database_url, tmp_pa
     served = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path),
                          "JOBS_IN_BACKGROUND": True, "JOBS_INTERVAL_SECONDS": 0.05})
     assert not ran.wait(0.3)  # nothing runs before the app serves
-    served.test_client().get("/healthz")
-    assert ran.wait(10)
+    try:
+        served.test_client().get("/healthz")
+        assert ran.wait(10)
+    finally:
+        served.extensions["hostdesk_jobs_stop"].set()
+        runner = next(t for t in threading.enumerate() if t.name == "hostdesk-jobs")
+        runner.join(5)
+        assert not runner.is_alive()
     with served.app_context():
         db.engine.dispose()
 
