@@ -66,8 +66,8 @@ def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel
     if item.locked_at is not None:
         raise _locked_error()
     limit = max(1, get_settings().claim_lock_after_failures)
-    matched = {q.id: matches(q.kind.value, answers.get(q.id, "") or "", q.salt, q.answer_hash, q.initial_hash)
-               for q in item.questions}
+    matched = {q.id: matches(q.kind.value, answers.get(q.id, "") or "", q.salt, q.answer_hash, q.initial_hash,
+                       item.category.value) for q in item.questions}
     verified = is_verified(item, matched)
     open_for_claims = (FoundItem.id == item.id, FoundItem.state == ItemState.IN_STORAGE,
                        FoundItem.locked_at.is_(None), FoundItem.failed_attempts < limit)

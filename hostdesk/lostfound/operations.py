@@ -125,7 +125,7 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
         if q.kind in (QuestionKind.TEXT, QuestionKind.NAME):
             fields[_("Answer to question %(n)d", n=index)] = q.answer
     refuse_card_numbers(is_card, fields)
-    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer)) for q in questions]  # validates each answer
+    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer, category.value)) for q in questions]  # validates each answer
 
     item = FoundItem(
         reference=next_reference(now), category=category, description=description, where_found=where,
