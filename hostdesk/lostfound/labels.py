@@ -25,6 +25,7 @@ ACTION_LABELS = {
 CHANGE_LABELS = {
     "category": _l("category"), "storage_location": _l("kept where"), "where_found": _l("where found"),
     "questions": _l("questions"), "photo": _l("photo"), "matched": _l("questions matched"), "of": _l("out of"),
+    "results": _l("per question"),
     "channel": _l("channel"), "failed_attempts": _l("failed attempts"), "method": _l("method"),
     "disposed_on": _l("date"), "witness": _l("witness"), "posted_on": _l("date posted"), "carrier": _l("carrier"),
     "tracking": _l("tracking"), "postage_cents": _l("postage (cents)"), "kind": _l("kind"), "due_at": _l("due"),
@@ -32,3 +33,5 @@ CHANGE_LABELS = {
     "reference": _l("reference"), "item": _l("item"), "lost_on": _l("day lost"),
 }
 HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked"}
+# Which questions a claimant got right: for a manager only (read out, it tells a caller the answers).
+MANAGER_CHANGES = {"matched", "of", "results"}

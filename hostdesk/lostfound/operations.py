@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import cards, clock
 from ..audit import record
 from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
-from .matching import fold, hash_expected, refuse_card_numbers
+from .matching import fold, gives_away, hash_expected, refuse_card_numbers
 from .models import (
     ActionPoint,
     Category,
@@ -55,6 +55,7 @@ class NewItem:
     where_found: str = ""
     questions: list[NewQuestion] = field(default_factory=list)
     photo: bytes | None = None
+    photo_filename: str = ""
 
 
 def next_reference(moment: datetime) -> str:
@@ -125,7 +126,19 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
         if q.kind in (QuestionKind.TEXT, QuestionKind.NAME):
             fields[_("Answer to question %(n)d", n=index)] = q.answer
     refuse_card_numbers(is_card, fields)
-    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer, category.value)) for q in questions]  # validates each answer
+    if is_card and new.photo:
+        raise ValidationFailed(_l("Bank cards and ID documents are registered without a photo: a photo would show "
+                                  "the answers to the control questions."))
+    if new.photo_filename and cards.holds_card_number(new.photo_filename):
+        raise ValidationFailed(_l("The photo's file name holds what looks like a full card number. Rename the file "
+                                  "or take the photo again."))
+    for q in questions:  # while the answers are still in hand: the public description must not give one away
+        if gives_away(description, QuestionKind(q.kind).value, q.answer, category.value):
+            raise ValidationFailed(_l("The description gives away the answer to “%(question)s”. Describe the item "
+                                      "without it, for example “bank card” or “phone in a case”.",
+                                      question=q.prompt))
+    # hash_expected validates each answer
+    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer, category.value)) for q in questions]
 
     item = FoundItem(
         reference=next_reference(now), category=category, description=description, where_found=where,

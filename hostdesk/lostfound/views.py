@@ -5,12 +5,13 @@ import io
 from datetime import date, datetime
 
 import segno
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
-from .. import clock
+from .. import cards, clock
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import render
@@ -20,12 +21,40 @@ from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
 from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
-from .photos import photo_path
+from .photos import MAX_BYTES, photo_path
 from .questions import default_questions
 
 bp = Blueprint("lostfound", __name__, url_prefix="/lost-found")
 
 EXTRA_QUESTIONS = 2
+# Forms whose page comes back with what was typed when a rule refuses the input (a card number,
+# a photo, a missing claimant name): every other field kept, the refused one emptied.
+KEEPS_INPUT = {"lostfound.register", "lostfound.reports", "lostfound.aftercare", "lostfound.verify",
+               "lostfound.add_callback", "lostfound.arrived", "lostfound.agree_post", "lostfound.pickup",
+               "lostfound.posted", "lostfound.dispose"}
+
+
+def refusal() -> str | None:
+    """The message of the rule that refused this request's input, when its form is shown again."""
+    return g.get("lf_refused")
+
+
+@bp.errorhandler(ValidationFailed)
+def keep_input(error: ValidationFailed):
+    """Show the form again with its input, the offending values left out, instead of a bare redirect."""
+    from ..web import _message_response
+
+    db.session.rollback()
+    if request.method != "POST" or request.endpoint not in KEEPS_INPUT or refusal() is not None:
+        return _message_response(str(error.message), error.status)
+    g.lf_refused = str(error.message)
+    request.form = MultiDict([(key, value) for key, value in request.form.items(multi=True)
+                              if "\x00" not in value and not cards.holds_card_number(value)])
+    request.files = MultiDict()
+    response = current_app.make_response(current_app.view_functions[request.endpoint](**request.view_args))
+    if response.status_code < 400:
+        response.status_code = error.status
+    return response
 
 
 @bp.app_template_filter("lf_date")
@@ -82,8 +111,8 @@ def choose_category():
 
 
 def _question_rows(category: Category) -> list[dict]:
-    rows = [dict(prompt=q.prompt, kind=q.kind, fixed=True) for q in default_questions(category)]
-    rows += [dict(prompt="", kind=QuestionKind.TEXT, fixed=False) for _ in range(EXTRA_QUESTIONS)]
+    rows = [dict(prompt=q.prompt, kind=q.kind, fixed=True, answer="") for q in default_questions(category)]
+    rows += [dict(prompt="", kind=QuestionKind.TEXT, fixed=False, answer="") for _ in range(EXTRA_QUESTIONS)]
     return rows
 
 
@@ -109,28 +138,28 @@ def register(category: str):
     if request.method == "GET":
         form.found_at.data = local_now()
     rows = _question_rows(category)
-    error = None
-    if form.validate_on_submit():
+    error = refusal()
+    if error is None and form.validate_on_submit():
         upload = form.photo.data
         photo = upload.read() if upload and getattr(upload, "filename", "") else None
         new = NewItem(category=category, description=form.description.data, where_found=form.where_found.data or "",
                       found_at=to_utc(form.found_at.data), storage_location=form.storage_location.data,
-                      questions=_submitted_questions(rows), photo=photo)
-        try:
-            item = register_found_item(current_user, new)
-        except ValidationFailed as refused:
-            db.session.rollback()
-            error = str(refused.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
-    for index, row in enumerate(rows):  # keep the questions typed, never the answers
-        if not row["fixed"] and request.method == "POST":
-            row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
+                      questions=_submitted_questions(rows), photo=photo,
+                      photo_filename=getattr(upload, "filename", "") or "" if photo else "")
+        item = register_found_item(current_user, new)  # refused: keep_input shows the form again
+        db.session.commit()
+        return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
+    if request.method == "POST":  # keep what staff typed from the item: questions, kinds and answers
+        for index, row in enumerate(rows):
+            if not row["fixed"]:
+                row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
+                raw_kind = request.form.get(f"q{index}_kind", "text")
+                row["kind"] = QuestionKind(raw_kind) if raw_kind in QuestionKind._value2member_map_ else row["kind"]
+            row["answer"] = request.form.get(f"q{index}_answer", "")[:200]
     status = 422 if (form.errors or error) else 200
     return render_template("lostfound/register.html", form=form, category=category, rows=rows, error=error,
                            colours=COLOUR_LABELS, kinds=list(QuestionKind), places=_places(),
-                           storage_places=queries.storage_locations()), status
+                           storage_places=queries.storage_locations(), max_photo_bytes=MAX_BYTES), status
 
 
 def _places() -> list[str]:
@@ -145,6 +174,7 @@ def item(item_id: int):
 
 
 def item_context(item, **extra) -> dict:
+    from .claims import attempts_left
     from .forms import ArrivalForm, DisposeForm, HandOverForm, PickupForm, PostAgreeForm, PostedForm, VerifyForm
 
     today = clock.utcnow().astimezone(get_settings().zone).date()
@@ -161,6 +191,7 @@ def item_context(item, **extra) -> dict:
         done_form=DoneForm(formdata=None),
         dispose_form=dispose, callback_form=callback, past_retention=item.dispose_after <= clock.utcnow(),
         result=None, ItemState=ItemState, QuestionKind=QuestionKind, colours=COLOUR_LABELS,
+        attempts_left=attempts_left(item), error=None, claim_error=None,
     )
     context.update(extra)
     return context
@@ -168,13 +199,14 @@ def item_context(item, **extra) -> dict:
 
 def timeline_rows(entries) -> list[tuple]:
     """(entry, what happened, [(field, value)]) in the reader's language; ids and flags left out."""
-    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
+    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES, MANAGER_CHANGES
 
+    hidden = HIDDEN_CHANGES if current_user.is_manager else HIDDEN_CHANGES | MANAGER_CHANGES
     rows = []
     for entry in entries:
         changes = []
         for key, value in (entry.changes or {}).items():
-            if key in HIDDEN_CHANGES or value in (None, "", False):
+            if key in hidden or value in (None, "", False):
                 continue
             if key == "category" and value in Category._value2member_map_:
                 value = Category(value).label

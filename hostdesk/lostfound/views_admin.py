@@ -16,27 +16,22 @@ from . import queries
 from .forms import DisposeForm, ReportForm
 from .models import ActionKind, Category, DisposalMethod, LostReport, QuestionKind, ReportState
 from .questions import QuestionTemplate, default_questions, set_default_questions
-from .views import bp, get_item_or_404, item_context
+from .views import bp, get_item_or_404, item_context, refusal
 
 
 @bp.route("/reports", methods=["GET", "POST"])
 def reports():
     form = ReportForm()
-    error = None
+    error = refusal()
     if request.method == "GET":
         form.lost_on.data = clock.utcnow().astimezone(get_settings().zone).date()
-    elif form.validate_on_submit():
-        try:
-            report = ops.report_lost(current_user, category=Category(form.category.data), what=form.what.data,
-                                     lost_on=form.lost_on.data, where=form.where.data or "", name=form.name.data,
-                                     phone=form.phone.data or "", email=form.email.data or "",
-                                     language=form.language.data)
-        except ValidationFailed as refused:
-            db.session.rollback()
-            error = str(refused.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("lostfound.report", report_id=report.id))
+    elif error is None and form.validate_on_submit():
+        report = ops.report_lost(current_user, category=Category(form.category.data), what=form.what.data,
+                                 lost_on=form.lost_on.data, where=form.where.data or "", name=form.name.data,
+                                 phone=form.phone.data or "", email=form.email.data or "",
+                                 language=form.language.data)  # refused: keep_input shows the form again
+        db.session.commit()
+        return redirect(url_for("lostfound.report", report_id=report.id))
     status = 422 if (form.errors or error) else 200
     return render_template("lostfound/reports.html", form=form, error=error,
                            reports=queries.open_reports()), status
@@ -90,9 +85,9 @@ def retention():
 def dispose(item_id: int):
     item = get_item_or_404(item_id)
     form = DisposeForm()
-    if not form.validate_on_submit():
+    if refusal() is not None or not form.validate_on_submit():
         db.session.rollback()
-        return render_template("lostfound/item.html", **item_context(item, dispose_form=form)), 422
+        return render_template("lostfound/item.html", **item_context(item, dispose_form=form, error=refusal())), 422
     ops.dispose_item(current_user, item, DisposalMethod(form.method.data), form.disposed_on.data, form.witness.data)
     db.session.commit()
     flash(_("Disposal recorded."), "success")
