@@ -130,6 +130,31 @@ def alias_groups(category: str | None) -> list[tuple[str, ...]]:
     return [*builtin_aliases().get(category, ()), *(tuple(group) for group in own)]
 
 
+def set_answer_aliases(actor, category, text: str) -> list[list[str]]:
+    """A manager's own alias groups for a category: one group a line, its answers separated by commas."""
+    from ..settings import update_settings
+
+    groups = []
+    for line in (text or "").splitlines():
+        members = [" ".join(member.split()) for member in line.split(",")]
+        members = [member for member in members if member]
+        if not members:
+            continue
+        if len(members) < 2:
+            raise ValidationFailed(_l("Each line needs at least two answers that mean the same, separated by commas: "
+                                      "“%(line)s”.", line=line.strip()[:60]))
+        if any(len(member) > 60 for member in members) or not all(normalise_text(m) for m in members):
+            raise ValidationFailed(_l("An answer is at most 60 characters and holds letters or digits: "
+                                      "“%(line)s”.", line=line.strip()[:60]))
+        refuse_card_numbers(False, {_l("Answer aliases"): line})
+        groups.append(members)
+    if len(groups) > 200:
+        raise ValidationFailed(_l("At most 200 lines per category."))
+    aliases = {**get_settings().answer_aliases, str(category.value): groups}
+    update_settings(actor, answer_aliases={key: value for key, value in aliases.items() if value})
+    return groups
+
+
 def text_forms(value: str, category: str | None) -> list[str]:
     """The normalised answer first, then every normalised alias of it (its group's first is its name)."""
     normalised = normalise_text(value)

@@ -199,19 +199,25 @@ def dispose_item(actor, item: FoundItem, method: DisposalMethod, disposed_on: da
     move(item, {ItemState.IN_STORAGE}, ItemState.DISPOSED, disposal_method=DisposalMethod(method),
          disposed_on=disposed_on, disposal_witness=witness, closed_at=clock.utcnow())
     record(actor, "lostfound.dispose", item, method=DisposalMethod(method), disposed_on=disposed_on, witness=witness)
+    close_open_points(actor, item, _("Closed: the item was disposed of"))
     return item
 
 
 def purge_personal_data() -> int:
-    """Erase claimants' and lost reports' personal data past the erasure period; returns the count."""
+    """Erase, past the erasure period: claimants' and lost reports' personal data, the tracking codes
+    of posted items (also in their audit entries), and the photos of disposed items. Returns the count."""
     now = clock.utcnow()
     cutoff = now - timedelta(days=get_settings().personal_data_erasure_days)
     closed_items = sa.select(FoundItem.id).where(FoundItem.closed_at.is_not(None), FoundItem.closed_at < cutoff)
     nothing = dict(execution_options={"synchronize_session": False})
     claims = db.session.execute(
         sa.update(Claim).where(Claim.erased_at.is_(None), Claim.item_id.in_(closed_items))
-        .values(claimant_name=None, phone=None, email=None, postal_address=None, reply_note=None, erased_at=now),
+        .values(claimant_name=None, phone=None, email=None, postal_address=None, reply_note=None, tracking=None,
+                erased_at=now),
         **nothing).rowcount
+    tracking = db.session.execute(sa.update(Claim).where(Claim.item_id.in_(closed_items), Claim.tracking.is_not(None))
+                                  .values(tracking=None), **nothing).rowcount
+    tracking += _erase_tracking_in_audit(closed_items)
     db.session.execute(sa.update(ClaimAttempt).where(ClaimAttempt.item_id.in_(closed_items),
                                                      ClaimAttempt.claimant_name.is_not(None))
                        .values(claimant_name=None), **nothing)
@@ -230,14 +236,46 @@ def purge_personal_data() -> int:
     reports = db.session.execute(
         sa.update(LostReport).where(LostReport.erased_at.is_(None), report_done)
         .values(name=None, phone=None, email=None, erased_at=now), **nothing).rowcount
-    if claims or reports:
-        record(None, "lostfound.purge_personal_data", None, claims=claims, reports=reports)
+    photos = _remove_disposed_photos(cutoff)
+    if claims or reports or photos or tracking:
+        record(None, "lostfound.purge_personal_data", None, claims=claims, reports=reports, photos=photos,
+               tracking=tracking)
     db.session.flush()
     db.session.expire_all()
-    return claims + reports
+    return claims + reports + photos + tracking
 
 
-from .actions import add_action_point, complete_action_point  # noqa: E402,F401
+def _erase_tracking_in_audit(closed_items) -> int:
+    """The tracking code recorded when an item was posted, left out of its audit entry."""
+    from ..audit import AuditEntry
+
+    entries = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.subject_type == FoundItem.audit_type, AuditEntry.subject_id.in_(closed_items),
+        AuditEntry.action == "lostfound.post"))
+    erased = 0
+    for entry in entries:
+        if (entry.changes or {}).get("tracking"):
+            entry.changes = {**entry.changes, "tracking": None}
+            erased += 1
+    return erased
+
+
+def _remove_disposed_photos(cutoff: datetime) -> int:
+    """Photos of items disposed of before the cutoff: the file is deleted and the item forgets it."""
+    from .photos import photo_path
+
+    removed = 0
+    for item in db.session.scalars(sa.select(FoundItem).where(
+            FoundItem.state == ItemState.DISPOSED, FoundItem.closed_at < cutoff, FoundItem.photo_name.is_not(None))):
+        path = photo_path(item.photo_name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        item.photo_name = None
+        removed += 1
+    return removed
+
+
+from .actions import add_action_point, close_open_points, complete_action_point  # noqa: E402,F401
 from .claims import unlock_claims, verify_claim  # noqa: E402,F401
-from .reports import close_report, report_lost  # noqa: E402,F401
+from .reports import close_report, link_report, report_lost, unlink_report  # noqa: E402,F401
 from .returns import choose_pickup, choose_post, confirm_arrival, hand_over, post_item  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Lost-and-found screens: the list with due action points, registering, the item page, label, photo."""
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date, datetime
 
@@ -12,6 +13,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import cards, clock
+from ..auth.session import passive
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import render
@@ -95,11 +97,46 @@ def _parse_filter() -> queries.ItemFilter:
     )
 
 
+@bp.app_context_processor
+def due_action_points():
+    """The count of due action points for the header, for staff and managers on every page."""
+    def count() -> int:
+        from ..auth.models import Role
+
+        user = current_user
+        if g.get("hostdesk_database_down") or not getattr(user, "is_authenticated", False) \
+                or not user.has_role(Role.STAFF):
+            return 0
+        return queries.due_count()
+
+    return {"lf_due_count": count}
+
+
+@bp.get("/due")
+@passive
+def due():
+    """The "to do now" list and the header's count, fetched again by the page every 30 seconds; 204
+    while nothing changed, so a note being typed into the list is not swapped away."""
+    due, upcoming = queries.due_action_points(), queries.upcoming_action_points()
+    version = due_version(due, upcoming)
+    if request.args.get("v") == version:
+        return "", 204
+    return render_template("lostfound/_due.html", due=due, upcoming=upcoming, done_form=DoneForm(formdata=None),
+                           refreshed=True, due_version=version)
+
+
+def due_version(due, upcoming) -> str:
+    """A fingerprint of the lists: which points are due now and which later."""
+    ids = ",".join(str(p.id) for p in due) + "|" + ",".join(str(p.id) for p in upcoming)
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
 @bp.get("/")
 def index():
     filters = _parse_filter()
-    context = dict(items=queries.items(filters), filters=filters, due=queries.due_action_points(),
-                   upcoming=queries.upcoming_action_points(), states=list(ItemState), categories=category_choices(),
+    due, upcoming = queries.due_action_points(), queries.upcoming_action_points()
+    context = dict(items=queries.items(filters), filters=filters, due=due, upcoming=upcoming,
+                   due_version=due_version(due, upcoming), states=list(ItemState), categories=category_choices(),
                    retention_count=len(queries.retention_queue()), reports=queries.open_reports(limit=5),
                    storage_places=queries.storage_locations(), done_form=DoneForm(formdata=None))
     return render("lostfound/index.html", "lostfound/_items.html", **context)
@@ -180,10 +217,10 @@ def item_context(item, **extra) -> dict:
     today = clock.utcnow().astimezone(get_settings().zone).date()
     posted = PostedForm(formdata=None, posted_on=today)
     dispose = DisposeForm(formdata=None, disposed_on=today)
-    callback = CallbackForm(formdata=None)
+    callback = CallbackForm(formdata=None, owner=getattr(current_user, "id", None))
     context = dict(
         item=item, claim=item.claim, attempts=queries.attempts_for(item), actions=queries.action_points_for(item),
-        timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item),
+        timeline=timeline_rows(queries.timeline(item), queries.mails_for(item)), reports=queries.reports_for(item),
         verify_form=VerifyForm(formdata=None),
         pickup_form=PickupForm(formdata=None, prefix="pickup"),
         post_form=PostAgreeForm(formdata=None, prefix="post"), posted_form=posted,
@@ -197,8 +234,9 @@ def item_context(item, **extra) -> dict:
     return context
 
 
-def timeline_rows(entries) -> list[tuple]:
-    """(entry, what happened, [(field, value)]) in the reader's language; ids and flags left out."""
+def timeline_rows(entries, mails=()) -> list[dict]:
+    """What happened, oldest first, in the reader's language: each audit entry with its changes (ids and
+    flags left out), and each e-mail with its text, addressee, language and state."""
     from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES, MANAGER_CHANGES
 
     hidden = HIDDEN_CHANGES if current_user.is_manager else HIDDEN_CHANGES | MANAGER_CHANGES
@@ -224,7 +262,12 @@ def timeline_rows(entries) -> list[tuple]:
             elif key in ("posted_on", "disposed_on", "lost_on") and isinstance(value, str):
                 value = format_date(date.fromisoformat(value), "d MMM yyyy")
             changes.append((CHANGE_LABELS.get(key, key), value))
-        rows.append((entry, ACTION_LABELS.get(entry.action, entry.action), changes))
+        rows.append(dict(at=entry.at, label=ACTION_LABELS.get(entry.action, entry.action), who=entry.actor_name,
+                         changes=changes, mail=None))
+    for mail in mails:
+        rows.append(dict(at=mail.sent_at or mail.created_at, label=_("E-mail: %(subject)s", subject=mail.subject),
+                         who=None, changes=[], mail=mail))
+    rows.sort(key=lambda row: row["at"])
     return rows
 
 

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.access import allow
+from ..auth.models import User
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import is_htmx, render
@@ -26,8 +27,8 @@ from .forms import (
     PostedForm,
     VerifyForm,
 )
-from .mail import aftercare_draft, send_aftercare
-from .models import ActionKind, ActionPoint, AttemptOutcome, Channel
+from .mail import aftercare_draft, send_aftercare, send_note
+from .models import ActionKind, ActionPoint, AttemptOutcome, Channel, MailState
 from .views import bp, get_item_or_404, item_context, refusal, to_utc
 
 
@@ -139,8 +140,21 @@ def arrived(item_id: int):
     if _refused_or_invalid(form):
         return _invalid(item, form, arrival_form=form)
     ops.confirm_arrival(current_user, item, reply_note=form.reply_note.data or "")
+    mail = send_note(current_user, item, form.personal_note.data or "")
     db.session.commit()
-    return _back(item, _("Reply noted. The item is returned and closed."))
+    if mail is None and (form.personal_note.data or "").strip():
+        return _back(item, _("Reply noted. The item is returned and closed. There is no e-mail address, so the "
+                             "personal note was not sent."))
+    return _back(item, _("Reply noted. The item is returned and closed.") + (" " + _mail_outcome(mail) if mail else ""))
+
+
+def _mail_outcome(mail) -> str:
+    if mail.state is MailState.SENT:
+        return _("E-mail sent.")
+    if mail.state is MailState.RETRYING:
+        return _("The mail server could not be reached: the e-mail, as written, waits in the outbox and is tried "
+                 "again until it is sent.")
+    return _("No mail server is set up: the e-mail waits in the outbox.")
 
 
 @bp.route("/item/<int:item_id>/aftercare", methods=["GET", "POST"])
@@ -149,19 +163,14 @@ def aftercare(item_id: int):
     if item.claim is None or item.claim.posted_on is None:
         abort(404)
     form = AftercareForm()
-    error = None
+    error = refusal()
     if request.method == "GET":
         form.subject.data, form.body.data = aftercare_draft(item)
-    elif form.validate_on_submit():
-        try:
-            sent = send_aftercare(current_user, item, form.subject.data, form.body.data)
-        except ValidationFailed as refused:
-            db.session.rollback()
-            error = str(refused.message)
-        else:
-            db.session.commit()
-            flash(_("E-mail sent.") if sent else _("No mail server is set up: the e-mail is in the outbox."), "success")
-            return redirect(url_for("lostfound.item", item_id=item.id, _anchor="claim"))
+    elif error is None and form.validate_on_submit():
+        mail = send_aftercare(current_user, item, form.subject.data, form.body.data)  # refused: form shown again
+        db.session.commit()
+        flash(_mail_outcome(mail), "success" if mail.state is MailState.SENT else "info")
+        return redirect(url_for("lostfound.item", item_id=item.id, _anchor="claim"))
     status = 422 if (form.errors or error) else 200
     return render_template("lostfound/aftercare.html", item=item, form=form, error=error), status
 
@@ -173,7 +182,7 @@ def add_callback(item_id: int):
     if _refused_or_invalid(form):
         return _invalid(item, form, callback_form=form)
     ops.add_action_point(current_user, ActionKind.CALLBACK, item=item, due_at=to_utc(form.due_at.data),
-                         owner=current_user, note=form.note.data or "")
+                         owner=db.session.get(User, form.owner.data), note=form.note.data or "")
     db.session.commit()
     return _back(item, _("Call-back planned."), anchor="actions")
 
