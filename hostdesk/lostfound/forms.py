@@ -92,8 +92,8 @@ class ArrivalForm(AppForm):
 class CallbackForm(AppForm):
     due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M",
                                   validators=[SensibleDate(), InputRequired()])
-    owner = SelectField(_l("Who calls back"), coerce=int, choices=lambda: owner_choices(),
-                        validators=[InputRequired()])
+    owner = SelectField(_l("Who calls back"), coerce=lambda v: int(v) if str(v or "").isdigit() else None,
+                        choices=lambda: owner_choices(), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
                        render_kw={"placeholder": _l("for example: busy at lunch, call after 14:00")})
 

@@ -148,8 +148,8 @@ def choose_category():
 
 
 def _question_rows(category: Category) -> list[dict]:
-    rows = [dict(prompt=q.prompt, kind=q.kind, fixed=True, answer="") for q in default_questions(category)]
-    rows += [dict(prompt="", kind=QuestionKind.TEXT, fixed=False, answer="") for _ in range(EXTRA_QUESTIONS)]
+    rows = [dict(prompt=q.prompt, kind=q.kind, fixed=True) for q in default_questions(category)]
+    rows += [dict(prompt="", kind=QuestionKind.TEXT, fixed=False) for _ in range(EXTRA_QUESTIONS)]
     return rows
 
 
@@ -186,13 +186,12 @@ def register(category: str):
         item = register_found_item(current_user, new)  # refused: keep_input shows the form again
         db.session.commit()
         return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
-    if request.method == "POST":  # keep what staff typed from the item: questions, kinds and answers
+    if request.method == "POST":  # keep the own questions and their kinds; never the expected answers
         for index, row in enumerate(rows):
             if not row["fixed"]:
                 row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
                 raw_kind = request.form.get(f"q{index}_kind", "text")
                 row["kind"] = QuestionKind(raw_kind) if raw_kind in QuestionKind._value2member_map_ else row["kind"]
-            row["answer"] = request.form.get(f"q{index}_answer", "")[:200]
     status = 422 if (form.errors or error) else 200
     return render_template("lostfound/register.html", form=form, category=category, rows=rows, error=error,
                            colours=COLOUR_LABELS, kinds=list(QuestionKind), places=_places(),

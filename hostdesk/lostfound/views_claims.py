@@ -182,7 +182,7 @@ def add_callback(item_id: int):
     if _refused_or_invalid(form):
         return _invalid(item, form, callback_form=form)
     ops.add_action_point(current_user, ActionKind.CALLBACK, item=item, due_at=to_utc(form.due_at.data),
-                         owner=db.session.get(User, form.owner.data), note=form.note.data or "")
+                         owner=db.session.get(User, form.owner.data or current_user.id), note=form.note.data or "")
     db.session.commit()
     return _back(item, _("Call-back planned."), anchor="actions")
 

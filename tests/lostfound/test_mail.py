@@ -15,8 +15,8 @@ from hostdesk.audit import AuditEntry
 from hostdesk.database import is_sqlite
 from hostdesk.extensions import db
 from hostdesk.lostfound import operations as ops
-from hostdesk.lostfound.mail import MailFailed, aftercare_draft, send_aftercare, send_test_email
-from hostdesk.lostfound.models import Channel, OutboxMail
+from hostdesk.lostfound.mail import MailFailed, aftercare_draft, send_aftercare, send_outbox, send_test_email
+from hostdesk.lostfound.models import Channel, MailState, OutboxMail
 from hostdesk.settings import update_settings
 
 from .conftest import right_answers
@@ -66,7 +66,7 @@ def test_aftercare_reaches_a_real_smtp_server_in_the_claimants_language(smtp_ser
                                                                        language, expected):
     item = posted_item(make_item, staff, language)
     subject, body = aftercare_draft(item)
-    assert send_aftercare(staff, item, subject, body + "\n\nP.S. edited") is True
+    assert send_aftercare(staff, item, subject, body + "\n\nP.S. edited").state is MailState.SENT
     [(recipients, message)] = smtp_server.messages
     assert recipients == ["guest@example.org"]
     assert message["Subject"] == subject and "gastheer@degoudenlepel.nl" in message["From"]
@@ -75,14 +75,18 @@ def test_aftercare_reaches_a_real_smtp_server_in_the_claimants_language(smtp_ser
         assert phrase in text
     assert "P.S. edited" in text and item.reference in text
     assert item.claim.aftercare_sent_at is not None
-    assert db.session.scalar(sa.select(sa.func.count(OutboxMail.id))) == 0
+    kept = db.session.scalars(sa.select(OutboxMail)).one()  # what was sent is kept on the item
+    assert (kept.item_id, kept.to_address, kept.language, kept.state) == (item.id, "guest@example.org", language,
+                                                                          MailState.SENT)
+    assert kept.body == body + "\n\nP.S. edited" and kept.sent_at == clock.utcnow()
 
 
 def test_without_smtp_the_mail_goes_to_the_outbox(make_item, staff, frozen):
     item = posted_item(make_item, staff, "en")
-    assert send_aftercare(staff, item, *aftercare_draft(item)) is False
+    assert send_aftercare(staff, item, *aftercare_draft(item)).state is MailState.QUEUED
     mail = db.session.scalars(sa.select(OutboxMail)).one()
-    assert mail.to_address == "guest@example.org" and "on its way" in mail.subject
+    assert mail.to_address == "guest@example.org" and "sent by post" in mail.subject
+    assert send_outbox() == "no mail server"  # it waits until a mail server is set up
 
 
 def test_send_test_email(smtp_server, frozen):
@@ -92,7 +96,8 @@ def test_send_test_email(smtp_server, frozen):
 
 
 def test_unreachable_smtp_is_a_clear_error(app_ctx, manager, frozen):
-    update_settings(manager, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_tls=False)
+    update_settings(manager, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_tls=False,
+                    smtp_sender="gastheer@degoudenlepel.nl")
     with pytest.raises(MailFailed):
         send_test_email("manager@example.org")
 
@@ -140,7 +145,8 @@ def test_no_write_lock_is_held_while_the_mail_server_answers(app, make_item, sta
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
-        update_settings(manager, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls=False)
+        update_settings(manager, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls=False,
+                        smtp_sender="gastheer@degoudenlepel.nl")
         item = posted_item(make_item, staff, "en")
         db.session.commit()
         if send == "aftercare":

@@ -68,7 +68,7 @@ def test_whole_claim_flow_never_shows_an_expected_answer(app, staff_client, froz
     assert bodies(c.get("/lost-found/new")).status_code == 200
     assert bodies(c.get("/lost-found/new/bank_card")).status_code == 200
     response = bodies(register_card(c, jpeg_with_metadata()))
-    assert response.status_code == 422 and "without a photo" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "zonder foto" in response.get_data(as_text=True)
     response = bodies(register_card(c))
     assert response.status_code == 302, response.get_data(as_text=True)
     with app.app_context():
@@ -107,7 +107,7 @@ def test_whole_claim_flow_never_shows_an_expected_answer(app, staff_client, froz
                                                      "tracking": "3SABCD123", "postage": "4,50".replace(",", ".")}))
     assert response.status_code == 302 and response.location.endswith("/aftercare")
     draft = bodies(c.get(page + "/aftercare")).get_data(as_text=True)
-    assert "on its way" in draft and "sorry for the inconvenience" in draft and "let us know" in draft
+    assert "sent by post" in draft and "sorry for the inconvenience" in draft and "let us know" in draft
     response = bodies(c.post(page + "/aftercare", data={"subject": "Your bank card is on its way",
                                                         "body": "Dear Mr de Waard,\n\nWe posted it today."}))
     assert response.status_code == 302
