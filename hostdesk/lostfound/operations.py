@@ -205,7 +205,7 @@ def dispose_item(actor, item: FoundItem, method: DisposalMethod, disposed_on: da
 
 def purge_personal_data() -> int:
     """Erase, past the erasure period: claimants' and lost reports' personal data, the tracking codes
-    of posted items (also in their audit entries), and the photos of disposed items. Returns the count."""
+    of posted items, and the photos of disposed items. Returns the count."""
     now = clock.utcnow()
     cutoff = now - timedelta(days=get_settings().personal_data_erasure_days)
     closed_items = sa.select(FoundItem.id).where(FoundItem.closed_at.is_not(None), FoundItem.closed_at < cutoff)
@@ -217,7 +217,6 @@ def purge_personal_data() -> int:
         **nothing).rowcount
     tracking = db.session.execute(sa.update(Claim).where(Claim.item_id.in_(closed_items), Claim.tracking.is_not(None))
                                   .values(tracking=None), **nothing).rowcount
-    tracking += _erase_tracking_in_audit(closed_items)
     db.session.execute(sa.update(ClaimAttempt).where(ClaimAttempt.item_id.in_(closed_items),
                                                      ClaimAttempt.claimant_name.is_not(None))
                        .values(claimant_name=None), **nothing)
@@ -243,21 +242,6 @@ def purge_personal_data() -> int:
     db.session.flush()
     db.session.expire_all()
     return claims + reports + photos + tracking
-
-
-def _erase_tracking_in_audit(closed_items) -> int:
-    """The tracking code recorded when an item was posted, left out of its audit entry."""
-    from ..audit import AuditEntry
-
-    entries = db.session.scalars(sa.select(AuditEntry).where(
-        AuditEntry.subject_type == FoundItem.audit_type, AuditEntry.subject_id.in_(closed_items),
-        AuditEntry.action == "lostfound.post"))
-    erased = 0
-    for entry in entries:
-        if (entry.changes or {}).get("tracking"):
-            entry.changes = {**entry.changes, "tracking": None}
-            erased += 1
-    return erased
 
 
 def _remove_disposed_photos(cutoff: datetime) -> int:

@@ -93,8 +93,9 @@ def post_item(actor, item: FoundItem, *, posted_on: date, carrier: str = "", tra
     move(item, {ItemState.CLAIM_VERIFIED}, ItemState.POSTED)
     claim = _claim(item)
     claim.posted_on, claim.carrier, claim.tracking, claim.postage_cents = posted_on, carrier, tracking, postage_cents
+    # the tracking code itself stays on the claim, which the purge empties; the audit is never changed
     record(actor, "lostfound.post", item, claim=claim.id, posted_on=posted_on, carrier=carrier,
-           tracking=tracking, postage_cents=postage_cents)
+           tracking=bool(tracking), postage_cents=postage_cents)
     complete_open(actor, item, ActionKind.POST_ITEM, note=_("Posted"))
     check_day = posted_on + timedelta(days=get_settings().arrival_check_days)
     add_action_point(actor, ActionKind.ARRIVAL_CHECK, item=item,
