@@ -21,7 +21,7 @@ from ..settings import get_settings
 from . import queries
 from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
-from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
+from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, MailState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
 from .photos import MAX_BYTES, photo_path
 from .questions import default_questions
@@ -253,6 +253,10 @@ def timeline_rows(entries, mails=()) -> list[dict]:
                 value = ActionKind(value).label
             elif key == "method" and value in DisposalMethod._value2member_map_:
                 value = DisposalMethod(value).label
+            elif key == "state" and value in MailState._value2member_map_:
+                value = MailState(value).label
+            elif key == "language" and value in ("nl", "en"):
+                value = _("Dutch") if value == "nl" else _("English")
             elif value is True:
                 value = _("yes")
             elif key in ("due_at",) and isinstance(value, str):
