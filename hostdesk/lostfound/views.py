@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 import segno
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +16,7 @@ from .. import cards, clock
 from ..auth.session import passive
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..htmx import render
+from ..htmx import is_htmx, render
 from ..settings import get_settings
 from . import queries
 from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
@@ -48,6 +48,9 @@ def keep_input(error: ValidationFailed):
 
     db.session.rollback()
     if request.method != "POST" or request.endpoint not in KEEPS_INPUT or refusal() is not None:
+        if not is_htmx() and request.method == "POST" and request.referrer:  # as the app's own handler does
+            flash(str(error.message), "error")
+            return redirect(request.referrer)
         return _message_response(str(error.message), error.status)
     g.lf_refused = str(error.message)
     request.form = MultiDict([(key, value) for key, value in request.form.items(multi=True)
@@ -97,19 +100,11 @@ def _parse_filter() -> queries.ItemFilter:
     )
 
 
-@bp.app_context_processor
-def due_action_points():
-    """The count of due action points for the header, for staff and managers on every page."""
-    def count() -> int:
-        from ..auth.models import Role
-
-        user = current_user
-        if g.get("hostdesk_database_down") or not getattr(user, "is_authenticated", False) \
-                or not user.has_role(Role.STAFF):
-            return 0
-        return queries.due_count()
-
-    return {"lf_due_count": count}
+@bp.get("/due/count")
+@passive
+def due_count():
+    """The header's count of due action points, fetched by every page for staff and managers."""
+    return render_template("lostfound/_due_badge.html", lf_due=queries.due_count())
 
 
 @bp.get("/due")
@@ -122,7 +117,7 @@ def due():
     if request.args.get("v") == version:
         return "", 204
     return render_template("lostfound/_due.html", due=due, upcoming=upcoming, done_form=DoneForm(formdata=None),
-                           refreshed=True, due_version=version)
+                           refreshed=True, due_version=version, lf_due=len(due))
 
 
 def due_version(due, upcoming) -> str:

@@ -121,7 +121,8 @@ def test_card_story_on_a_tablet(language, orientation, tablet, live_server, mail
     page.fill("#note", "14:00")
     page.get_by_role("button", name=w["callback"]).click()
     page.wait_for_url("**#actions")
-    assert w["todo"] in page.locator("#lf-due-badge-slot").inner_text()  # the header's count
+    page.locator("#lf-due-badge-slot .lf-due-badge").wait_for()  # the header's count, asked for by every page
+    assert w["todo"] in page.locator("#lf-due-badge-slot").inner_text()
 
     # The owner calls back and answers the way people say it.
     page.fill("#claimant_name", "R. de Waard")

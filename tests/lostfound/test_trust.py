@@ -235,10 +235,12 @@ def test_due_points_show_as_a_count_in_the_header_and_the_list_refreshes(app, ma
     item = make_item()
     ops.add_action_point(staff, ActionKind.CALLBACK, item=item, due_at=clock.utcnow(), owner=staff)
     db.session.commit()
-    for role in (Role.STAFF, Role.MANAGER):
-        page = client_for(role).get("/manager/me" if role is Role.MANAGER else "/lost-found/reports")
-        assert "1 te doen" in page.get_data(as_text=True)
-    assert "te doen" not in client_for(Role.HOST).get("/host/board").get_data(as_text=True)
+    for role, path in ((Role.STAFF, "/lost-found/reports"), (Role.MANAGER, "/manager/me")):
+        page = client_for(role).get(path).get_data(as_text=True)  # every page asks for the count
+        assert 'id="lf-due-badge-slot" hx-get="/lost-found/due/count" hx-trigger="load, every 60s"' in page
+        assert "1 te doen" in client_for(role).get("/lost-found/due/count").get_data(as_text=True)
+    assert "lf-due-badge-slot" not in client_for(Role.HOST).get("/host/board").get_data(as_text=True)
+    assert client_for(Role.HOST).get("/lost-found/due/count").status_code == 403
     client = client_for(Role.STAFF)
     index = client.get("/lost-found/").get_data(as_text=True)
     version = re.search(r'hx-get="/lost-found/due\?v=([0-9a-f]+)"', index).group(1)
@@ -248,7 +250,7 @@ def test_due_points_show_as_a_count_in_the_header_and_the_list_refreshes(app, ma
     db.session.commit()
     fresh = client.get(f"/lost-found/due?v={version}", headers={"HX-Request": "true"})
     assert fresh.status_code == 200 and "second" in fresh.get_data(as_text=True)
-    assert 'id="lf-due-badge-slot" hx-swap-oob="true"' in fresh.get_data(as_text=True)
+    assert 'id="lf-due-badge-slot" hx-swap-oob="innerHTML"><a' in fresh.get_data(as_text=True)
 
 
 # --- 12: photos keep only their pixels ------------------------------------------------------------
