@@ -69,7 +69,6 @@ class Settings:
     bank_card_min_questions: int = 3
     claim_lock_after_failures: int = 3
     arrival_check_days: int = 4
-    answer_aliases: dict[str, list[list[str]]] = field(default_factory=dict)  # managers' own, per category
     # E-mail
     smtp_host: str = ""
     smtp_port: int = 587
@@ -77,7 +76,6 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = ""
-    smtp_reply_to: str = ""  # the restaurant's own address; the sender's when empty
     # Exports
     csv_delimiter: str = ";"
 

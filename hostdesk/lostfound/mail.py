@@ -70,10 +70,9 @@ def _refuse_without_sender() -> None:
 
 def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
     """The message with its headers built by the standard library: display names are encoded, never
-    pasted into a header; Reply-To is the restaurant's own address."""
+    pasted into a header; Reply-To is the restaurant's own address, the sender set up for it."""
     settings = get_settings()
-    sender = settings.smtp_sender.strip()
-    reply_to = settings.smtp_reply_to.strip() or sender
+    sender = reply_to = settings.smtp_sender.strip()
     message = EmailMessage()
     message["From"] = Address(display_name=settings.restaurant_name, addr_spec=sender)
     message["Reply-To"] = Address(display_name=settings.restaurant_name, addr_spec=reply_to)

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import current_app
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from .. import cards
 from ..errors import ValidationFailed
-from ..settings import get_settings
+from ..extensions import db
 
 COLOURS: dict[str, tuple[str, ...]] = {
     "black": ("black", "zwart", "zwarte"),
@@ -122,17 +123,29 @@ def builtin_aliases() -> dict[str, tuple[tuple[str, ...], ...]]:
             for category, groups in data.items() if not category.startswith("_")}
 
 
+def own_aliases(category: str) -> list[tuple[str, ...]]:
+    """The managers' own groups of a category, read once per request."""
+    from .models import AnswerAliasGroup
+
+    kept = g.setdefault("lf_aliases", {}) if has_request_context() else {}
+    if category not in kept:
+        kept[category] = [tuple(group) for group in db.session.scalars(
+            sa.select(AnswerAliasGroup.answers).where(AnswerAliasGroup.category == category)
+            .order_by(AnswerAliasGroup.position))]
+    return kept[category]
+
+
 def alias_groups(category: str | None) -> list[tuple[str, ...]]:
-    """The shipped groups of the category and the managers' own (settings `answer_aliases`)."""
+    """The shipped groups of the category and the managers' own."""
     if not category:
         return []
-    own = get_settings().answer_aliases.get(category, [])
-    return [*builtin_aliases().get(category, ()), *(tuple(group) for group in own)]
+    return [*builtin_aliases().get(category, ()), *own_aliases(category)]
 
 
 def set_answer_aliases(actor, category, text: str) -> list[list[str]]:
-    """A manager's own alias groups for a category: one group a line, its answers separated by commas."""
-    from ..settings import update_settings
+    """Replace a category's own alias groups: one group a line, its answers separated by commas."""
+    from ..audit import record
+    from .models import AnswerAliasGroup
 
     groups = []
     for line in (text or "").splitlines():
@@ -150,8 +163,14 @@ def set_answer_aliases(actor, category, text: str) -> list[list[str]]:
         groups.append(members)
     if len(groups) > 200:
         raise ValidationFailed(_l("At most 200 lines per category."))
-    aliases = {**get_settings().answer_aliases, str(category.value): groups}
-    update_settings(actor, answer_aliases={key: value for key, value in aliases.items() if value})
+    db.session.execute(sa.delete(AnswerAliasGroup).where(AnswerAliasGroup.category == category))
+    for position, members in enumerate(groups):
+        db.session.add(AnswerAliasGroup(category=category, position=position, answers=members))
+    db.session.flush()
+    if has_request_context():
+        g.pop("lf_aliases", None)
+    record(actor, "lostfound.answer_aliases", None, category=category,
+           groups=[", ".join(members) for members in groups])
     return groups
 
 

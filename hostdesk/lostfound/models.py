@@ -139,6 +139,18 @@ class DefaultQuestion(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
 
 
+class AnswerAliasGroup(db.Model):
+    """A manager's own group of answers that mean the same, for text questions of one category
+    (beside the groups shipped in data/answer_aliases.json)."""
+
+    __tablename__ = "lf_answer_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[list[str]] = mapped_column(sa.JSON)
+
+
 class ClaimAttempt(db.Model):
     """One try at verification: who asked, how, who took it, which questions matched (never the answers)."""
 

@@ -169,15 +169,14 @@ def questions():
 @allow()
 def aliases():
     """Managers' own answer aliases per category, beside the ones the app ships (docs/lostfound.md)."""
-    from .matching import builtin_aliases, set_answer_aliases
+    from .matching import builtin_aliases, own_aliases, set_answer_aliases
 
     category = request.values.get("category", Category.BANK_CARD.value)
     if category not in Category._value2member_map_:
         abort(404)
     category = Category(category)
     error = None
-    own = get_settings().answer_aliases.get(category.value, [])
-    text = "\n".join(", ".join(group) for group in own)
+    text = "\n".join(", ".join(group) for group in own_aliases(category.value))
     if request.method == "POST":
         text = request.form.get("groups", "")[:5000]
         try:
