@@ -36,7 +36,7 @@ COLOURS: dict[str, tuple[str, ...]] = {
     "orange": ("orange", "oranje"),
     "yellow": ("yellow", "geel", "gele", "mosterd", "mustard"),
     "green": ("green", "groen", "groene", "olijf", "olijfgroen", "olive", "mint", "mintgroen", "khaki", "kaki"),
-    "blue": ("blue", "blauw", "blauwe", "navy", "marine", "marineblauw", "turquoise", "turquoise", "turkoois",
+    "blue": ("blue", "blauw", "blauwe", "navy", "marine", "marineblauw", "turquoise", "turkoois",
              "teal", "petrol"),
     "purple": ("purple", "paars", "paarse", "lila", "violet", "lilac", "mauve"),
     "pink": ("pink", "roze", "rose", "fuchsia"),
@@ -55,7 +55,7 @@ COLOUR_LABELS = {
 }
 # Shades say nothing about the colour: "donkerblauw", "dark blue" and "blue" are one answer.
 SHADES = ("donker", "licht", "dark", "light", "pale", "bright", "fel", "helder", "diep", "deep", "mat", "matte",
-          "glanzend", "shiny", "metallic", "metallic", "zacht", "soft", "neon", "pastel")
+          "glanzend", "shiny", "metallic", "zacht", "soft", "neon", "pastel")
 FILLERS = frozenset({"and", "en", "met", "with", "of", "or", "a", "an", "een", "kleur", "colour", "color", "ish",
                      "achtig", "tint", "tinted"})
 

@@ -58,7 +58,7 @@ def mail_server(app, users):
     controller.start()
     with app.app_context():
         update_settings(None, restaurant_name=RESTAURANT, smtp_host="127.0.0.1", smtp_port=port, smtp_tls=False,
-                        smtp_sender="gastheer@hoekje.nl", smtp_reply_to="info@hoekje.nl")
+                        smtp_sender="info@hoekje.nl")
         db.session.commit()
     yield inbox
     controller.stop()
@@ -165,7 +165,7 @@ def test_card_story_on_a_tablet(language, orientation, tablet, live_server, mail
     assert to_aftercare == to_note == ["remco@example.org"]
     for message in (aftercare, note):
         [sender] = message["From"].addresses
-        assert (sender.display_name, sender.addr_spec) == (RESTAURANT, "gastheer@hoekje.nl")
+        assert (sender.display_name, sender.addr_spec) == (RESTAURANT, "info@hoekje.nl")
         assert message["Reply-To"].addresses[0].addr_spec == "info@hoekje.nl"
     assert aftercare["Subject"] == w["subject"] and "We wish you a good day." in aftercare.get_content()
     assert note["Subject"].startswith(w["note_subject"])

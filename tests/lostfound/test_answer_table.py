@@ -5,8 +5,8 @@ claimant says, and whether it must match. The rule is written out in docs/lostfo
 """
 import pytest
 
-from hostdesk.lostfound.matching import hash_expected, matches
-from hostdesk.settings import update_settings
+from hostdesk.lostfound.matching import hash_expected, matches, set_answer_aliases
+from hostdesk.lostfound.models import Category
 
 MATCH, REFUSE = True, False
 
@@ -121,7 +121,7 @@ def test_aliases_hold_only_in_their_category(app_ctx):
 def test_a_managers_own_alias_group_holds_also_for_items_registered_before_it(app_ctx, manager):
     before = hash_expected("text", "Moneyou Bank", "bank_card")
     assert not matches("text", "Moneyou", before.salt, before.answer_hash, None, "bank_card")
-    update_settings(manager, answer_aliases={"bank_card": [["Moneyou", "Moneyou Bank", "MoneYou NL"]]})
+    set_answer_aliases(manager, Category.BANK_CARD, "Moneyou, Moneyou Bank, MoneYou NL\n")
     assert matches("text", "Moneyou", before.salt, before.answer_hash, None, "bank_card")
     assert matches("text", "Moneyou Bank", before.salt, before.answer_hash, None, "bank_card")
     after = hash_expected("text", "MoneYou NL", "bank_card")

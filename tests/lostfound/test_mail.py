@@ -193,14 +193,14 @@ RESTAURANT = "Café 't Hoekje, Utrecht"
 
 def test_a_restaurant_name_with_a_comma_and_an_accent_is_an_encoded_display_name(smtp_server, make_item, staff,
                                                                                  manager, frozen):
-    update_settings(manager, restaurant_name=RESTAURANT, smtp_reply_to="info@hoekje.nl")
+    update_settings(manager, restaurant_name=RESTAURANT)
     item = posted_item(make_item, staff, "nl")
     assert send_aftercare(staff, item, *aftercare_draft(item)).state is MailState.SENT
     [(_, message)] = smtp_server.messages
     [sender] = message["From"].addresses
     assert (sender.display_name, sender.addr_spec) == (RESTAURANT, "gastheer@degoudenlepel.nl")
     [reply_to] = message["Reply-To"].addresses
-    assert (reply_to.display_name, reply_to.addr_spec) == (RESTAURANT, "info@hoekje.nl")
+    assert (reply_to.display_name, reply_to.addr_spec) == (RESTAURANT, "gastheer@degoudenlepel.nl")
     raw = message.as_bytes()
     assert RESTAURANT.encode() not in raw and b"=?utf-8?" in raw  # encoded, never pasted in
 
