@@ -26,6 +26,7 @@ from .extensions import db
 LEASE = timedelta(minutes=15)  # longer than any job runs; a dead run's job is free again after it
 MAX_RETRY_PAUSE = timedelta(hours=1)
 PURGE = "purge_personal_data"  # its result: how many records were erased
+OUTBOX = "send_outbox"  # e-mail not sent yet, tried again with growing pauses (lostfound/mail.py)
 
 
 class ScheduledJob(db.Model):
@@ -64,9 +65,11 @@ class Job:
 
 def all_jobs() -> list[Job]:
     """Every job the app runs; a feature adds its job here."""
+    from .lostfound.mail import send_outbox
     from .lostfound.operations import purge_personal_data
 
-    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30))]
+    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
+            Job(OUTBOX, send_outbox, every=timedelta(minutes=1))]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

@@ -3,12 +3,12 @@ input no request may bring in: NUL characters and full card numbers."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_talisman import Talisman
 
+from . import cards
 from .errors import ValidationFailed
 from .phones import valid_number
 
@@ -26,25 +26,12 @@ CSP = {
 }
 
 
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-/]?\d){12,}")
 NOT_CHECKED = ("password", "pin", "csrf_token")  # secrets are hashed, never shown; card checks do not apply
 
 
-def luhn_valid(digits: str | list[int]) -> bool:
-    total = 0
-    for index, n in enumerate(map(int, reversed(digits))):
-        total += (n * 2 - 9 if n > 4 else n * 2) if index % 2 else n
-    return total % 10 == 0
-
-
 def holds_card_number(value: str) -> bool:
-    """A Luhn-valid run of 13 to 19 digits (spaces, dots, dashes or slashes between them allowed)."""
-    for run in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", value or "")):
-        digits = [int(c) for c in run.group() if c.isdigit()]
-        for length in range(13, min(19, len(digits)) + 1):
-            if any(luhn_valid(digits[i:i + length]) for i in range(len(digits) - length + 1)):
-                return True
-    return False
+    """The one card-number rule (cards.py): a Luhn-valid 13 to 19 digits, any separators between them."""
+    return cards.holds_card_number(value)
 
 
 def phone_number(key: str, value: str) -> bool:

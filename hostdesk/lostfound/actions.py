@@ -55,6 +55,22 @@ def complete_action_point(actor, point: ActionPoint, note: str = "") -> ActionPo
     return point
 
 
+def close_open_points(actor, item: FoundItem, reason: str, kinds: set[ActionKind] | None = None,
+                      report: LostReport | None = None) -> int:
+    """Close the item's open action points (of `kinds`, or all; of one report, or any) with a reason:
+    nobody calls back about an item that is gone."""
+    conditions = [ActionPoint.item_id == item.id, ActionPoint.done_at.is_(None)]
+    if kinds:
+        conditions.append(ActionPoint.kind.in_(kinds))
+    if report is not None:
+        conditions.append(ActionPoint.report_id == report.id)
+    closed = 0
+    for point in db.session.scalars(sa.select(ActionPoint).where(*conditions)):
+        complete_action_point(actor, point, reason)
+        closed += 1
+    return closed
+
+
 def complete_open(actor, item: FoundItem, kind: ActionKind, note: str = "") -> None:
     for point in db.session.scalars(sa.select(ActionPoint).where(
             ActionPoint.item_id == item.id, ActionPoint.kind == kind, ActionPoint.done_at.is_(None))):

@@ -89,8 +89,8 @@ def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel
         raise _locked_error()
     _refuse_guessing_across_items(actor, item, claimant_name)
     limit = max(1, get_settings().claim_lock_after_failures)
-    matched = {q.id: matches(q.kind.value, answers.get(q.id, "") or "", q.salt, q.answer_hash, q.initial_hash)
-               for q in item.questions}
+    matched = {q.id: matches(q.kind.value, answers.get(q.id, "") or "", q.salt, q.answer_hash, q.initial_hash,
+                       item.category.value) for q in item.questions}
     verified = is_verified(item, matched)
     open_for_claims = (FoundItem.id == item.id, FoundItem.state == ItemState.IN_STORAGE,
                        FoundItem.locked_at.is_(None), FoundItem.failed_attempts < limit)
@@ -118,16 +118,27 @@ def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel
         db.session.add(Claim(item_id=item.id, attempt_id=attempt.id, channel=Channel(channel),
                              claimant_name=claimant_name, created_at=clock.utcnow()))
         record(actor, "lostfound.claim_verified", item, attempt=attempt.id, channel=Channel(channel),
-               matched=attempt.matched_count, of=len(matched))
+               matched=attempt.matched_count, of=len(matched), results=_results(item, matched))
     elif outcome is AttemptOutcome.FAILED:
         record(actor, "lostfound.claim_failed", item, attempt=attempt.id, channel=Channel(channel),
-               matched=attempt.matched_count, of=len(matched), failed_attempts=item.failed_attempts)
+               matched=attempt.matched_count, of=len(matched), failed_attempts=item.failed_attempts,
+               results=_results(item, matched))
         if item.locked_at is not None:
             record(actor, "lostfound.claims_locked", item, failed_attempts=item.failed_attempts)
     else:
         record(actor, "lostfound.claim_refused_locked", item, attempt=attempt.id, channel=Channel(channel))
     db.session.flush()
     return attempt
+
+
+def _results(item: FoundItem, matched: dict[int, bool]) -> str:
+    """Per question, matched or not: for a manager's eyes in the audit, never for the verifier's."""
+    return "; ".join(f"{q.prompt}: {'✓' if matched.get(q.id) else '✗'}" for q in item.questions)
+
+
+def attempts_left(item: FoundItem) -> int:
+    return 0 if item.locked_at is not None else max(0, max(1, get_settings().claim_lock_after_failures)
+                                                      - item.failed_attempts)
 
 
 def unlock_claims(actor, item: FoundItem) -> FoundItem:

@@ -19,9 +19,9 @@ from .models import ActionKind, Category, Channel, FoundItem, LostReport, Questi
 from .operations import NewItem, NewQuestion
 
 CARD = "bankpas"
-PHONE = "telefoon in een groen hoesje"
-UMBRELLA = "zwarte paraplu met houten handvat"
-PASSPORT = "paspoort"
+PHONE = "telefoon in een hoesje"
+UMBRELLA = "paraplu met houten handvat"
+PASSPORT = "reisdocument in een etui"
 
 
 def _at_local(days_ago: int, hour: int, minute: int) -> datetime:

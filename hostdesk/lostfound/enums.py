@@ -116,3 +116,23 @@ class ReportState(enum.StrEnum):
     OPEN = "open"
     MATCHED = "matched"
     CLOSED = "closed"
+
+
+class MailState(enum.StrEnum):
+    QUEUED = "queued"          # waiting for its first try (or for a mail server to be set up)
+    RETRYING = "retrying"      # a try failed; the next one is at next_attempt_at
+    SENT = "sent"
+    CANCELLED = "cancelled"    # a person stopped it
+    NOT_SENT = "not_sent"      # a test e-mail while no mail server was set up: kept to show, never sent
+
+    @property
+    def label(self):
+        return {MailState.QUEUED: _l("Waiting to be sent"), MailState.RETRYING: _l("Not sent yet: trying again"),
+                MailState.SENT: _l("Sent"), MailState.CANCELLED: _l("Cancelled"),
+                MailState.NOT_SENT: _l("Not sent: no mail server")}[self]
+
+
+class MailKind(enum.StrEnum):
+    AFTERCARE = "aftercare"
+    NOTE = "note"
+    TEST = "test"

@@ -21,6 +21,13 @@ from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
 
 
+def owner_choices() -> list[tuple[int, str]]:
+    """The people who can own an action point: active staff and managers."""
+    from .queries import possible_owners
+
+    return [(user.id, user.display_name) for user in possible_owners()]
+
+
 def category_choices():
     return [(c.value, CATEGORY_LABELS[c]) for c in Category]
 
@@ -77,13 +84,16 @@ class HandOverForm(AppForm):
 
 
 class ArrivalForm(AppForm):
-    reply_note = TextAreaField(_l("Their reply, and a personal note (optional)"),
-                               validators=[Optional(), Length(max=1000)])
+    reply_note = TextAreaField(_l("Their reply (optional)"), validators=[Optional(), Length(max=1000)])
+    personal_note = TextAreaField(_l("A personal note to the claimant (optional, sent by e-mail in their language)"),
+                                  validators=[Optional(), Length(max=2000)])
 
 
 class CallbackForm(AppForm):
     due_at = DateTimeLocalField(_l("Call back at"), format="%Y-%m-%dT%H:%M",
                                   validators=[SensibleDate(), InputRequired()])
+    owner = SelectField(_l("Who calls back"), coerce=lambda v: int(v) if str(v or "").isdigit() else None,
+                        choices=lambda: owner_choices(), validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)],
                        render_kw={"placeholder": _l("for example: busy at lunch, call after 14:00")})
 

@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "lostfound.action_added": _l("Action point added"),
     "lostfound.action_done": _l("Action point done"),
     "lostfound.aftercare_sent": _l("Aftercare e-mail sent"),
+    "lostfound.note_sent": _l("Personal note e-mailed"),
+    "lostfound.mail_cancelled": _l("E-mail cancelled"),
+    "lostfound.report_unlinked": _l("Match with a lost report undone"),
     "lostfound.report_lost": _l("Lost report taken"),
     "lostfound.report_matched": _l("Lost report matched"),
     "lostfound.report_closed": _l("Lost report closed"),
@@ -25,10 +28,14 @@ ACTION_LABELS = {
 CHANGE_LABELS = {
     "category": _l("category"), "storage_location": _l("kept where"), "where_found": _l("where found"),
     "questions": _l("questions"), "photo": _l("photo"), "matched": _l("questions matched"), "of": _l("out of"),
+    "results": _l("per question"),
     "channel": _l("channel"), "failed_attempts": _l("failed attempts"), "method": _l("method"),
     "disposed_on": _l("date"), "witness": _l("witness"), "posted_on": _l("date posted"), "carrier": _l("carrier"),
     "tracking": _l("tracking"), "postage_cents": _l("postage (cents)"), "kind": _l("kind"), "due_at": _l("due"),
     "owner": _l("owner"), "note": _l("with note"), "language": _l("language"), "via": _l("via"),
-    "reference": _l("reference"), "item": _l("item"), "lost_on": _l("day lost"),
+    "reference": _l("reference"), "item": _l("item"), "lost_on": _l("day lost"), "state": _l("e-mail"),
+    "what": _l("lost report"), "subject_line": _l("subject"),
 }
-HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked"}
+HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked", "mail", "report"}
+# Which questions a claimant got right: for a manager only (read out, it tells a caller the answers).
+MANAGER_CHANGES = {"matched", "of", "results"}

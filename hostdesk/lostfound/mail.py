@@ -1,31 +1,42 @@
-"""E-mail: the aftercare message after posting, and the settings page's test message.
+"""E-mail: the aftercare message after posting, the personal note after the reply, the settings page's
+test message; and the outbox every message goes through.
 
-Sent over real SMTP with the restaurant's settings (smtp_host, port, TLS, user, password,
-sender). With no SMTP host configured, a message goes to the outbox page instead, which
-shows what would have been sent.
+Every message is first kept in the outbox (its text as sent, to whom, in which language) and then
+sent over SMTP with the restaurant's settings. A message the mail server did not take waits there
+and the scheduled job `send_outbox` tries it again with growing pauses, until it is sent or a person
+cancels it. With no mail server set up, messages wait in the outbox until one is.
 
-No transaction is open while the mail server answers (seconds, or the 15-second timeout): the
-request's transaction, which has written nothing yet, ends first, since on SQLite it holds the write
-lock every tablet's tap waits for; what is written after the send begins a new one.
+No transaction is open while the mail server answers (seconds, or the 15-second timeout): on SQLite
+a transaction holds the write lock every tablet's tap waits for. The outbox row is committed first,
+and what is written after the send begins a new transaction.
 """
 from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..audit import record
-from ..errors import DomainError, InvalidTransition, ValidationFailed
+from ..errors import AlreadyDone, DomainError, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
 from .matching import refuse_card_numbers
-from .models import FoundItem, ItemState, OutboxMail
+from .models import Category, FoundItem, ItemState, MailKind, MailState, OutboxMail
+
+LANGUAGES = ("nl", "en")
+LEASE = timedelta(minutes=5)  # longer than a send takes (15-second timeout); a dead sender's message is free after it
+FIRST_PAUSE = timedelta(minutes=1)
+MAX_PAUSE = timedelta(hours=1)
+WAITING = (MailState.QUEUED, MailState.RETRYING)
 
 
 class MailFailed(DomainError):
@@ -45,16 +56,36 @@ def smtp_configured() -> bool:
     return bool(get_settings().smtp_host.strip())
 
 
-def _deliver(to_address: str, subject: str, body: str) -> None:
+def mail_ready() -> bool:
+    """A mail server and the address mail is sent from are both set up."""
     settings = get_settings()
+    return bool(settings.smtp_host.strip() and settings.smtp_sender.strip())
+
+
+def _refuse_without_sender() -> None:
+    if smtp_configured() and not get_settings().smtp_sender.strip():
+        raise ValidationFailed(_l("Set the sender address (Manager → Settings, E-mail) before e-mail can be sent: "
+                                  "replies go to it."))
+
+
+def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
+    """The message with its headers built by the standard library: display names are encoded, never
+    pasted into a header; Reply-To is the restaurant's own address, the sender set up for it."""
+    settings = get_settings()
+    sender = reply_to = settings.smtp_sender.strip()
     message = EmailMessage()
-    sender = settings.smtp_sender or settings.smtp_user or f"noreply@{settings.smtp_host}"
-    message["From"] = f"{settings.restaurant_name} <{sender}>"
-    message["To"] = to_address
-    message["Subject"] = subject
+    message["From"] = Address(display_name=settings.restaurant_name, addr_spec=sender)
+    message["Reply-To"] = Address(display_name=settings.restaurant_name, addr_spec=reply_to)
+    message["To"] = Address(addr_spec=to_address)
+    message["Subject"] = " ".join(subject.split())  # one line: no header can be slipped in after it
     message["Date"] = format_datetime(clock.utcnow())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
+    return message
+
+
+def _deliver(message: EmailMessage) -> None:
+    settings = get_settings()
     try:
         if settings.smtp_tls and settings.smtp_port == 465:
             server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=15,
@@ -72,43 +103,148 @@ def _deliver(to_address: str, subject: str, body: str) -> None:
                             "(%(reason)s). Check the e-mail settings.", reason=type(error).__name__)) from None
 
 
-def send_mail(actor, to_address: str, subject: str, body: str, item: FoundItem | None = None) -> bool:
-    """Send over SMTP (True), or put it in the outbox when no SMTP server is set up (False)."""
-    to_address = _valid_address(to_address)
-    subject = " ".join(subject.split())  # a subject is one line: no header can be slipped in after it
-    if smtp_configured():
-        db.session.commit()  # nothing written yet: no write lock held while the mail server answers
-        _deliver(to_address, subject, body)
-        return True
-    db.session.add(OutboxMail(item_id=item.id if item else None, created_by_id=getattr(actor, "id", None),
-                              to_address=to_address, subject=subject, body=body, created_at=clock.utcnow()))
+def _pause(attempts: int) -> timedelta:
+    return min(FIRST_PAUSE * 2 ** max(0, attempts - 1), MAX_PAUSE)
+
+
+def _try_send(mail_id: int) -> bool:
+    """Send one outbox message whose lease this process holds; no transaction is open meanwhile."""
+    mail = db.session.get(OutboxMail, mail_id)
+    message = build_message(mail.to_address, mail.subject, mail.body or "")
+    db.session.commit()
+    try:
+        _deliver(message)
+    except MailFailed as failed:
+        mail = db.session.get(OutboxMail, mail_id)
+        mail.attempts += 1
+        mail.state, mail.lease_until = MailState.RETRYING, None
+        mail.next_attempt_at = clock.utcnow() + _pause(mail.attempts)
+        mail.last_error = str(failed.message)[:200]
+        db.session.flush()
+        return False
+    mail = db.session.get(OutboxMail, mail_id)
+    mail.attempts += 1
+    mail.state, mail.sent, mail.sent_at, mail.lease_until, mail.last_error = (
+        MailState.SENT, True, clock.utcnow(), None, None)
     db.session.flush()
-    return False
+    return True
+
+
+def queue_mail(actor, to_address: str, subject: str, body: str, *, item: FoundItem | None = None,
+               language: str | None = None, kind: MailKind = MailKind.AFTERCARE) -> OutboxMail:
+    """Keep the message in the outbox and try to send it now: its state says how that went."""
+    to_address = _valid_address(to_address)
+    subject = " ".join(subject.split())
+    _refuse_without_sender()
+    now = clock.utcnow()
+    ready = mail_ready()
+    mail = OutboxMail(item_id=item.id if item else None, created_by_id=getattr(actor, "id", None),
+                      to_address=to_address, subject=subject, body=body, created_at=now, kind=kind,
+                      language=language, state=MailState.QUEUED, next_attempt_at=now,
+                      lease_until=now + LEASE if ready else None)
+    if not ready and kind is MailKind.TEST:
+        mail.state = MailState.NOT_SENT
+    db.session.add(mail)
+    db.session.flush()
+    if ready:
+        _try_send(mail.id)
+    return mail
+
+
+def send_outbox(limit: int = 20) -> str:
+    """The scheduled job: try each waiting message that is due, once, each under a lease of its own."""
+    if not mail_ready():
+        return "no mail server"
+    now = clock.utcnow()
+    free = sa.or_(OutboxMail.lease_until.is_(None), OutboxMail.lease_until < now)
+    due = (OutboxMail.state.in_(WAITING), OutboxMail.to_address.is_not(None),
+           sa.or_(OutboxMail.next_attempt_at.is_(None), OutboxMail.next_attempt_at <= now), free)
+    ids = list(db.session.scalars(sa.select(OutboxMail.id).where(*due).order_by(OutboxMail.id).limit(limit)))
+    sent = failed = 0
+    for mail_id in ids:
+        claimed = db.session.execute(sa.update(OutboxMail).where(OutboxMail.id == mail_id, *due)
+                                     .values(lease_until=now + LEASE)
+                                     .execution_options(synchronize_session=False)).rowcount == 1
+        db.session.commit()
+        if not claimed:
+            continue
+        if _try_send(mail_id):
+            sent += 1
+        else:
+            failed += 1
+        db.session.commit()
+    return f"{sent} sent, {failed} not sent"
+
+
+def cancel_mail(actor, mail: OutboxMail) -> OutboxMail:
+    """A person stops a message that was not sent yet."""
+    stmt = (sa.update(OutboxMail).where(OutboxMail.id == mail.id, OutboxMail.state.in_(WAITING))
+            .values(state=MailState.CANCELLED, cancelled_by_id=getattr(actor, "id", None), lease_until=None)
+            .execution_options(synchronize_session=False))
+    if db.session.execute(stmt).rowcount != 1:
+        db.session.refresh(mail)
+        raise AlreadyDone(_l("This e-mail is no longer waiting (%(state)s).", state=mail.state.label))
+    db.session.refresh(mail)
+    subject = db.session.get(FoundItem, mail.item_id) if mail.item_id else None
+    record(actor, "lostfound.mail_cancelled", subject, mail=mail.id, subject_line=mail.subject)
+    return mail
+
+
+def retry_now(actor, mail: OutboxMail) -> OutboxMail:
+    """Make a waiting message due at once (the job, or this request, tries it)."""
+    if mail.state not in WAITING:
+        raise AlreadyDone(_l("This e-mail is no longer waiting (%(state)s).", state=mail.state.label))
+    mail.next_attempt_at = clock.utcnow()
+    db.session.flush()
+    return mail
 
 
 def send_test_email(to_address: str, actor=None) -> bool:
-    """For the manager's settings page: True when sent over SMTP, False when it went to the outbox.
-
-    Raises ValidationFailed for a bad address and MailFailed (a DomainError) when SMTP fails.
-    """
+    """For the manager's settings page: True when sent over SMTP, False when kept in the outbox
+    because no mail server is set up. Raises ValidationFailed for a bad address or a missing sender,
+    MailFailed (a DomainError) when the mail server does not take it."""
     settings = get_settings()
     subject = _("Test e-mail from %(name)s", name=settings.restaurant_name)
     body = _("This is a test message from Hostdesk. If you can read it, the e-mail settings work.")
-    sent = send_mail(actor, to_address, subject, body)
-    record(actor, "lostfound.test_email", None, via="smtp" if sent else "outbox")
-    return sent
+    mail = queue_mail(actor, to_address, subject, body, kind=MailKind.TEST)
+    if mail.state is MailState.RETRYING:
+        mail.state = MailState.NOT_SENT  # a test is not tried again: the manager is told now
+        error = mail.last_error
+        db.session.commit()
+        raise MailFailed(error)
+    record(actor, "lostfound.test_email", None, via="smtp" if mail.state is MailState.SENT else "outbox")
+    return mail.state is MailState.SENT
+
+
+def item_noun(item: FoundItem) -> str:
+    """The item by its category, as a noun inside a sentence in the current language."""
+    return str(CATEGORY_NOUNS[item.category])
+
+
+CATEGORY_NOUNS = {
+    Category.BANK_CARD: _l("bank card"), Category.ID_DOCUMENT: _l("identity document"),
+    Category.PHONE: _l("phone"), Category.KEYS: _l("keys"), Category.WALLET: _l("wallet"),
+    Category.BAG: _l("bag"), Category.CLOTHING: _l("clothing"), Category.JEWELLERY: _l("jewellery"),
+    Category.GLASSES: _l("glasses"), Category.UMBRELLA: _l("umbrella"), Category.OTHER: _l("lost item"),
+}
+
+
+def _language(claim) -> str:
+    return claim.language if claim.language in LANGUAGES else "nl"
 
 
 def aftercare_draft(item: FoundItem) -> tuple[str, str]:
-    """Subject and body in the claimant's language: what was done and when, sorry, tell us when it arrives."""
+    """Subject and body in the claimant's language: what was done and when, sorry, tell us when it arrives.
+    The item is named by its category in that language, with the description as written in quotes."""
     claim = item.claim
     settings = get_settings()
-    with force_locale(claim.language if claim.language in ("nl", "en") else "nl"):
+    with force_locale(_language(claim)):
         posted = format_date(claim.posted_on, "d MMMM yyyy") if claim.posted_on else ""
-        subject = _("Your %(item)s is on its way", item=item.description)
+        noun = item_noun(item)
+        subject = _("Your %(item)s: sent by post", item=noun)
         greeting = _("Dear %(name)s,", name=claim.claimant_name) if claim.claimant_name else _("Hello,")
-        done = _("On %(date)s we sent your %(item)s to you by post (reference %(reference)s).",
-                 date=posted, item=item.description, reference=item.reference)
+        done = _("On %(date)s we sent your %(item)s (“%(description)s”) to you by post (reference %(reference)s).",
+                 date=posted, item=noun, description=item.description, reference=item.reference)
         if claim.carrier and claim.tracking:
             done += " " + _("It goes with %(carrier)s, tracking reference %(tracking)s.", carrier=claim.carrier,
                             tracking=claim.tracking)
@@ -121,20 +257,52 @@ def aftercare_draft(item: FoundItem) -> tuple[str, str]:
     return subject, body
 
 
-def send_aftercare(actor, item: FoundItem, subject: str, body: str) -> bool:
-    claim = item.claim
-    if item.state is not ItemState.POSTED or claim is None:
-        raise InvalidTransition(_l("The aftercare e-mail is sent once the item has been posted."))
-    if not claim.email:
-        raise ValidationFailed(_l("There is no e-mail address for this claimant. Add one, or phone instead."))
+def _check_text(item: FoundItem, subject: str, body: str) -> tuple[str, str]:
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject or not body:
         raise ValidationFailed(_l("The e-mail needs a subject and a text."))
     if len(subject) > 200 or len(body) > 5000:
         raise ValidationFailed(_l("The e-mail is too long."))
     refuse_card_numbers(item.is_card, {_("Subject"): subject, _("Message"): body})
-    sent = send_mail(actor, claim.email, subject, body, item=item)
+    return subject, body
+
+
+def send_aftercare(actor, item: FoundItem, subject: str, body: str) -> OutboxMail:
+    """Send the (edited) aftercare message; it is kept as written whatever the mail server says."""
+    claim = item.claim
+    if item.state is not ItemState.POSTED or claim is None:
+        raise InvalidTransition(_l("The aftercare e-mail is sent once the item has been posted."))
+    if not claim.email:
+        raise ValidationFailed(_l("There is no e-mail address for this claimant. Add one, or phone instead."))
+    subject, body = _check_text(item, subject, body)
+    mail = queue_mail(actor, claim.email, subject, body, item=item, language=_language(claim),
+                      kind=MailKind.AFTERCARE)
+    claim = item.claim
     claim.aftercare_sent_at = clock.utcnow()
-    record(actor, "lostfound.aftercare_sent", item, language=claim.language, via="smtp" if sent else "outbox")
+    record(actor, "lostfound.aftercare_sent", item, language=claim.language, state=mail.state.value)
     db.session.flush()
-    return sent
+    return mail
+
+
+def note_message(item: FoundItem, note: str) -> tuple[str, str]:
+    """The personal note after the claimant's reply, framed in the claimant's language."""
+    claim = item.claim
+    settings = get_settings()
+    with force_locale(_language(claim)):
+        subject = _("Thank you for letting us know (%(reference)s)", reference=item.reference)
+        greeting = _("Dear %(name)s,", name=claim.claimant_name) if claim.claimant_name else _("Hello,")
+        closing = _("Kind regards,")
+        body = "\n\n".join([greeting, note.strip(), f"{closing}\n{settings.restaurant_name}"])
+    return subject, body
+
+
+def send_note(actor, item: FoundItem, note: str) -> OutboxMail | None:
+    """Mail the personal note to the claimant, in their language; None when there is no address."""
+    claim = item.claim
+    if not (note or "").strip() or claim is None or not claim.email:
+        return None
+    subject, body = note_message(item, note)
+    subject, body = _check_text(item, subject, body)
+    mail = queue_mail(actor, claim.email, subject, body, item=item, language=_language(claim), kind=MailKind.NOTE)
+    record(actor, "lostfound.note_sent", item, language=claim.language, state=mail.state.value)
+    return mail

@@ -27,6 +27,8 @@ from .enums import (  # noqa: F401  (re-exported: callers import them from model
     Channel,
     DisposalMethod,
     ItemState,
+    MailKind,
+    MailState,
     QuestionKind,
     ReportState,
     ReturnMethod,
@@ -137,6 +139,18 @@ class DefaultQuestion(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
 
 
+class AnswerAliasGroup(db.Model):
+    """A manager's own group of answers that mean the same, for text questions of one category
+    (beside the groups shipped in data/answer_aliases.json)."""
+
+    __tablename__ = "lf_answer_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    answers: Mapped[list[str]] = mapped_column(sa.JSON)
+
+
 class ClaimAttempt(db.Model):
     """One try at verification: who asked, how, who took it, which questions matched (never the answers)."""
 
@@ -216,6 +230,8 @@ class LostReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # Items staff unlinked as a wrong match: never suggested or linked to this report again.
+    unlinked_item_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
 
     item: Mapped[FoundItem | None] = relationship()
 
@@ -246,9 +262,14 @@ class ActionPoint(db.Model):
 
 
 class OutboxMail(db.Model):
-    """E-mail that would have been sent while no SMTP server is configured (and a log of sent ones)."""
+    """Every e-mail the app sends: its text as sent, to whom, in which language, and its state.
+
+    A message that could not be sent waits here and is tried again with growing pauses (mail.py)
+    until it is sent or a person cancels it; the item's timeline shows its messages.
+    """
 
     __tablename__ = "lf_outbox"
+    __table_args__ = (sa.Index("ix_lf_outbox_state_next", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_items.id", ondelete="CASCADE"), index=True)
@@ -259,3 +280,14 @@ class OutboxMail(db.Model):
     body: Mapped[str | None] = mapped_column(sa.Text)
     sent: Mapped[bool] = mapped_column(default=False)
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    kind: Mapped[MailKind] = mapped_column(enum_type(MailKind), default=MailKind.AFTERCARE)
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    state: Mapped[MailState] = mapped_column(enum_type(MailState), default=MailState.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.String(200))
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    item: Mapped[FoundItem | None] = relationship()

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
+from .. import cards, clock
 from ..audit import record
 from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
-from .matching import fold, hash_expected, refuse_card_numbers
+from .matching import fold, gives_away, hash_expected, refuse_card_numbers
 from .models import (
     ActionPoint,
     Category,
@@ -55,6 +55,7 @@ class NewItem:
     where_found: str = ""
     questions: list[NewQuestion] = field(default_factory=list)
     photo: bytes | None = None
+    photo_filename: str = ""
 
 
 def next_reference(moment: datetime) -> str:
@@ -125,7 +126,19 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
         if q.kind in (QuestionKind.TEXT, QuestionKind.NAME):
             fields[_("Answer to question %(n)d", n=index)] = q.answer
     refuse_card_numbers(is_card, fields)
-    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer)) for q in questions]  # validates each answer
+    if is_card and new.photo:
+        raise ValidationFailed(_l("Bank cards and ID documents are registered without a photo: a photo would show "
+                                  "the answers to the control questions."))
+    if new.photo_filename and cards.holds_card_number(new.photo_filename):
+        raise ValidationFailed(_l("The photo's file name holds what looks like a full card number. Rename the file "
+                                  "or take the photo again."))
+    for q in questions:  # while the answers are still in hand: the public description must not give one away
+        if gives_away(description, QuestionKind(q.kind).value, q.answer, category.value):
+            raise ValidationFailed(_l("The description gives away the answer to “%(question)s”. Describe the item "
+                                      "without it, for example “bank card” or “phone in a case”.",
+                                      question=q.prompt))
+    # hash_expected validates each answer
+    hashed = [(q, hash_expected(QuestionKind(q.kind).value, q.answer, category.value)) for q in questions]
 
     item = FoundItem(
         reference=next_reference(now), category=category, description=description, where_found=where,
@@ -186,19 +199,24 @@ def dispose_item(actor, item: FoundItem, method: DisposalMethod, disposed_on: da
     move(item, {ItemState.IN_STORAGE}, ItemState.DISPOSED, disposal_method=DisposalMethod(method),
          disposed_on=disposed_on, disposal_witness=witness, closed_at=clock.utcnow())
     record(actor, "lostfound.dispose", item, method=DisposalMethod(method), disposed_on=disposed_on, witness=witness)
+    close_open_points(actor, item, _("Closed: the item was disposed of"))
     return item
 
 
 def purge_personal_data() -> int:
-    """Erase claimants' and lost reports' personal data past the erasure period; returns the count."""
+    """Erase, past the erasure period: claimants' and lost reports' personal data, the tracking codes
+    of posted items, and the photos of disposed items. Returns the count."""
     now = clock.utcnow()
     cutoff = now - timedelta(days=get_settings().personal_data_erasure_days)
     closed_items = sa.select(FoundItem.id).where(FoundItem.closed_at.is_not(None), FoundItem.closed_at < cutoff)
     nothing = dict(execution_options={"synchronize_session": False})
     claims = db.session.execute(
         sa.update(Claim).where(Claim.erased_at.is_(None), Claim.item_id.in_(closed_items))
-        .values(claimant_name=None, phone=None, email=None, postal_address=None, reply_note=None, erased_at=now),
+        .values(claimant_name=None, phone=None, email=None, postal_address=None, reply_note=None, tracking=None,
+                erased_at=now),
         **nothing).rowcount
+    tracking = db.session.execute(sa.update(Claim).where(Claim.item_id.in_(closed_items), Claim.tracking.is_not(None))
+                                  .values(tracking=None), **nothing).rowcount
     db.session.execute(sa.update(ClaimAttempt).where(ClaimAttempt.item_id.in_(closed_items),
                                                      ClaimAttempt.claimant_name.is_not(None))
                        .values(claimant_name=None), **nothing)
@@ -217,14 +235,31 @@ def purge_personal_data() -> int:
     reports = db.session.execute(
         sa.update(LostReport).where(LostReport.erased_at.is_(None), report_done)
         .values(name=None, phone=None, email=None, erased_at=now), **nothing).rowcount
-    if claims or reports:
-        record(None, "lostfound.purge_personal_data", None, claims=claims, reports=reports)
+    photos = _remove_disposed_photos(cutoff)
+    if claims or reports or photos or tracking:
+        record(None, "lostfound.purge_personal_data", None, claims=claims, reports=reports, photos=photos,
+               tracking=tracking)
     db.session.flush()
     db.session.expire_all()
-    return claims + reports
+    return claims + reports + photos + tracking
 
 
-from .actions import add_action_point, complete_action_point  # noqa: E402,F401
+def _remove_disposed_photos(cutoff: datetime) -> int:
+    """Photos of items disposed of before the cutoff: the file is deleted and the item forgets it."""
+    from .photos import photo_path
+
+    removed = 0
+    for item in db.session.scalars(sa.select(FoundItem).where(
+            FoundItem.state == ItemState.DISPOSED, FoundItem.closed_at < cutoff, FoundItem.photo_name.is_not(None))):
+        path = photo_path(item.photo_name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        item.photo_name = None
+        removed += 1
+    return removed
+
+
+from .actions import add_action_point, close_open_points, complete_action_point  # noqa: E402,F401
 from .claims import unlock_claims, verify_claim  # noqa: E402,F401
-from .reports import close_report, report_lost  # noqa: E402,F401
+from .reports import close_report, link_report, report_lost, unlink_report  # noqa: E402,F401
 from .returns import choose_pickup, choose_post, confirm_arrival, hand_over, post_item  # noqa: E402,F401

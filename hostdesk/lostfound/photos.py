@@ -1,7 +1,8 @@
 """Photos of found items: checked to be real images, resized, stripped of metadata, re-encoded.
 
 The file is saved as a fresh JPEG under a random name in UPLOAD_FOLDER/lostfound (the folder
-the backup note points at); the original bytes, their name and their EXIF/GPS data are dropped.
+the backup note points at). Only the pixels are kept: EXIF (GPS), XMP, IPTC, JPEG and GIF comments,
+PNG text chunks and the ICC profile (its colours converted to sRGB first) are all dropped.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from ..errors import ValidationFailed
 
@@ -48,15 +49,39 @@ def clean_photo(data: bytes) -> bytes:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
+            image = _in_srgb(image)
             image.thumbnail((MAX_SIDE, MAX_SIDE))
+            pixels = Image.new("RGB", image.size)  # a new image: no info dict, so no comment, XMP or ICC
+            pixels.paste(image)
             out = io.BytesIO()
-            image.save(out, "JPEG", quality=82, optimize=True)  # no exif=, no icc: nothing carried over
+            pixels.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
     except ValidationFailed:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise _refuse() from None
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """RGB pixels; an embedded colour profile is applied first where Pillow can, so dropping it keeps
+    the colours (a profile that cannot be read is simply left out)."""
+    icc = image.info.get("icc_profile")
+    if image.mode not in ("RGB", "L", "RGBA", "CMYK", "P", "LA", "I;16"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            mode = image.mode if image.mode in ("RGB", "CMYK", "L") else "RGB"
+            image = ImageCms.profileToProfile(image.convert(mode), source, ImageCms.createProfile("sRGB"),
+                                              outputMode="RGB")
+        except (OSError, ValueError, ImageCms.PyCMSError):
+            pass
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        return flat
+    return image.convert("RGB")
 
 
 def save_photo(data: bytes) -> str:

@@ -237,4 +237,25 @@ def floor_places() -> list[str]:
 
 
 def outbox(limit: int = 50) -> list[OutboxMail]:
-    return list(db.session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)))
+    return list(db.session.scalars(sa.select(OutboxMail).options(selectinload(OutboxMail.item))
+                                   .order_by(OutboxMail.id.desc()).limit(limit)))
+
+
+def mails_for(item: FoundItem) -> list[OutboxMail]:
+    """The messages sent (or waiting) about an item, oldest first."""
+    return list(db.session.scalars(sa.select(OutboxMail).where(OutboxMail.item_id == item.id)
+                                   .order_by(OutboxMail.created_at, OutboxMail.id)))
+
+
+def possible_owners() -> list:
+    from ..auth.models import Role, User
+
+    return list(db.session.scalars(sa.select(User).where(User.active.is_(True),
+                                                         User.role.in_([Role.STAFF, Role.MANAGER]))
+                                   .order_by(User.display_name).limit(200)))
+
+
+def due_count() -> int:
+    """How many open action points are due now (the header's count)."""
+    return db.session.scalar(sa.select(sa.func.count(ActionPoint.id)).where(
+        ActionPoint.done_at.is_(None), ActionPoint.due_at <= clock.utcnow())) or 0

@@ -56,6 +56,60 @@ def close_report(actor, report: LostReport) -> LostReport:
     return report
 
 
+def unlink_report(actor, report: LostReport) -> LostReport | None:
+    """A wrong match: the report is open again, its "contact the guest" point closed, the item never
+    linked to it again; then it looks for matches again. Returns the report it is now matched to, if any."""
+    from .actions import close_open_points
+
+    if report.state is not ReportState.MATCHED or report.item_id is None:
+        raise AlreadyDone(_l("This lost report is not linked to an item."))
+    item = report.item
+    stmt = (sa.update(LostReport).where(LostReport.id == report.id, LostReport.state == ReportState.MATCHED,
+                                        LostReport.item_id == item.id)
+            .values(state=ReportState.OPEN, item_id=None,
+                    unlinked_item_ids=[*(report.unlinked_item_ids or []), item.id])
+            .execution_options(synchronize_session=False))
+    if db.session.execute(stmt).rowcount != 1:
+        raise AlreadyDone(_l("Another tablet has just changed this lost report."))
+    db.session.refresh(report)
+    close_open_points(actor, item, _("Not this guest's: the match was undone"), kinds={ActionKind.CONTACT_GUEST},
+                      report=report)
+    record(actor, "lostfound.report_unlinked", report, item=item.reference)
+    record(actor, "lostfound.report_unlinked", item, report=report.id, what=report.what)
+    db.session.flush()
+    return rematch_report(actor, report)
+
+
+def rematch_report(actor, report: LostReport) -> LostReport | None:
+    """Link an open report to the best item in storage that passes the matching rule, if any."""
+    if report.state is not ReportState.OPEN:
+        return None
+    excluded = set(report.unlinked_item_ids or [])
+    for item, _shared in db.session.execute(matching_items_query(report)):
+        if item.id not in excluded and _is_match(item, report):
+            _link(actor, report, item, owner=None)
+            return report
+    return None
+
+
+def _is_match(item: FoundItem, report: LostReport) -> bool:
+    """The automatic rule: same category and a shared word (or a category whose items are told apart
+    without words), or two shared words whatever the category."""
+    shared = description_words(item.description) & description_words(report.what)
+    same_category = report.category is item.category
+    loose = item.category in (Category.OTHER, Category.CLOTHING, Category.BAG)
+    return (same_category and (bool(shared) or not loose)) or len(shared) >= 2
+
+
+def _link(actor, report: LostReport, item: FoundItem, owner) -> None:
+    from .actions import add_action_point
+
+    report.state, report.item_id = ReportState.MATCHED, item.id
+    record(actor, "lostfound.report_matched", report, item=item.reference)
+    add_action_point(actor, ActionKind.CONTACT_GUEST, item=item, report=report, due_at=clock.utcnow(), owner=owner,
+                     note=_("Lost report of %(day)s: %(what)s", day=report.lost_on.isoformat(), what=report.what))
+
+
 def _day_start(day: date):
     from datetime import datetime, time
 
@@ -73,6 +127,7 @@ def matching_items_query(report: LostReport) -> sa.Select:
         else sa.true()
     return (sa.select(FoundItem, shared.label("shared"))
             .where(FoundItem.state == ItemState.IN_STORAGE, FoundItem.found_at >= start, FoundItem.found_at < end,
+                   FoundItem.id.not_in(report.unlinked_item_ids or []),
                    sa.or_(category_ok, shared > 0))
             .order_by(sa.desc(FoundItem.category == report.category), shared.desc(), FoundItem.found_at.desc())
             .limit(10))
@@ -80,23 +135,21 @@ def matching_items_query(report: LostReport) -> sa.Select:
 
 def link_matching_reports(actor, item: FoundItem) -> list[LostReport]:
     """After registering an item: open reports it may answer get a "contact the guest" action point."""
-    from .actions import add_action_point
-
     start = (item.found_at - WINDOW_AFTER).astimezone(get_settings().zone).date()
     end = (item.found_at + WINDOW_BEFORE).astimezone(get_settings().zone).date()
-    words = description_words(item.description)
     candidates = db.session.scalars(sa.select(LostReport).where(
         LostReport.state == ReportState.OPEN, LostReport.lost_on >= start, LostReport.lost_on <= end))
     linked = []
     for report in candidates:
-        same_category = report.category is item.category
-        shared = words & description_words(report.what)
-        if not (same_category and (shared or item.category not in (Category.OTHER, Category.CLOTHING, Category.BAG))) \
-                and len(shared) < 2:
-            continue
-        report.state, report.item_id = ReportState.MATCHED, item.id
-        record(actor, "lostfound.report_matched", report, item=item.reference)
-        add_action_point(actor, ActionKind.CONTACT_GUEST, item=item, report=report, due_at=clock.utcnow(),
-                         note=_("Lost report of %(day)s: %(what)s", day=report.lost_on.isoformat(), what=report.what))
-        linked.append(report)
+        if _is_match(item, report) and item.id not in (report.unlinked_item_ids or []):
+            _link(actor, report, item, owner=None)
+            linked.append(report)
     return linked
+
+
+def link_report(actor, report: LostReport, item: FoundItem) -> None:
+    """Staff link a report to an item by hand: the action point is theirs."""
+    if report.state is not ReportState.OPEN:
+        raise ValidationFailed(_l("This lost report is already linked or closed."))
+    _link(actor, report, item, owner=actor)
+    db.session.flush()

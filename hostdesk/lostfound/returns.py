@@ -56,6 +56,8 @@ def choose_post(actor, item: FoundItem, *, postal_address: str, phone: str = "",
 
 
 def hand_over(actor, item: FoundItem, *, pickup_code: str, id_checked: bool) -> Claim:
+    from .actions import close_open_points
+
     claim = _claim(item)
     if item.state is ItemState.AWAITING_PICKUP and not id_checked:
         raise ValidationFailed(_l("Check the claimant's ID before handing the item over, and tick the box."))
@@ -66,6 +68,7 @@ def hand_over(actor, item: FoundItem, *, pickup_code: str, id_checked: bool) -> 
     claim.id_checked, claim.handed_over_by_id, claim.handed_over_at = True, getattr(actor, "id", None), now
     record(actor, "lostfound.hand_over", item, claim=claim.id, id_checked=True)
     _close_reports(actor, item)
+    close_open_points(actor, item, _("Closed: the item was returned"))
     db.session.flush()
     return claim
 
@@ -90,19 +93,20 @@ def post_item(actor, item: FoundItem, *, posted_on: date, carrier: str = "", tra
     move(item, {ItemState.CLAIM_VERIFIED}, ItemState.POSTED)
     claim = _claim(item)
     claim.posted_on, claim.carrier, claim.tracking, claim.postage_cents = posted_on, carrier, tracking, postage_cents
+    # the tracking code itself stays on the claim, which the purge empties; the audit is never changed
     record(actor, "lostfound.post", item, claim=claim.id, posted_on=posted_on, carrier=carrier,
-           tracking=tracking, postage_cents=postage_cents)
+           tracking=bool(tracking), postage_cents=postage_cents)
     complete_open(actor, item, ActionKind.POST_ITEM, note=_("Posted"))
     check_day = posted_on + timedelta(days=get_settings().arrival_check_days)
     add_action_point(actor, ActionKind.ARRIVAL_CHECK, item=item,
-                     due_at=datetime.combine(check_day, time(10, 0), tzinfo=zone), owner=None)
+                     due_at=datetime.combine(check_day, time(10, 0), tzinfo=zone), owner=actor)
     db.session.flush()
     return claim
 
 
 def confirm_arrival(actor, item: FoundItem, *, reply_note: str = "") -> Claim:
     """The claimant's reply: it arrived. Recorded with an optional personal note; closes the item."""
-    from .actions import complete_open
+    from .actions import close_open_points, complete_open
 
     reply_note = _check_length(reply_note, 1000, _("Note"))
     refuse_card_numbers(item.is_card, card_fields(note=reply_note))
@@ -113,6 +117,7 @@ def confirm_arrival(actor, item: FoundItem, *, reply_note: str = "") -> Claim:
     record(actor, "lostfound.arrival_confirmed", item, claim=claim.id, note=bool(reply_note))
     complete_open(actor, item, ActionKind.ARRIVAL_CHECK, note=_("Arrival confirmed"))
     _close_reports(actor, item)
+    close_open_points(actor, item, _("Closed: the item was returned"))
     db.session.flush()
     return claim
 

@@ -1,31 +1,65 @@
 """Lost-and-found screens: the list with due action points, registering, the item page, label, photo."""
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date, datetime
 
 import segno
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
-from .. import clock
+from .. import cards, clock
+from ..auth.session import passive
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..htmx import render
+from ..htmx import is_htmx, render
 from ..settings import get_settings
 from . import queries
 from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
-from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
+from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, MailState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
-from .photos import photo_path
+from .photos import MAX_BYTES, photo_path
 from .questions import default_questions
 
 bp = Blueprint("lostfound", __name__, url_prefix="/lost-found")
 
 EXTRA_QUESTIONS = 2
+# Forms whose page comes back with what was typed when a rule refuses the input (a card number,
+# a photo, a missing claimant name): every other field kept, the refused one emptied.
+KEEPS_INPUT = {"lostfound.register", "lostfound.reports", "lostfound.aftercare", "lostfound.verify",
+               "lostfound.add_callback", "lostfound.arrived", "lostfound.agree_post", "lostfound.pickup",
+               "lostfound.posted", "lostfound.dispose"}
+
+
+def refusal() -> str | None:
+    """The message of the rule that refused this request's input, when its form is shown again."""
+    return g.get("lf_refused")
+
+
+@bp.errorhandler(ValidationFailed)
+def keep_input(error: ValidationFailed):
+    """Show the form again with its input, the offending values left out, instead of a bare redirect."""
+    from ..web import _message_response
+
+    db.session.rollback()
+    if request.method != "POST" or request.endpoint not in KEEPS_INPUT or refusal() is not None:
+        if not is_htmx() and request.method == "POST" and request.referrer:  # as the app's own handler does
+            flash(str(error.message), "error")
+            return redirect(request.referrer)
+        return _message_response(str(error.message), error.status)
+    g.lf_refused = str(error.message)
+    request.form = MultiDict([(key, value) for key, value in request.form.items(multi=True)
+                              if "\x00" not in value and not cards.holds_card_number(value)])
+    request.files = MultiDict()
+    response = current_app.make_response(current_app.view_functions[request.endpoint](**request.view_args))
+    if response.status_code < 400:
+        response.status_code = error.status
+    return response
 
 
 @bp.app_template_filter("lf_date")
@@ -66,11 +100,38 @@ def _parse_filter() -> queries.ItemFilter:
     )
 
 
+@bp.get("/due/count")
+@passive
+def due_count():
+    """The header's count of due action points, fetched by every page for staff and managers."""
+    return render_template("lostfound/_due_badge.html", lf_due=queries.due_count())
+
+
+@bp.get("/due")
+@passive
+def due():
+    """The "to do now" list and the header's count, fetched again by the page every 30 seconds; 204
+    while nothing changed, so a note being typed into the list is not swapped away."""
+    due, upcoming = queries.due_action_points(), queries.upcoming_action_points()
+    version = due_version(due, upcoming)
+    if request.args.get("v") == version:
+        return "", 204
+    return render_template("lostfound/_due.html", due=due, upcoming=upcoming, done_form=DoneForm(formdata=None),
+                           refreshed=True, due_version=version, lf_due=len(due))
+
+
+def due_version(due, upcoming) -> str:
+    """A fingerprint of the lists: which points are due now and which later."""
+    ids = ",".join(str(p.id) for p in due) + "|" + ",".join(str(p.id) for p in upcoming)
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
 @bp.get("/")
 def index():
     filters = _parse_filter()
-    context = dict(items=queries.items(filters), filters=filters, due=queries.due_action_points(),
-                   upcoming=queries.upcoming_action_points(), states=list(ItemState), categories=category_choices(),
+    due, upcoming = queries.due_action_points(), queries.upcoming_action_points()
+    context = dict(items=queries.items(filters), filters=filters, due=due, upcoming=upcoming,
+                   due_version=due_version(due, upcoming), states=list(ItemState), categories=category_choices(),
                    retention_count=len(queries.retention_queue()), reports=queries.open_reports(limit=5),
                    storage_places=queries.storage_locations(), done_form=DoneForm(formdata=None))
     return render("lostfound/index.html", "lostfound/_items.html", **context)
@@ -109,28 +170,27 @@ def register(category: str):
     if request.method == "GET":
         form.found_at.data = local_now()
     rows = _question_rows(category)
-    error = None
-    if form.validate_on_submit():
+    error = refusal()
+    if error is None and form.validate_on_submit():
         upload = form.photo.data
         photo = upload.read() if upload and getattr(upload, "filename", "") else None
         new = NewItem(category=category, description=form.description.data, where_found=form.where_found.data or "",
                       found_at=to_utc(form.found_at.data), storage_location=form.storage_location.data,
-                      questions=_submitted_questions(rows), photo=photo)
-        try:
-            item = register_found_item(current_user, new)
-        except ValidationFailed as refused:
-            db.session.rollback()
-            error = str(refused.message)
-        else:
-            db.session.commit()
-            return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
-    for index, row in enumerate(rows):  # keep the questions typed, never the answers
-        if not row["fixed"] and request.method == "POST":
-            row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
+                      questions=_submitted_questions(rows), photo=photo,
+                      photo_filename=getattr(upload, "filename", "") or "" if photo else "")
+        item = register_found_item(current_user, new)  # refused: keep_input shows the form again
+        db.session.commit()
+        return redirect(url_for("lostfound.item", item_id=item.id, registered=1))
+    if request.method == "POST":  # keep the own questions and their kinds; never the expected answers
+        for index, row in enumerate(rows):
+            if not row["fixed"]:
+                row["prompt"] = request.form.get(f"q{index}_prompt", "")[:200]
+                raw_kind = request.form.get(f"q{index}_kind", "text")
+                row["kind"] = QuestionKind(raw_kind) if raw_kind in QuestionKind._value2member_map_ else row["kind"]
     status = 422 if (form.errors or error) else 200
     return render_template("lostfound/register.html", form=form, category=category, rows=rows, error=error,
                            colours=COLOUR_LABELS, kinds=list(QuestionKind), places=_places(),
-                           storage_places=queries.storage_locations()), status
+                           storage_places=queries.storage_locations(), max_photo_bytes=MAX_BYTES), status
 
 
 def _places() -> list[str]:
@@ -145,15 +205,16 @@ def item(item_id: int):
 
 
 def item_context(item, **extra) -> dict:
+    from .claims import attempts_left
     from .forms import ArrivalForm, DisposeForm, HandOverForm, PickupForm, PostAgreeForm, PostedForm, VerifyForm
 
     today = clock.utcnow().astimezone(get_settings().zone).date()
     posted = PostedForm(formdata=None, posted_on=today)
     dispose = DisposeForm(formdata=None, disposed_on=today)
-    callback = CallbackForm(formdata=None)
+    callback = CallbackForm(formdata=None, owner=getattr(current_user, "id", None))
     context = dict(
         item=item, claim=item.claim, attempts=queries.attempts_for(item), actions=queries.action_points_for(item),
-        timeline=timeline_rows(queries.timeline(item)), reports=queries.reports_for(item),
+        timeline=timeline_rows(queries.timeline(item), queries.mails_for(item)), reports=queries.reports_for(item),
         verify_form=VerifyForm(formdata=None),
         pickup_form=PickupForm(formdata=None, prefix="pickup"),
         post_form=PostAgreeForm(formdata=None, prefix="post"), posted_form=posted,
@@ -161,20 +222,23 @@ def item_context(item, **extra) -> dict:
         done_form=DoneForm(formdata=None),
         dispose_form=dispose, callback_form=callback, past_retention=item.dispose_after <= clock.utcnow(),
         result=None, ItemState=ItemState, QuestionKind=QuestionKind, colours=COLOUR_LABELS,
+        attempts_left=attempts_left(item), error=None, claim_error=None,
     )
     context.update(extra)
     return context
 
 
-def timeline_rows(entries) -> list[tuple]:
-    """(entry, what happened, [(field, value)]) in the reader's language; ids and flags left out."""
-    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
+def timeline_rows(entries, mails=()) -> list[dict]:
+    """What happened, oldest first, in the reader's language: each audit entry with its changes (ids and
+    flags left out), and each e-mail with its text, addressee, language and state."""
+    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES, MANAGER_CHANGES
 
+    hidden = HIDDEN_CHANGES if current_user.is_manager else HIDDEN_CHANGES | MANAGER_CHANGES
     rows = []
     for entry in entries:
         changes = []
         for key, value in (entry.changes or {}).items():
-            if key in HIDDEN_CHANGES or value in (None, "", False):
+            if key in hidden or value in (None, "", False):
                 continue
             if key == "category" and value in Category._value2member_map_:
                 value = Category(value).label
@@ -184,6 +248,10 @@ def timeline_rows(entries) -> list[tuple]:
                 value = ActionKind(value).label
             elif key == "method" and value in DisposalMethod._value2member_map_:
                 value = DisposalMethod(value).label
+            elif key == "state" and value in MailState._value2member_map_:
+                value = MailState(value).label
+            elif key == "language" and value in ("nl", "en"):
+                value = _("Dutch") if value == "nl" else _("English")
             elif value is True:
                 value = _("yes")
             elif key in ("due_at",) and isinstance(value, str):
@@ -192,7 +260,12 @@ def timeline_rows(entries) -> list[tuple]:
             elif key in ("posted_on", "disposed_on", "lost_on") and isinstance(value, str):
                 value = format_date(date.fromisoformat(value), "d MMM yyyy")
             changes.append((CHANGE_LABELS.get(key, key), value))
-        rows.append((entry, ACTION_LABELS.get(entry.action, entry.action), changes))
+        rows.append(dict(at=entry.at, label=ACTION_LABELS.get(entry.action, entry.action), who=entry.actor_name,
+                         changes=changes, mail=None))
+    for mail in mails:
+        rows.append(dict(at=mail.sent_at or mail.created_at, label=_("E-mail: %(subject)s", subject=mail.subject),
+                         who=None, changes=[], mail=mail))
+    rows.sort(key=lambda row: row["at"])
     return rows
 
 

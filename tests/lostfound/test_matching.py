@@ -1,6 +1,7 @@
 """The matching rules of each question kind, and the card-number guard."""
 import pytest
 
+from hostdesk.cards import holds_card_number, luhn_valid
 from hostdesk.errors import ValidationFailed
 from hostdesk.lostfound.matching import (
     check_expected,
@@ -9,7 +10,6 @@ from hostdesk.lostfound.matching import (
     refuse_card_numbers,
     split_name,
 )
-from hostdesk.security import holds_card_number, luhn_valid
 
 
 def check(kind, expected, given):

@@ -34,7 +34,7 @@ def verify(actor, item, answers, name="Remco de Waard"):
 
 
 def test_register_gives_reference_and_audit(make_item, frozen, staff):
-    first, second = make_item(), make_item(Category.UMBRELLA, "black umbrella")
+    first, second = make_item(), make_item(Category.UMBRELLA, "umbrella")
     assert first.reference == "LF-2026-0001" and second.reference == "LF-2026-0002"
     assert first.state is ItemState.IN_STORAGE and first.found_by_id == staff.id
     assert first.dispose_after == first.found_at + timedelta(days=7)  # retention counts from the day found
@@ -213,7 +213,7 @@ def test_state_machine(make_item, staff, manager, frozen, operation, start):
 
 
 def test_id_documents_are_never_posted(make_item, staff):
-    item = make_item(Category.ID_DOCUMENT, "Dutch passport", questions=[
+    item = make_item(Category.ID_DOCUMENT, "ID document", questions=[
         NewQuestion("Kind", QuestionKind.TEXT, "paspoort"), NewQuestion("Name", QuestionKind.NAME, "Ada Jansen")])
     verify(staff, item, {q.id: ("paspoort" if q.kind is QuestionKind.TEXT else "A. Jansen") for q in item.questions})
     with pytest.raises(InvalidTransition):
@@ -368,7 +368,7 @@ def test_required_matches_setting(make_item, staff, manager):
     from hostdesk.settings import update_settings
 
     update_settings(manager, verification_required_matches=1)
-    umbrella = make_item(Category.UMBRELLA, "black umbrella")  # two questions: colour, brand
+    umbrella = make_item(Category.UMBRELLA, "umbrella")  # two questions: colour, brand
     colour = next(q for q in umbrella.questions if q.kind is QuestionKind.CHOICE)
     attempt = verify(staff, umbrella, {colour.id: "zwart"})
     assert attempt.outcome is AttemptOutcome.VERIFIED and attempt.matched_count == 1

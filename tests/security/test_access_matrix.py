@@ -30,9 +30,11 @@ EXPECTED = {
         "lostfound.hand_over", "lostfound.index", "lostfound.item", "lostfound.label", "lostfound.label_qr",
         "lostfound.link_report", "lostfound.outbox", "lostfound.photo", "lostfound.pickup", "lostfound.posted",
         "lostfound.register", "lostfound.report", "lostfound.reports", "lostfound.retention",
-        "lostfound.verify"], "staff"),
+        "lostfound.verify", "lostfound.due", "lostfound.due_count", "lostfound.cancel_mail",
+        "lostfound.retry_mail", "lostfound.unlink_report"], "staff"),
     **dict.fromkeys([
         "floor.edit_area", "floor.edit_table", "floor.tables", "lostfound.questions", "lostfound.unlock",
+        "lostfound.aliases",
         "reservations.post_note", "manager.dashboard", "manager.item", "manager.log", "manager.log_csv",
         "manager.log_print", "manager.settings", "manager.test_email", "manager.user", "manager.user_active",
         "manager.user_password", "manager.user_pin", "manager.users"], "manager"),

@@ -68,7 +68,7 @@ def _register_form(client) -> dict:
             data[name] = next((o for o in options if o), "")
         elif name.endswith("_answer"):
             data[name] = "Knirps"
-    data.update(description="black umbrella", storage_location="coat rack", where_found="table 4",
+    data.update(description="umbrella", storage_location="coat rack", where_found="table 4",
                 found_at=local.strftime("%Y-%m-%dT%H:%M"))
     return {k: v for k, v in data.items() if not k.endswith("_prompt")}
 

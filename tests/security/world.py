@@ -37,7 +37,7 @@ def populate(app, users, text: str | None = None) -> dict:
         found = clock.utcnow() - timedelta(hours=2)
         umbrella = register_found_item(staff, NewItem(
             category=Category.UMBRELLA,
-            description=text or "black umbrella", storage_location=(text or "coat rack")[:80],
+            description=text or "umbrella", storage_location=(text or "coat rack")[:80],
             where_found=(text or "table 4")[:120], found_at=found,
             questions=[NewQuestion(text or "Colour", QuestionKind.CHOICE, "zwart"),
                        NewQuestion("Brand", QuestionKind.TEXT, "Knirps")]))
