@@ -46,12 +46,14 @@ def _photo() -> bytes:
 
 
 def _register_card(app, photo: bytes | None = None) -> int:
+    """A bank card; with a photo, a wallet with the same questions (bank cards take no photo)."""
     from hostdesk.lostfound.operations import NewItem, register_found_item
 
     with app.test_request_context():
         staff = create_user(None, "staff", "Daan", Role.STAFF, "staff-pass-1")
+        category, description = (Category.BANK_CARD, "bank card") if photo is None else (Category.WALLET, "wallet")
         item = register_found_item(staff, NewItem(
-            category=Category.BANK_CARD, description="bank card", storage_location="safe",
+            category=category, description=description, storage_location="safe",
             found_at=clock.utcnow() - timedelta(minutes=5), questions=card_questions(), photo=photo))
         db.session.commit()
         return item.id
