@@ -25,10 +25,19 @@ class Card:
     deadline: datetime | None = None  # waitlist: when the quoted wait runs out
     minutes_left: int = 0  # waitlist: of the quote (negative: over it)
     undo: bool = False
+    # Greet and walk cards: is the booked table free now and big enough ("ready"), "occupied"
+    # (another party sits there or it is still to clear), "small", or "" (no table yet).
+    table_state: str = ""
+    options: list[queries.Option] = field(default_factory=list)  # free tables that fit, when not ready
 
     @property
     def id(self) -> int:
         return self.res.id
+
+    @property
+    def closed(self) -> bool:
+        """A no-show or cancelled party whose card stays in its place while it can be undone."""
+        return self.res.state in (State.NO_SHOW, State.CANCELLED)
 
 
 @dataclass
@@ -49,7 +58,8 @@ class Board:
     covers_arrived: int = 0
     covers_seated: int = 0
     floor: queries.Floor | None = None
-    note: ShiftNote | None = None
+    notes: list[ShiftNote] = field(default_factory=list)  # this service's, not dismissed, newest first
+    dismissed_notes: list[ShiftNote] = field(default_factory=list)
     token: str = ""
 
     @property
@@ -58,14 +68,14 @@ class Board:
 
     @property
     def recent(self) -> list[Card]:
-        """"Just now": closed parties that can still be undone, in the order they were closed."""
-        return [c for c in self.done if c.undo]
+        """"Just now": parties that left and can still be undone, in the order they left."""
+        return [c for c in self.done if c.undo and c.res.state is State.LEFT]
 
     def cards(self, section: str) -> list[Card]:
         return self.recent if section == "recent" else getattr(self, section)
 
     def count_of(self, section: str) -> int:
-        return len(self.cards(section))
+        return sum(1 for c in self.cards(section) if not c.closed)
 
     def find(self, reservation_id: int) -> tuple[str, Card] | None:
         """The section a reservation's card stands in ("recent" before "done"), and the card."""
@@ -109,6 +119,8 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
                 board.arriving.append(card)
             else:
                 board.later.append(card)
+        elif card.undo and state in (State.NO_SHOW, State.CANCELLED):
+            _closed_in_place(board, card, now, window, grace)
         else:
             board.done.append(card)
         board.covers_expected += res.party_size if state in EXPECTED else 0
@@ -122,6 +134,43 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
     return board
 
 
+def _closed_in_place(board: Board, card: Card, now: datetime, window: timedelta, grace: timedelta) -> None:
+    """A no-show or cancelled card stays where the host tapped it, with its undo, for the undo period."""
+    res = card.res
+    if res.previous_state is State.WAITING:
+        card.deadline = res.created_at + timedelta(minutes=res.quoted_wait_minutes or 0)
+        board.waiting.append(card)
+    elif res.state is State.NO_SHOW or res.start_at + grace <= now:
+        board.late.append(card)
+    elif res.start_at - window <= now:
+        board.arriving.append(card)
+    else:
+        board.later.append(card)
+
+
+def check_tables(board: Board) -> None:
+    """Greet and walk cards name their table only when it is free now and fits; otherwise they say
+    why and carry the free tables that fit."""
+    views = board.floor.by_id()
+    for card in board.greet + board.walk:
+        res = card.res
+        if not res.tables:
+            card.table_state = ""
+        elif any(_held(views.get(t.id), res) for t in res.tables):
+            card.table_state = "occupied"
+        elif res.seats < res.party_size:
+            card.table_state = "small"
+        else:
+            card.table_state = "ready"
+        if card.table_state != "ready":
+            card.options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id,
+                                                   own_id=res.id, now=board.now, limit=3)[:3]
+
+
+def _held(view: queries.TableView | None, res: Reservation) -> bool:
+    return view is None or (view.party is not None and view.party.id != res.id) or view.state == "to_clear"
+
+
 def load_board(now: datetime | None = None) -> Board:
     """Everything the board shows, in six statements: version, settings, reservations, their
     tables, all tables, the shift note."""
@@ -132,7 +181,10 @@ def load_board(now: datetime | None = None) -> Board:
     reservations = queries.reservations_of(day)
     board = sort_board(reservations, now, day, s)
     board.floor = queries.floor_state(queries.all_tables(), reservations, now)
-    board.note = queries.shift_note(day)
+    check_tables(board)
+    notes = queries.shift_notes(day)
+    board.notes = [n for n in notes if n.dismissed_at is None]
+    board.dismissed_notes = [n for n in notes if n.dismissed_at is not None]
     board.token = token
     return board
 
@@ -183,4 +235,10 @@ def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None,
     now = now or clock.utcnow()
     board = sort_board([res], now, queries.day_of(now), get_settings())
     found = board.find(res.id) if res.service_day == board.day else None
+    if found and found[0] in ("greet", "walk"):  # its prompt depends on the floor
+        card = found[1]
+        if res.tables and res.seats >= res.party_size and not queries.tables_held([t.id for t in res.tables], res.id):
+            card.table_state = "ready"
+        else:  # not ready: the card offers the free tables that fit, from the whole floor
+            found = load_board(now).find(res.id)
     return found if found and found[0] != "done" else (None, None)
