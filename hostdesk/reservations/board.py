@@ -242,3 +242,21 @@ def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None,
         else:  # not ready: the card offers the free tables that fit, from the whole floor
             found = load_board(now).find(res.id)
     return found if found and found[0] != "done" else (None, None)
+
+
+@dataclass
+class DoorAlerts:
+    """What the PIN screen shows of the door: counts only, since nobody is signed in."""
+
+    waiting: int = 0
+    longest_seconds: int = 0
+    red: int = 0
+
+
+def door_alerts(now: datetime | None = None) -> DoorAlerts:
+    """How many parties wait to be greeted, the longest wait and how many are red."""
+    s = get_settings()
+    now = now or clock.utcnow()
+    board = sort_board(queries.reservations_of(queries.day_of(now)), now, queries.day_of(now), s)
+    return DoorAlerts(waiting=len(board.greet), longest_seconds=max((c.waited_seconds for c in board.greet), default=0),
+                      red=sum(1 for c in board.greet if c.level == "red"))

@@ -17,7 +17,7 @@ from ..floor.models import Table
 from . import live
 from .labels import STATE_LABELS
 from .models import Reservation, State
-from .operations import _occupy, _taken, check_fits
+from .operations import _occupy, _taken, _who, check_fits, local_hhmm
 
 
 def _seated(res: Reservation) -> None:
@@ -92,12 +92,23 @@ def _blocked(ids: list[int], own_id: int):
     return ValidationFailed(_l("Table %(table)s is still to be cleared.", table=names), field="table_ids")
 
 
-def move(res: Reservation, actor, tables: list[Table]) -> None:
-    """Move a seated party to other free tables that fit; the old ones are free at once."""
+def _changed_meanwhile(res: Reservation) -> AlreadyDone:
+    from ..auth.models import User
+
+    who = db.session.get(User, res.changed_by_id) if res.changed_by_id else None
+    return AlreadyDone(_l("%(name)s was just moved to table %(table)s by %(by)s at %(time)s.", name=res.display_name,
+                          table=res.tables_label, by=_who(who), time=local_hhmm(res.changed_at)))
+
+
+def move(res: Reservation, actor, tables: list[Table], seen: list[int] | None = None) -> None:
+    """Move a seated party to other free tables that fit; the old ones are free at once. `seen`:
+    the tables the tablet showed; if another tablet moved the party since, nothing changes."""
     _seated(res)
     if not tables:
         raise ValidationFailed(_l("Choose a table."), field="table_ids")
     before = [t.id for t in res.tables]
+    if seen is not None and sorted(seen) != sorted(before):
+        raise _changed_meanwhile(res)
     if sorted(t.id for t in tables) == sorted(before):
         raise AlreadyDone(_l("%(name)s already sits at table %(table)s.", name=res.display_name,
                              table=res.tables_label))

@@ -17,7 +17,7 @@ from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
 from . import bookings, door, fragments, live, operations, queries, seating, walkins
-from .board import card_for, load_board, tally
+from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import ShiftNote
 
@@ -214,7 +214,9 @@ def free_tables(board, own_id: int) -> list:
 @bp.post("/reservations/<int:reservation_id>/move")
 def move(reservation_id: int):
     res = reservation_or_404(reservation_id)
-    seating.move(res, current_user._get_current_object(), tables_by_ids(parse_ids(request.form.getlist("table_ids"))))
+    seen = parse_ids(request.form.get("seen")) if request.form.get("seen") else None
+    seating.move(res, current_user._get_current_object(), tables_by_ids(parse_ids(request.form.getlist("table_ids"))),
+                 seen)
     return done()
 
 
@@ -243,10 +245,7 @@ def door_status():
 
     if current_device() is None:
         return "", 204
-    board = load_board()
-    longest = max((c.waited_seconds for c in board.greet), default=0)
-    red = sum(1 for c in board.greet if c.level == "red")
-    return render_template("reservations/_door.html", waiting=len(board.greet), longest=longest, red=red)
+    return render_template("reservations/_door.html", alerts=door_alerts())
 
 
 @bp.route("/reservations/<int:reservation_id>/seat", methods=["GET", "POST"])
