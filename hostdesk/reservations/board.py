@@ -123,9 +123,10 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
             _closed_in_place(board, card, now, window, grace)
         else:
             board.done.append(card)
+        here = res.party_size if res.arrived_guests is None else res.arrived_guests  # "3 of 5 here": 3
         board.covers_expected += res.party_size if state in EXPECTED else 0
-        board.covers_arrived += res.party_size if state in CAME else 0
-        board.covers_seated += res.party_size if state in SAT else 0
+        board.covers_arrived += here if state in CAME else 0
+        board.covers_seated += here if state in SAT else 0
     board.greet.sort(key=lambda c: (c.res.arrived_at, -c.res.party_size, c.id))
     board.walk.sort(key=lambda c: (c.res.greeted_at, c.id))
     board.seated.sort(key=lambda c: (c.res.seated_at, c.id))
@@ -219,13 +220,13 @@ def tally(now: datetime | None = None) -> Tally:
     window = timedelta(minutes=s.arriving_window_minutes)
     result = Tally()
     rows = queries.board_tally(queries.day_of(now), late_from=now - grace, arriving_from=now + window)
-    for state, part, parties, people in rows:
+    for state, part, parties, people, here in rows:
         section = part or SECTION_OF_STATE.get(state)
         if section:
             result.counts[section] = result.counts.get(section, 0) + parties
         result.covers_expected += people if state in EXPECTED else 0
-        result.covers_arrived += people if state in CAME else 0
-        result.covers_seated += people if state in SAT else 0
+        result.covers_arrived += here if state in CAME else 0
+        result.covers_seated += here if state in SAT else 0
     return result
 
 

@@ -37,7 +37,7 @@ def reservations_of(day: date) -> list[Reservation]:
 
 
 def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list[sa.Row]:
-    """(state, part of the booked ones: late/arriving/later, parties, people) for the day."""
+    """(state, part of the booked ones: late/arriving/later, parties, people, people here) for the day."""
     return list(db.session.execute(_tally_statement(), {"day": day, "late_from": late_from,
                                                          "arriving_from": arriving_from}))
 
@@ -51,7 +51,8 @@ def _tally_statement() -> sa.Select:
                           else_="later")
     part = sa.case((c.state == State.BOOKED, booked_part), else_=None).label("part")
     people = sa.func.coalesce(sa.func.sum(c.party_size), 0)
-    return (sa.select(c.state, part, sa.func.count(), people)
+    here = sa.func.coalesce(sa.func.sum(sa.func.coalesce(c.arrived_guests, c.party_size)), 0)
+    return (sa.select(c.state, part, sa.func.count(), people, here)
             .where(c.service_day == sa.bindparam("day", type_=sa.Date)).group_by(c.state, part))
 
 

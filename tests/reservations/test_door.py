@@ -12,7 +12,7 @@ from hostdesk.audit import entries_for
 from hostdesk.errors import AlreadyDone, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.reservations import door, live, operations
-from hostdesk.reservations.board import load_board
+from hostdesk.reservations.board import load_board, tally
 from hostdesk.reservations.bookings import find_or_add_guest
 from hostdesk.reservations.models import State
 
@@ -31,6 +31,8 @@ def test_partial_arrival_then_the_rest(frozen, floor, actors, make_res):
     assert res.state is State.ARRIVED and res.arrived_guests == 3 and res.partly_arrived
     board = load_board()
     assert [c.id for c in board.greet] == [res.id]  # can be greeted (and seated) as it is
+    assert (board.covers_expected, board.covers_arrived) == (5, 3)  # three are here
+    assert (tally().covers_expected, tally().covers_arrived) == (5, 3)
     operations.greet(res, actors["host"])
     operations.seat(res, actors["host"])
     db.session.commit()
