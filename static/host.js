@@ -141,17 +141,23 @@
     var again = scope.querySelector('[href="' + quoted + '"], [formaction="' + quoted + '"]');
     if (again) { again.focus(); }
   }
+  // The last tap outside a dialog (not a poll): if its answer opens a dialog, that is the opener.
+  var lastTap = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt && elt.getAttribute && elt.getAttribute("hx-target") === "#dialog" && !elt.closest(".dialog")) {
-      opener = elt;
+    if (elt && elt.closest && !elt.closest(".dialog") && !/every/.test(elt.getAttribute("hx-trigger") || "")) {
+      lastTap = elt;
     }
   });
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
     if (target && target.id === "dialog") {
       var heading = target.querySelector(".dialog h2");
-      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); } else if (opener) { giveBack(); }
+      if (heading) {
+        if (!opener) { opener = lastTap; }
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      } else if (opener) { giveBack(); }
     }
   });
   // A dialog removed by anything (Close, Escape, its action's answer): the focus goes back.

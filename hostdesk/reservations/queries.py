@@ -136,6 +136,15 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
     return Floor(list(views.values()))
 
 
+def booked_tables_free(floor: Floor, res: Reservation) -> bool:
+    """Whether the party's own tables are free for it now: nobody sits there, nothing to clear, and
+    no other party at the door holds them."""
+    views = floor.by_id()
+    return bool(res.tables) and not any(
+        v is None or v.state in ("occupied", "to_clear") or (v.at_door is not None and v.at_door.id != res.id)
+        for v in (views.get(t.id) for t in res.tables))
+
+
 def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int]:
     """Of these tables, the ones occupied by another party or waiting to be cleared."""
     occupied = sa.select(Assignment.table_id).where(

@@ -161,7 +161,7 @@ def transition(reservation_id: int, action: str):
         TRANSITIONS[action](res, actor)
     if request.values.get("view") == "bookings":  # cancelled or undone on the Bookings page
         db.session.commit()
-        flash(_l("%(name)s: %(state)s.", name=res.display_name, state=STATE_LABELS[res.state]), "success")
+        flash(str(_l("%(name)s: %(state)s.", name=res.display_name, state=STATE_LABELS[res.state])), "success")
         return redirect(url_for("reservations.bookings_of_day", day=res.service_day.isoformat()))
     return done() if action == "undo" else changed(res)
 
@@ -204,7 +204,7 @@ def tables_of(reservation_id: int):
                   free=free_tables(board, res.id), view=request.args.get("view", ""))
 
 
-def free_tables(board, own_id: int) -> list:
+def free_tables(board, own_id: int | None) -> list:
     """Tables free now for picking by hand (combining): not occupied, not to clear, not held for
     another party at the door."""
     return [v for v in board.floor.tables if v.state in ("free", "reserved")
@@ -266,12 +266,9 @@ def seat(reservation_id: int):
 def seat_chooser(res):
     board = load_board()
     options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
-    views = board.floor.by_id()
-    booked_free = bool(res.tables) and not any(
-        v is None or v.state in ("occupied", "to_clear") or (v.at_door is not None and v.at_door.id != res.id)
-        for v in (views.get(t.id) for t in res.tables))
     return dialog("reservations/_seat_dialog.html", "reservations/seat.html", res=res, options=options, board=board,
-                  booked_free=booked_free, free=free_tables(board, res.id), view=request.values.get("view", ""))
+                  booked_free=queries.booked_tables_free(board.floor, res), free=free_tables(board, res.id),
+                  view=request.values.get("view", ""))
 
 
 @bp.post("/waitlist/next")

@@ -271,7 +271,7 @@ def test_the_pin_screen_keeps_the_alert_and_rings_when_turned_on(app, live_serve
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
 def test_dialogs_hold_the_focus_and_give_it_back(app, live_server, tablet, screenshot, shape):
-    _seed(app, [])
+    _seed(app, [("Visser", 4, 0, State.GREETED, [], {"greeted_at": clock.utcnow()})])
     page = _board(tablet, live_server, VIEWPORTS[shape])
     opener = page.get_by_role("link", name="Walk-in")
     opener.focus()
@@ -290,3 +290,66 @@ def test_dialogs_hold_the_focus_and_give_it_back(app, live_server, tablet, scree
     page.locator("#walkin-dialog button[data-dismiss]").click()
     page.wait_for_selector("#walkin-dialog", state="detached")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Walk-in"
+    chooser = page.get_by_role("button", name="Kies een tafel: Visser, 4 gasten")
+    chooser.click()  # a POST whose answer is a dialog
+    _dialog_open(page, "#seat-dialog")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#seat-dialog", state="detached")
+    focused = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert focused == "Kies een tafel: Visser, 4 gasten"
+
+
+@pytest.mark.parametrize("shape", VIEWPORTS)
+def test_bookings_page_cancel_asks_and_undoes(app, live_server, tablet, check_axe, screenshot, shape):
+    ids = _seed(app, [("Smit", 2, 120, State.BOOKED, [], {})])
+    page = tablet(Role.HOST, VIEWPORTS[shape])
+    page.goto(f"{live_server}/host/bookings")
+    page.get_by_role("link", name="Annuleren: Smit, 2 gasten").click()
+    page.wait_for_selector("#ask-dialog")
+    check_axe(page, f"cancel page {shape}")
+    assert _state(app, ids["Smit"]).state is State.BOOKED
+    page.locator("button[data-action=confirm-cancel]").click()
+    page.wait_for_url("**/host/bookings?day=*")
+    assert _state(app, ids["Smit"]).state is State.CANCELLED
+    screenshot(page, f"door-bookings-cancelled-{shape}")
+    page.get_by_role("button", name="Ongedaan maken: Smit, 2 gasten").click()
+    page.wait_for_url("**/host/bookings?day=*")
+    assert _state(app, ids["Smit"]).state is State.BOOKED
+
+
+@pytest.mark.parametrize("shape", VIEWPORTS)
+def test_booking_form_refuses_the_past_and_asks_before_booking_a_phone_twice(app, live_server, tablet, check_axe,
+                                                                              screenshot, shape):
+    _seed(app, [])
+    page = tablet(Role.HOST, VIEWPORTS[shape])
+    with app.app_context():
+        s = get_settings()
+        local_now = clock.utcnow().astimezone(s.zone)
+    yesterday = (local_now - timedelta(days=1)).date().isoformat()
+    tomorrow = (local_now + timedelta(days=1)).date().isoformat()
+
+    def fill(day: str, name: str = "De Waard", size: str = "2") -> None:
+        page.goto(f"{live_server}/host/bookings/new")
+        page.fill("#name", name)
+        page.fill("#party_size", size)
+        page.fill("#day", day)
+        page.fill("#time", "19:00")
+        page.fill("#phone", "06 1234 5678")
+        page.locator("form button[type=submit].btn-primary").click()
+        page.wait_for_load_state("load")
+
+    fill(yesterday)
+    assert "19:00 is op die dag al voorbij: kies een tijd vanaf nu." in page.locator(".booking-card").inner_text()
+    fill(tomorrow, size="31")
+    assert "Het aantal gasten moet tussen 1 en 30 liggen." in page.locator(".booking-card").inner_text()
+    fill(tomorrow)
+    assert "/host/bookings" in page.url and "/new" not in page.url
+    fill(tomorrow, name="Jansen")
+    assert "Toch nog een keer reserveren?" in page.locator(".booking-card").inner_text()
+    check_axe(page, f"booking form asks book again {shape}")
+    screenshot(page, f"door-booking-again-{shape}")
+    page.get_by_label("Ja, nog een keer reserveren voor dit nummer").check()
+    page.locator("form button[type=submit].btn-primary").click()
+    page.wait_for_url("**/host/bookings?day=*")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Reservation.id))) == 2

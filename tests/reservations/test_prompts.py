@@ -45,6 +45,19 @@ def test_walk_prompt_names_the_table_only_when_it_is_free(frozen, floor, actors,
     assert "Walk them to table 10 (main room)" in _board_html()
 
 
+def test_other_table_dialog_calls_a_free_booked_table_free(frozen, floor, actors, make_res):
+    res = make_res("Dekker", 2, frozen, State.GREETED, tables=[floor["10"]], greeted_at=frozen)
+    assert queries.booked_tables_free(load_board().floor, res)
+    with force_locale("en"):
+        html = render_template("reservations/_seat_dialog.html", res=res, options=[], free=[], view="",
+                               booked_free=queries.booked_tables_free(load_board().floor, res))
+    assert "Booked at table 10 (main room), which is free." in html and "not free" not in html
+    other = make_res("Bezet", 4, frozen, State.GREETED, greeted_at=frozen)
+    operations.seat(other, actors["host"], [floor["10"]])
+    db.session.commit()
+    assert not queries.booked_tables_free(load_board().floor, res)
+
+
 def test_walk_prompt_says_when_the_table_is_too_small(frozen, floor, actors, make_res):
     make_res("Groot", 4, frozen, State.GREETED, tables=[floor["1"]], greeted_at=frozen)
     card = load_board().walk[0]

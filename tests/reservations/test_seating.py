@@ -151,3 +151,19 @@ def test_the_conditional_update_refuses_a_stale_read(frozen, floor, actors, make
         seating.move(res, actors["manager"], [floor["12"]])
     db.session.rollback()
     assert queries.get_reservation(res.id).table_names == "11"
+
+
+def test_a_walk_in_at_tables_picked_by_hand(frozen, floor, actors):
+    from hostdesk.reservations import walkins
+
+    res = walkins.seat_walk_in(actors["host"], 4, [floor["1"], floor["3"]], "Bos")
+    db.session.commit()
+    assert res.state is State.SEATED and res.table_names == "1 + 3"
+    with pytest.raises(ValidationFailed) as small:
+        walkins.seat_walk_in(actors["host"], 6, [floor["2"], floor["1"]])
+    db.session.rollback()
+    assert _en(small.value) == "Table 2 + 1 seats at most 4 guests."
+    with pytest.raises(ValidationFailed) as long_name:
+        walkins.seat_walk_in(actors["host"], 2, [floor["2"]], "x" * 81)
+    db.session.rollback()
+    assert _en(long_name.value) == "The name is too long: at most 80 characters."
