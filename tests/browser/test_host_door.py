@@ -217,6 +217,7 @@ def test_table_ready_on_the_floor_calls_who_fits_that_table(app, live_server, ta
     called = _state(app, ids["Past"])
     assert called.state is State.ARRIVED and _tables_of(app, ids["Past"]) == "7"
     assert _state(app, ids["Groot"]).state is State.WAITING  # waited longer, but needs six seats
+    page.wait_for_selector(f'[data-table-id="{ids["table 7"]}"]:has-text("voor Past (2), staat aan de deur")')
     screenshot(page, f"door-floor-table-ready-{shape}")
 
 

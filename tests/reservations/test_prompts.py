@@ -73,6 +73,9 @@ def test_walk_in_never_takes_a_table_of_a_party_at_the_door(frozen, floor, actor
         assert all(floor["2"].id not in [t.id for t in o.tables] for o in options), size
     own = queries.seating_options(board.floor, 2, own_id=at_door.id)
     assert any([t.id for t in o.tables] == [floor["2"].id] for o in own)  # its own table stays on offer
+    with force_locale("en"):
+        tiles = render_template("floor/_floor.html", board=board, areas={"window": board.floor.tables})
+    assert "held for Aan de deur (2), at the door" in tiles
 
 
 def test_table_ready_calls_the_first_who_fits_the_table_that_came_free(frozen, floor, actors, make_res):
