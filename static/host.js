@@ -160,10 +160,19 @@
       } else if (opener) { giveBack(); }
     }
   });
-  // A dialog removed by anything (Close, Escape, its action's answer): the focus goes back.
+  // While a dialog is open the page behind it is inert: no focus, no clicks, not read out.
+  function setInert(on) {
+    document.querySelectorAll("body > header, #main > :not(#dialog)").forEach(function (el) {
+      if (on) { el.setAttribute("inert", ""); } else if (el.hasAttribute("inert")) { el.removeAttribute("inert"); }
+    });
+  }
+  // A dialog removed by anything (Close, Escape, its action's answer): the page wakes up and the
+  // focus goes back; a board swapped in behind an open dialog stays inert.
   new MutationObserver(function () {
-    if (opener && !openDialog()) { giveBack(); }
-  }).observe(document.documentElement, {childList: true, subtree: true});
+    var open = !!openDialog();
+    setInert(open);
+    if (opener && !open) { giveBack(); }
+  }).observe(document.getElementById("main") || document.documentElement, {childList: true, subtree: true});
   document.addEventListener("keydown", function (event) {
     var dialog = openDialog();
     if (!dialog) { return; }

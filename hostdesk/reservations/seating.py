@@ -44,7 +44,8 @@ def _mark(res: Reservation, actor, previous: list[int] | None) -> None:
 
 
 def _free(tables: list[Table]) -> None:
-    """Tables a party left for others: free at once, not "to clear" (nobody ate there yet)."""
+    """Tables a seated party gave up (a move, a released table): free at once for the next party,
+    not "to clear"."""
     now = clock.utcnow()
     for table in tables:
         table.cleared_at = now
