@@ -62,7 +62,8 @@ def tile(table_id: int):
     if view is None:
         abort(404)
     parties = [c.res for c in context["board"].greet + context["board"].walk]
-    return dialog("floor/_tile_dialog.html", "floor/tile.html", view=view, parties=parties)
+    waiting = [c.res for c in context["board"].waiting if not c.closed]
+    return dialog("floor/_tile_dialog.html", "floor/tile.html", view=view, parties=parties, waiting=waiting)
 
 
 @bp.post("/tile/<int:table_id>/clear")

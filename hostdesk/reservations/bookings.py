@@ -1,5 +1,5 @@
 """Bookings (the phone booking form): create, edit, cancel, with the restaurant's rules;
-guests recognised by phone or e-mail; the manager's shift note."""
+guests recognised by phone or e-mail; the service's shift notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import phonenumbers
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import record
@@ -39,6 +40,11 @@ class BookingData:
     wheelchair: bool = False
     regular: bool = False
     preferred_area_id: int | None = None
+    book_again: bool = False  # the host saw that this phone already has a booking at this time
+
+
+class DuplicateBooking(ValidationFailed):
+    """The same phone already has a booking at about this time: the host confirms before booking again."""
 
 
 def normalise_phone(raw: str) -> str:
@@ -97,24 +103,57 @@ def check_overlap(tables: list[Table], start: datetime, minutes: int, own_id: in
                    name=other.display_name, size=other.party_size), field="table_ids")
 
 
-def _validate(data: BookingData, own_id: int | None = None) -> tuple[str, list[Table]]:
+NAME_MAX = 80  # Reservation.name's length
+
+
+def check_duplicate(phone: str, start: datetime, minutes: int, own_id: int | None) -> None:
+    """Refuse (until confirmed) a second active booking for the same phone whose visit overlaps."""
+    if not phone:
+        return
+    end = start + timedelta(minutes=minutes)
+    stmt = (sa.select(Reservation).join(Guest, Reservation.guest_id == Guest.id)
+            .where(Guest.phone == phone, Reservation.state.in_(ACTIVE), Reservation.id != (own_id or 0),
+                   Reservation.start_at < end, Reservation.start_at > start - timedelta(hours=12))
+            .order_by(Reservation.start_at))
+    other = next((r for r in db.session.scalars(stmt) if r.end_at > start), None)
+    if other is not None:
+        raise DuplicateBooking(
+            _l("This phone number already has a booking at %(time)s: %(name)s, %(size)s guests. Book again?",
+               time=local_hhmm(other.start_at), name=other.display_name, size=other.party_size), field="phone")
+
+
+def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, list[Table]]:
     s = get_settings()
+    own_id = own.id if own is not None else None
     if not 1 <= data.party_size <= s.max_party_size:
         raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
                                field="party_size")
     if not data.name.strip():
         raise ValidationFailed(_l("Give the guest's name."), field="name")
+    if len(data.name.strip()) > NAME_MAX:
+        raise ValidationFailed(_l("The name is too long: at most %(max)s characters.", max=NAME_MAX), field="name")
     phone = normalise_phone(data.phone)
     if not phone and not data.email.strip():
         raise ValidationFailed(_l("Give a phone number or an e-mail address."), field="phone")
     if not is_open(data.start_at, s):
         raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(data.start_at),
                                   hours=opening_hours(s)), field="time")
+    moved = own is None or own.start_at != data.start_at
+    if moved and data.start_at < clock.utcnow().replace(second=0, microsecond=0):
+        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
+                                  time=local_hhmm(data.start_at)), field="time")
     tables = list(db.session.scalars(sa.select(Table).where(Table.id.in_(data.table_ids)))) if data.table_ids else []
     if len(tables) != len(set(data.table_ids)):
         raise ValidationFailed(_l("That table does not exist (any more)."), field="table_ids")
+    seats = sum(t.max_seats for t in tables)
+    if tables and seats < data.party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
+                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
+                                  seats=seats), field="table_ids")
     if tables:
         check_overlap(tables, data.start_at, data.duration_minutes or s.duration_for(data.party_size), own_id)
+    if not data.book_again:
+        check_duplicate(phone, data.start_at, data.duration_minutes or s.duration_for(data.party_size), own_id)
     return phone, tables
 
 
@@ -152,7 +191,7 @@ def book(actor, data: BookingData) -> Reservation:
 def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
     if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
         raise InvalidTransition(_l("This reservation can no longer be changed."))
-    phone, tables = _validate(data, own_id=res.id)
+    phone, tables = _validate(data, own=res)
     _apply(res, data, phone, tables)
     db.session.flush()
     record(actor, "reservation.edit", res, party_size=res.party_size, start_at=res.start_at,
@@ -165,12 +204,18 @@ def cancel_booking(res: Reservation, actor) -> None:
     cancel(res, actor)
 
 
+NOTE_MAX = 1000  # ShiftNote.text's length
+
+
 def post_note(actor, text: str) -> ShiftNote:
+    """A note for this service from a host or a manager, shown on every tablet beside the others."""
     text = text.strip()
     if not text:
         raise ValidationFailed(_l("Write the note first."), field="text")
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed(_l("The note is too long: at most %(max)s characters.", max=NOTE_MAX), field="text")
     s = get_settings()
-    note = ShiftNote(service_day=clock.service_day(clock.utcnow(), s.zone, s.boundary), text=text[:1000],
+    note = ShiftNote(service_day=clock.service_day(clock.utcnow(), s.zone, s.boundary), text=text,
                      created_by_id=actor.id, created_at=clock.utcnow())
     db.session.add(note)
     db.session.flush()
@@ -180,9 +225,14 @@ def post_note(actor, text: str) -> ShiftNote:
 
 
 def dismiss_note(note: ShiftNote, actor) -> None:
-    if note.dismissed_at is not None:
+    """Take one note off every board; the others of the service stay as they were."""
+    now = clock.utcnow()
+    updated = db.session.execute(
+        sa.update(ShiftNote).where(ShiftNote.id == note.id, ShiftNote.dismissed_at.is_(None))
+        .values(dismissed_at=now, dismissed_by_id=actor.id), execution_options={"synchronize_session": False}).rowcount
+    if not updated:  # another tablet was first: nothing to do
         return
-    note.dismissed_at = clock.utcnow()
-    note.dismissed_by_id = actor.id
+    set_committed_value(note, "dismissed_at", now)
+    set_committed_value(note, "dismissed_by_id", actor.id)
     record(actor, "shift_note.dismiss", note)
     live.bump()

@@ -14,7 +14,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation
 
 from ..forms import AppForm, NumberRange, SensibleDate
 from .labels import OCCASION_LABELS, SOURCE_LABELS
@@ -25,13 +25,30 @@ def _occasion(value):
     return Occasion(value) if value else None
 
 
+class PartySize:
+    """1 to the restaurant's largest party (a setting), and a message that says so."""
+
+    field_flags = {"min": 1}
+
+    def __call__(self, form, field) -> None:
+        from ..settings import get_settings
+
+        largest = get_settings().max_party_size
+        if field.data is None or not 1 <= field.data <= largest:
+            raise StopValidation(str(_l("The party size must be between 1 and %(max)s.", max=largest)))
+
+
+NAME_TOO_LONG = _l("The name is too long: at most %(max)d characters.")
+
+
 class BookingForm(AppForm):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the guest's name.")), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Give the guest's name.")),
+                                               Length(max=80, message=NAME_TOO_LONG)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=254),
                                                  Email(_l("This is not a valid e-mail address."))])
-    party_size = IntegerField(_l("Party size"), validators=[DataRequired(_l("Give the number of guests.")),
-                                                            NumberRange(min=1, max=999)])
+    party_size = IntegerField(_l("Party size"), validators=[InputRequired(_l("Give the number of guests.")),
+                                                            PartySize()])
     day = DateField(_l("Date"), validators=[SensibleDate(), DataRequired(_l("Give a date."))])
     time = TimeField(_l("Time"), validators=[DataRequired(_l("Give a time."))])
     duration = IntegerField(_l("Duration (minutes)"), validators=[Optional(), NumberRange(min=15, max=600)])
@@ -48,13 +65,16 @@ class BookingForm(AppForm):
     wheelchair = BooleanField(_l("Wheelchair"))
     regular = BooleanField(_l("Regular guest"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=500)])
+    book_again = BooleanField(_l("Yes, book again for this phone number"))
+
+    duplicate = False  # set when the phone already has a booking then: the form shows book_again
 
     FIELD_OF_ERROR = {"table_ids": "table_ids", "phone": "phone", "name": "name", "party_size": "party_size",
                       "time": "time", "email": "email"}
 
 
 class WaitlistForm(AppForm):
-    party_size = IntegerField(_l("Party size"), validators=[DataRequired(), NumberRange(min=1, max=999)])
-    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80)])
+    party_size = IntegerField(_l("Party size"), validators=[InputRequired(), PartySize()])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80, message=NAME_TOO_LONG)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
     quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])

@@ -107,6 +107,8 @@ class Reservation(db.Model):
     regular: Mapped[bool] = mapped_column(default=False)
     preferred_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"))
     quoted_wait_minutes: Mapped[int | None]
+    # Partial arrival: how many of the party are here; None when the whole party is (or nobody yet).
+    arrived_guests: Mapped[int | None]
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -124,6 +126,8 @@ class Reservation(db.Model):
     previous_state: Mapped[State | None] = mapped_column(enum_type(State))
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The tables before the last move or release of a seated party, so that too can be undone.
+    previous_table_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
 
     guest: Mapped[Guest | None] = relationship(lazy="joined")
     preferred_area: Mapped[Area | None] = relationship(lazy="joined")
@@ -149,6 +153,15 @@ class Reservation(db.Model):
         return f"{self.table_names} ({tables[0].area.name})" if tables else ""
 
     @property
+    def seats(self) -> int:
+        """The seats of all its tables together."""
+        return sum(t.max_seats for t in self.tables)
+
+    @property
+    def partly_arrived(self) -> bool:
+        return self.arrived_guests is not None and self.arrived_guests < self.party_size
+
+    @property
     def end_at(self) -> datetime:
         return self.start_at + timedelta(minutes=self.duration_minutes)
 
@@ -169,7 +182,7 @@ class Reservation(db.Model):
 
 
 class ShiftNote(db.Model):
-    """A manager's note for a service, at the top of the board until someone dismisses it."""
+    """A host's or manager's note for a service, at the top of the board until someone dismisses it."""
 
     __tablename__ = "shift_notes"
     __table_args__ = (sa.Index("ix_shift_notes_day", "service_day", "dismissed_at"),)

@@ -1,5 +1,5 @@
-"""The visit's transitions: arrive, greet, seat, leave, no-show, cancel, call from the waitlist,
-and undo. Each checks the state machine with a conditional UPDATE (so a second tap or a second
+"""The visit's transitions: arrive (all or part of the party), greet, seat, leave, no-show, cancel,
+call from the waitlist, and undo. Each checks the state machine with a conditional UPDATE (so a second tap or a second
 tablet changes nothing twice), writes its audit entry with the actor and bumps the board version.
 They flush, never commit: the view commits once per request."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import record
-from ..errors import AlreadyDone, DomainError, InvalidTransition
+from ..errors import AlreadyDone, DomainError, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
@@ -74,7 +74,7 @@ def _step(res: Reservation, actor, wanted: State, allowed: tuple[State, ...], ac
     if before not in allowed:
         raise _refuse(res, wanted)
     written = {"state": wanted, "previous_state": before, "changed_at": clock.utcnow(),
-               "changed_by_id": getattr(actor, "id", None), **values}
+               "changed_by_id": getattr(actor, "id", None), "previous_table_ids": None, **values}
     updated = db.session.execute(
         sa.update(Reservation).where(Reservation.id == res.id, Reservation.state == before).values(**written),
         execution_options={"synchronize_session": False}).rowcount
@@ -97,13 +97,37 @@ def _written(res: Reservation, actor, **values) -> None:
 
 
 def _plain_values(values: dict) -> dict:
-    return {k: v for k, v in values.items() if k.endswith("_at") or k == "quoted_wait_minutes"}
+    return {k: v for k, v in values.items() if k.endswith("_at") or k in ("quoted_wait_minutes", "arrived_guests")}
 
 
-def arrive(res: Reservation, actor) -> None:
+def arrive(res: Reservation, actor, guests: int | None = None) -> None:
+    """The party is at the door; `guests` when only that many of them are here yet."""
+    if guests is not None and not 1 <= guests <= res.party_size:
+        raise ValidationFailed(_l("Give how many are here: a whole number from 1 to %(size)s.", size=res.party_size),
+                               field="guests")
+    partly = guests if guests is not None and guests < res.party_size else None
     now = clock.utcnow()
     _step(res, actor, State.ARRIVED, (State.BOOKED,), "arrive",
-          arrived_at=now, arrived_by_id=actor.id)
+          arrived_at=now, arrived_by_id=actor.id, arrived_guests=partly)
+
+
+def rest_arrived(res: Reservation, actor) -> None:
+    """The rest of a partly arrived party came in: the whole party is here."""
+    if res.state not in (State.ARRIVED, State.GREETED, State.SEATED):
+        raise InvalidTransition(_l("Not possible: %(name)s is %(state)s.", name=res.display_name,
+                                   state=STATE_LABELS[res.state]))
+    if not res.partly_arrived:
+        raise AlreadyDone(_l("The whole %(name)s party is already here.", name=res.display_name))
+    updated = db.session.execute(
+        sa.update(Reservation).where(Reservation.id == res.id, Reservation.arrived_guests == res.arrived_guests)
+        .values(arrived_guests=None), execution_options={"synchronize_session": False}).rowcount
+    if not updated:
+        db.session.refresh(res)
+        raise AlreadyDone(_l("The whole %(name)s party is already here.", name=res.display_name))
+    before = res.arrived_guests
+    set_committed_value(res, "arrived_guests", None)
+    record(actor, "reservation.rest_arrived", res, arrived_guests=[before, res.party_size])
+    live.bump()
 
 
 def call(res: Reservation, actor) -> None:
@@ -132,18 +156,21 @@ def no_show(res: Reservation, actor) -> None:
 def cancel(res: Reservation, actor) -> None:
     if res.state is State.CANCELLED:
         raise AlreadyDone(_l("This reservation is already cancelled."))
+    if res.state is State.NO_SHOW:
+        raise AlreadyDone(_l("Already marked as no-show."))
     _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel",
           closed_at=clock.utcnow())
 
 
-def occupant(table_ids: list[int]) -> Reservation | None:
+def occupant(table_ids: list[int], other_than: int | None = None) -> Reservation | None:
     stmt = (sa.select(Reservation).join(Assignment)
-            .where(Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True)).limit(1))
+            .where(Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True),
+                   Reservation.id != (other_than or 0)).limit(1))
     return db.session.scalars(stmt).first()
 
 
-def _taken(table_ids: list[int]) -> TableTaken:
-    other = occupant(table_ids)
+def _taken(table_ids: list[int], other_than: int | None = None) -> TableTaken:
+    other = occupant(table_ids, other_than)
     if other is None:
         return TableTaken(_l("That table was just taken. Please choose another."))
     return TableTaken(_l("Table %(table)s is taken: %(name)s (%(size)s) sits there since %(time)s, seated by %(by)s.",
@@ -174,8 +201,10 @@ def seat(res: Reservation, actor, tables: list[Table] | None = None) -> None:
         raise _refuse(res, State.SEATED)
     if not tables:
         tables = res.tables
-        if not tables or blocked_tables([t.id for t in tables], res.id):
+        if not tables or blocked_tables([t.id for t in tables], res.id) or res.seats < res.party_size:
             raise NeedsTable(_l("Choose a table for %(name)s.", name=res.display_name))
+    elif len(tables) > 1:
+        check_fits(res.party_size, tables)
     now = clock.utcnow()
     values = {"seated_at": now, "seated_by_id": actor.id}
     if res.greeted_at is None:  # seating a party greets it too
@@ -193,6 +222,14 @@ def seat(res: Reservation, actor, tables: list[Table] | None = None) -> None:
     record(actor, "reservation.tables", res, tables=[t.id for t in tables])
 
 
+def check_fits(party_size: int, tables: list[Table]) -> None:
+    """Refuse tables whose seats together are fewer than the party, naming the largest party they fit."""
+    seats = sum(t.max_seats for t in tables)
+    if seats < party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests.",
+                                  table=" + ".join(t.name for t in tables), seats=seats), field="table_ids")
+
+
 def leave(res: Reservation, actor) -> None:
     now = clock.utcnow()
     _step(res, actor, State.LEFT, (State.SEATED,), "leave", left_at=now, left_by_id=actor.id)
@@ -204,7 +241,7 @@ def leave(res: Reservation, actor) -> None:
 
 
 # What a step back clears: every time stamp later in the visit than the state returned to.
-_LATER = {1: ("arrived_at", "arrived_by_id", "called_at"), 2: ("greeted_at", "greeted_by_id"),
+_LATER = {1: ("arrived_at", "arrived_by_id", "called_at", "arrived_guests"), 2: ("greeted_at", "greeted_by_id"),
           3: ("seated_at", "seated_by_id"), 4: ("left_at", "left_by_id")}
 
 
@@ -219,7 +256,12 @@ def undo(res: Reservation, actor) -> None:
     if not can_undo(res):
         raise InvalidTransition(_l("This can no longer be undone."))
     current, back = res.state, res.previous_state
-    values: dict = {"closed_at": None}
+    if current is State.SEATED and back is State.SEATED and res.previous_table_ids:
+        from .seating import undo_tables
+
+        undo_tables(res, actor)
+        return
+    values: dict = {"closed_at": None, "previous_table_ids": None}
     for level, fields in _LATER.items():
         if level > PROGRESS[back]:
             values.update(dict.fromkeys(fields))

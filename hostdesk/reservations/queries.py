@@ -37,7 +37,7 @@ def reservations_of(day: date) -> list[Reservation]:
 
 
 def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list[sa.Row]:
-    """(state, part of the booked ones: late/arriving/later, parties, people) for the day."""
+    """(state, part of the booked ones: late/arriving/later, parties, people, people here) for the day."""
     return list(db.session.execute(_tally_statement(), {"day": day, "late_from": late_from,
                                                          "arriving_from": arriving_from}))
 
@@ -51,7 +51,8 @@ def _tally_statement() -> sa.Select:
                           else_="later")
     part = sa.case((c.state == State.BOOKED, booked_part), else_=None).label("part")
     people = sa.func.coalesce(sa.func.sum(c.party_size), 0)
-    return (sa.select(c.state, part, sa.func.count(), people)
+    here = sa.func.coalesce(sa.func.sum(sa.func.coalesce(c.arrived_guests, c.party_size)), 0)
+    return (sa.select(c.state, part, sa.func.count(), people, here)
             .where(c.service_day == sa.bindparam("day", type_=sa.Date)).group_by(c.state, part))
 
 
@@ -72,10 +73,10 @@ def all_tables() -> list[Table]:
     return list(db.session.scalars(stmt))
 
 
-def shift_note(day: date) -> ShiftNote | None:
-    stmt = (sa.select(ShiftNote).where(ShiftNote.service_day == day, ShiftNote.dismissed_at.is_(None))
-            .order_by(ShiftNote.id.desc()).limit(1))
-    return db.session.scalars(stmt).first()
+def shift_notes(day: date) -> list[ShiftNote]:
+    """The service's notes, newest first, dismissed ones too (the board lists them apart)."""
+    stmt = sa.select(ShiftNote).where(ShiftNote.service_day == day).order_by(ShiftNote.id.desc())
+    return list(db.session.scalars(stmt))
 
 
 @dataclass
@@ -84,6 +85,11 @@ class TableView:
     state: str = "free"  # free, reserved, occupied, to_clear
     party: Reservation | None = None  # seated there now
     next_booking: Reservation | None = None  # the next party expected there today
+    at_door: Reservation | None = None  # a party booked here that stands at the door (arrived, greeted)
+    free_since: datetime | None = None  # when it was last cleared or left
+
+    def fits(self, party_size: int) -> bool:
+        return self.table.fits(party_size)
 
     @property
     def id(self) -> int:
@@ -109,13 +115,18 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
                 continue
             if assignment.occupied:
                 view.party = res
-            elif res.state is State.LEFT and res.left_at:
+                continue
+            if res.state in (State.ARRIVED, State.GREETED) and (
+                    view.at_door is None or (res.arrived_at or now) < (view.at_door.arrived_at or now)):
+                view.at_door = res
+            if res.state is State.LEFT and res.left_at:
                 last_left[view.id] = max(res.left_at, last_left.get(view.id, res.left_at))
             elif res.state in UPCOMING and res.end_at > now and (
                     view.next_booking is None or res.start_at < view.next_booking.start_at):
                 view.next_booking = res
     for view in views.values():
         cleared = view.table.cleared_at
+        view.free_since = max((t for t in (cleared, last_left.get(view.id)) if t is not None), default=None)
         if view.party is not None:
             view.state = "occupied"
         elif view.id in last_left and (cleared is None or cleared < last_left[view.id]):
@@ -123,6 +134,15 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
         elif view.next_booking is not None:
             view.state = "reserved"
     return Floor(list(views.values()))
+
+
+def booked_tables_free(floor: Floor, res: Reservation) -> bool:
+    """Whether the party's own tables are free for it now: nobody sits there, nothing to clear, and
+    no other party at the door holds them."""
+    views = floor.by_id()
+    return bool(res.tables) and not any(
+        v is None or v.state in ("occupied", "to_clear") or (v.at_door is not None and v.at_door.id != res.id)
+        for v in (views.get(t.id) for t in res.tables))
 
 
 def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int]:
@@ -139,6 +159,18 @@ def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int
         if left_at is not None and (cleared.get(table_id) is None or cleared[table_id] < left_at):
             blocked.add(table_id)
     return sorted(blocked)
+
+
+def tables_held(table_ids: list[int], reservation_id: int) -> bool:
+    """Whether any of these tables is occupied by another party or still to clear, in one statement
+    (a tap's card asks it: its prompt names the table only when it is free)."""
+    occupied = (sa.select(Assignment.reservation_id)
+                .where(Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True),
+                       Assignment.reservation_id != reservation_id))
+    to_clear = (sa.select(Assignment.reservation_id).join(Reservation).join(Table, Table.id == Assignment.table_id)
+                .where(Assignment.table_id.in_(table_ids), Reservation.state == State.LEFT,
+                       sa.or_(Table.cleared_at.is_(None), Table.cleared_at < Reservation.left_at)))
+    return bool(db.session.scalar(sa.select(sa.or_(occupied.exists(), to_clear.exists()))))
 
 
 @dataclass
@@ -178,7 +210,11 @@ def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None
             return nb.start_at
         return None
 
-    free = [v for v in floor.tables if v.state in ("free", "reserved")]
+    def open_to_us(view: TableView) -> bool:
+        """Free or reserved, and not held for another party already at the door."""
+        return view.state in ("free", "reserved") and (view.at_door is None or view.at_door.id == own_id)
+
+    free = [v for v in floor.tables if open_to_us(v)]
 
     def order(option: Option):
         return (option.reserved_at is not None, option.tables[0].area_id != preferred_area_id,
@@ -194,7 +230,7 @@ def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None
             for i in range(len(row)):
                 run: list[TableView] = []
                 for v in row[i:i + 4]:
-                    if not v.table.combinable or v.state not in ("free", "reserved"):
+                    if not v.table.combinable or not open_to_us(v):
                         break
                     run.append(v)
                     if len(run) > 1 and sum(x.table.max_seats for x in run) >= party_size:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock
-from ..auth.access import allow
+from ..auth.access import public
 from ..auth.session import passive
 from ..database import MAX_ID, get_or_404
 from ..errors import NotFound, ValidationFailed
@@ -16,8 +16,8 @@ from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
-from . import bookings, fragments, live, operations, queries, walkins
-from .board import card_for, load_board, tally
+from . import bookings, door, fragments, live, operations, queries, seating, walkins
+from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import ShiftNote
 
@@ -103,7 +103,10 @@ def _not_found():
     return _l("This reservation does not exist (any more).")
 
 
-def parse_ids(raw: str | None) -> list[int]:
+def parse_ids(raw: str | list[str] | None) -> list[int]:
+    """Table ids from "3,4" or from several checked boxes."""
+    if isinstance(raw, list):
+        raw = ",".join(raw)
     if not raw:
         return []
     try:
@@ -112,6 +115,7 @@ def parse_ids(raw: str | None) -> list[int]:
         ids = []
     if not ids or len(ids) > 8 or any(not 0 < i <= MAX_ID for i in ids):
         raise ValidationFailed(_l("Choose a table."))
+    ids = list(dict.fromkeys(ids))
     return ids
 
 
@@ -138,18 +142,117 @@ def poll():
     return fragments.fragment_response(token=token)
 
 
+def _whole_number(raw: str | None, field: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed(_l("Give a whole number."), field=field) from None
+
+
 @bp.post("/reservations/<int:reservation_id>/<any(arrive, greet, leave, 'no-show', cancel, call, undo):action>")
 def transition(reservation_id: int, action: str):
     res = reservation_or_404(reservation_id)
-    TRANSITIONS[action](res, current_user._get_current_object())
+    actor = current_user._get_current_object()
+    if action == "arrive":
+        operations.arrive(res, actor, _whole_number(request.form.get("guests"), "guests"))
+    else:
+        TRANSITIONS[action](res, actor)
+    if request.values.get("view") == "bookings":  # cancelled or undone on the Bookings page
+        db.session.commit()
+        flash(str(_l("%(name)s: %(state)s.", name=res.display_name, state=STATE_LABELS[res.state])), "success")
+        return redirect(url_for("reservations.bookings_of_day", day=res.service_day.isoformat()))
     return done() if action == "undo" else changed(res)
+
+
+@bp.get("/reservations/<int:reservation_id>/<any(arrive, cancel, size):step>")
+def ask(reservation_id: int, step: str):
+    """The dialog before a tap that needs a number or a confirmation: how many are here, cancel
+    really, the new party size."""
+    res = reservation_or_404(reservation_id)
+    return dialog("reservations/_ask_dialog.html", "reservations/ask.html", res=res, step=step,
+                  view=request.args.get("view", ""))
+
+
+@bp.post("/reservations/<int:reservation_id>/rest-arrived")
+def rest_arrived(reservation_id: int):
+    res = reservation_or_404(reservation_id)
+    operations.rest_arrived(res, current_user._get_current_object())
+    return changed(res)
+
+
+@bp.post("/reservations/<int:reservation_id>/size")
+def change_size(reservation_id: int):
+    res = reservation_or_404(reservation_id)
+    size = _whole_number(request.form.get("party_size"), "party_size")
+    if size is None:
+        raise ValidationFailed(_l("Give the number of guests."), field="party_size")
+    door.change_party_size(res, current_user._get_current_object(), size)
+    return done()
+
+
+@bp.get("/reservations/<int:reservation_id>/tables")
+def tables_of(reservation_id: int):
+    """A seated party's tables: move to free tables that fit, pick several, or release one."""
+    res = reservation_or_404(reservation_id)
+    board = load_board()
+    options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
+    own = {t.id for t in res.tables}
+    options = [o for o in options if not own.issuperset(t.id for t in o.tables)]
+    return dialog("reservations/_move_dialog.html", "reservations/move.html", res=res, options=options,
+                  free=free_tables(board, res.id), view=request.args.get("view", ""))
+
+
+def free_tables(board, own_id: int | None) -> list:
+    """Tables free now for picking by hand (combining): not occupied, not to clear, not held for
+    another party at the door."""
+    return [v for v in board.floor.tables if v.state in ("free", "reserved")
+            and (v.at_door is None or v.at_door.id == own_id)]
+
+
+@bp.post("/reservations/<int:reservation_id>/move")
+def move(reservation_id: int):
+    res = reservation_or_404(reservation_id)
+    seen = parse_ids(request.form.get("seen")) if request.form.get("seen") else None
+    seating.move(res, current_user._get_current_object(), tables_by_ids(parse_ids(request.form.getlist("table_ids"))),
+                 seen)
+    return done()
+
+
+@bp.post("/reservations/<int:reservation_id>/release/<int:table_id>")
+def release(reservation_id: int, table_id: int):
+    res = reservation_or_404(reservation_id)
+    seating.release(res, current_user._get_current_object(), tables_by_ids([table_id])[0])
+    return done()
+
+
+@bp.get("/search")
+def search():
+    """Today's parties by name, phone or table, from every section of the board."""
+    query = request.args.get("q", "")[:80]
+    found = door.today_matches(query) if query.strip() else []
+    return render_template("reservations/_search.html", query=query, found=found)
+
+
+@bp.get("/door")
+@public
+@passive
+def door_status():
+    """For an enrolled tablet on the PIN screen: how many wait to be greeted and the longest wait.
+    Counts only, no names: nobody is signed in."""
+    from ..auth.session import current_device
+
+    if current_device() is None:
+        return "", 204
+    return render_template("reservations/_door.html", alerts=door_alerts())
 
 
 @bp.route("/reservations/<int:reservation_id>/seat", methods=["GET", "POST"])
 def seat(reservation_id: int):
     """Seat at the chosen (or assigned) tables; with none free, offer the tables that fit."""
     res = reservation_or_404(reservation_id)
-    chosen = parse_ids(request.form.get("table_ids")) if request.method == "POST" else []
+    chosen = parse_ids(request.form.getlist("table_ids")) if request.method == "POST" else []
     if request.method == "POST":
         try:
             operations.seat(res, current_user, tables_by_ids(chosen) if chosen else None)
@@ -163,17 +266,20 @@ def seat(reservation_id: int):
 def seat_chooser(res):
     board = load_board()
     options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
-    return dialog("reservations/_seat_dialog.html", "reservations/seat.html", res=res, options=options, board=board)
+    return dialog("reservations/_seat_dialog.html", "reservations/seat.html", res=res, options=options, board=board,
+                  booked_free=queries.booked_tables_free(board.floor, res), free=free_tables(board, res.id),
+                  view=request.values.get("view", ""))
 
 
 @bp.post("/waitlist/next")
 def call_next():
-    walkins.call_next(current_user)
+    chosen = parse_ids(request.form.get("table_id"))
+    table = tables_by_ids(chosen)[0] if chosen else None
+    walkins.call_next(current_user, table)
     return done()
 
 
 @bp.post("/shift-note")
-@allow()
 def post_note():
     try:
         bookings.post_note(current_user, request.form.get("text", ""))

@@ -19,6 +19,7 @@ from . import bookings, queries
 from .forms import BookingForm
 from .labels import STATE_LABELS
 from .models import Source
+from .operations import can_undo
 from .views import bp, reservation_or_404
 
 
@@ -38,7 +39,8 @@ def _data(form: BookingForm) -> bookings.BookingData:
         duration_minutes=form.duration.data, table_ids=list(form.table_ids.data or []), source=Source(form.source.data),
         notes=form.notes.data or "", allergy=(form.allergy.data or "").strip(), vip=form.vip.data,
         occasion=form.occasion.data, high_chairs=form.high_chairs.data or 0, wheelchair=form.wheelchair.data,
-        regular=form.regular.data, preferred_area_id=form.preferred_area.data or None)
+        regular=form.regular.data, preferred_area_id=form.preferred_area.data or None,
+        book_again=bool(form.book_again.data))
 
 
 def _save(form: BookingForm, res=None):
@@ -52,6 +54,7 @@ def _save(form: BookingForm, res=None):
             bookings.edit_booking(res, current_user, _data(form))
     except ValidationFailed as error:
         db.session.rollback()
+        form.duplicate = isinstance(error, bookings.DuplicateBooking)
         field = getattr(form, BookingForm.FIELD_OF_ERROR.get(error.details.get("field"), "name"))
         field.errors = [*field.errors, str(error.message)] if isinstance(field.errors, list) else [str(error.message)]
         return None
@@ -116,7 +119,7 @@ def bookings_of_day():
     day = clock.parse_day(request.args.get("day")) or queries.today()
     reservations = queries.reservations_of(day)
     return render_template("reservations/bookings.html", day=day, reservations=reservations, labels=STATE_LABELS,
-                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))
+                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), can_undo=can_undo)
 
 
 def _when(moment: datetime) -> str:

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..errors import ValidationFailed
 from ..htmx import dialog
+from ..settings import get_settings
 from . import queries, walkins
 from .board import load_board
 from .forms import WaitlistForm
-from .views import bp, done, parse_ids, tables_by_ids
+from .views import bp, done, free_tables, parse_ids, tables_by_ids
 
 
 def _party_size(raw: str | None) -> int | None:
@@ -20,8 +21,9 @@ def _party_size(raw: str | None) -> int | None:
         size = int(raw)
     except ValueError:
         size = 0
-    if not 1 <= size <= 999:
-        raise ValidationFailed(_l("Give the number of guests (a whole number from 1)."), field="party_size")
+    largest = get_settings().max_party_size
+    if not 1 <= size <= largest:
+        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=largest), field="party_size")
     return size
 
 
@@ -39,7 +41,8 @@ def walk_in():
     options = queries.seating_options(board.floor, size)
     quote = walkins.quote_wait(board.floor, size, [c.res for c in board.waiting])
     form = WaitlistForm(formdata=None, party_size=size, quoted_wait=quote)
-    return _dialog("reservations/_walkin_dialog.html", size=size, options=options, quote=quote, form=form)
+    return _dialog("reservations/_walkin_dialog.html", size=size, options=options, quote=quote, form=form,
+                   free=free_tables(board, None))
 
 
 @bp.post("/walk-in/seat")
@@ -47,8 +50,8 @@ def seat_walk_in():
     size = _party_size(request.form.get("party_size"))
     if size is None:
         raise ValidationFailed(_l("Give the number of guests (a whole number from 1)."))
-    tables = tables_by_ids(parse_ids(request.form.get("table_ids")))
-    walkins.seat_walk_in(current_user, size, tables, request.form.get("name", "")[:80])
+    tables = tables_by_ids(parse_ids(request.form.getlist("table_ids")))
+    walkins.seat_walk_in(current_user, size, tables, request.form.get("name", ""))
     return done()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -15,10 +14,11 @@ from ..floor.models import Table
 from ..forms import LINE_BREAKS_AND_TABS
 from ..settings import get_settings
 from . import live, operations
-from .models import Reservation, Source, State
+from .models import Assignment, Reservation, Source, State
 from .queries import Floor
 
 ROUND_TO = 5  # minutes
+NAME_MAX = 80  # Reservation.name's length
 
 
 def quote_wait(floor: Floor, party_size: int, waiting: list[Reservation], now: datetime | None = None) -> int:
@@ -55,10 +55,13 @@ def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reser
     if not 1 <= party_size <= s.max_party_size:
         raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
                                field="party_size")
+    name = name.strip()
+    if len(name) > NAME_MAX:
+        raise ValidationFailed(_l("The name is too long: at most %(max)s characters.", max=NAME_MAX), field="name")
     if any(ch in LINE_BREAKS_AND_TABS for ch in name):
         raise ValidationFailed(_l("Type this on one line, without tabs or line breaks."), field="name")
     now = clock.utcnow()
-    res = Reservation(name=name.strip()[:80], party_size=party_size, start_at=now, created_at=now,
+    res = Reservation(name=name, party_size=party_size, start_at=now, created_at=now,
                       service_day=clock.service_day(now, s.zone, s.boundary),
                       duration_minutes=s.duration_for(party_size),
                       source=Source.WALK_IN, state=state, created_by_id=actor.id, **values)
@@ -91,14 +94,50 @@ def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str 
     return res
 
 
-def call_next(actor) -> Reservation:
-    """"Table ready": call the party that has waited longest."""
-    s = get_settings()
-    day = clock.service_day(clock.utcnow(), s.zone, s.boundary)
-    stmt = (sa.select(Reservation).where(Reservation.service_day == day, Reservation.state == State.WAITING)
-            .order_by(Reservation.created_at, Reservation.id).limit(1))
-    res = db.session.scalars(stmt).first()
-    if res is None:
+def _open_for(view, party: Reservation, now: datetime) -> bool:
+    """The table is free now, not held for a party at the door, and no booking there starts before
+    this party would leave."""
+    if view.state not in ("free", "reserved") or view.at_door is not None or not view.fits(party.party_size):
+        return False
+    until = now + timedelta(minutes=get_settings().duration_for(party.party_size))
+    return view.next_booking is None or view.next_booking.start_at >= until
+
+
+def call_next(actor, table: Table | None = None) -> Reservation:
+    """"Table ready": call the first waiting party that fits the table that just came free (or
+    `table`) and give it that table; if nobody fits it, the first waiting party that fits any free
+    table; with no free table that fits anyone, the longest waiting."""
+    from .board import load_board
+
+    now = clock.utcnow()
+    board = load_board(now)
+    waiting = [c.res for c in board.waiting if not c.closed]
+    if not waiting:
         raise NotFound(_l("Nobody is waiting."))
-    operations.call(res, actor)
-    return res
+    if table is not None:
+        view = board.floor.by_id().get(table.id)
+        party = next((w for w in waiting if view is not None and _open_for(view, w, now)), None)
+        if party is None:
+            raise NotFound(_l("Nobody on the waitlist fits table %(table)s now.", table=table.name))
+        return _call(party, actor, view.table)
+    freed = [v for v in board.floor.tables if v.free_since is not None]
+    latest = max(freed, key=lambda v: v.free_since, default=None)
+    if latest is not None:
+        party = next((w for w in waiting if _open_for(latest, w, now)), None)
+        if party is not None:
+            return _call(party, actor, latest.table)
+    for party in waiting:
+        fitting = [v for v in board.floor.tables if _open_for(v, party, now)]
+        if fitting:
+            best = min(fitting, key=lambda v: (v.table.max_seats, v.table.position))
+            return _call(party, actor, best.table)
+    return _call(waiting[0], actor, None)
+
+
+def _call(party: Reservation, actor, table: Table | None) -> Reservation:
+    operations.call(party, actor)
+    if table is not None:
+        party.assignments = [Assignment(table=table, occupied=False)]
+        db.session.flush()
+        record(actor, "reservation.tables", party, tables=[table.id])
+    return party

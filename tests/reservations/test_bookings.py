@@ -1,7 +1,7 @@
 """The phone booking form: rules with clear messages in Dutch and English, nothing stored on error."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -118,3 +118,54 @@ def test_a_phone_number_that_looks_like_a_card_number_is_booked(frozen, floor, h
     assert response.status_code == 302, response.get_data(as_text=True)
     res = db.session.scalars(db.select(Reservation)).one()
     assert res.guest.phone == "+31" + PHONE.removeprefix("0031").replace(" ", "")
+
+
+def _refused(actor, data, own=None) -> str:
+    from flask_babel import force_locale
+
+    from hostdesk.errors import ValidationFailed
+    from hostdesk.reservations.bookings import edit_booking
+
+    with pytest.raises(ValidationFailed) as refused:
+        edit_booking(own, actor, data) if own is not None else book(actor, data)
+    db.session.rollback()
+    with force_locale("en"):
+        return str(refused.value.message)
+
+
+def test_booking_checks_past_seats_duplicates_and_long_names(frozen, floor, app_ctx, actors):
+    """Yesterday 19:00, 8 guests on a 2-seat table, raising a party past its table's seats, the same
+    phone at the same time twice (until confirmed) and a name past the limit are all refused."""
+    host = actors["host"]
+    at = datetime(2026, 11, 20, 18, 30, tzinfo=timezone.utc)  # 19:30 tonight
+    yesterday = datetime(2026, 11, 19, 18, 0, tzinfo=timezone.utc)
+    assert _refused(host, BookingData("De Waard", 2, yesterday, phone="0612345678")) == (
+        "19:00 on that day has passed: give a time from now on.")
+    two_seats = floor["1"].id
+    assert _refused(host, BookingData("Groot", 8, at, phone="0611111111", table_ids=[two_seats])) == (
+        "Table 1 seats at most 2 guests: choose more or larger tables, or book at most 2.")
+    res = book(host, BookingData("Klein", 2, at, phone="0622222222", table_ids=[two_seats]))
+    db.session.commit()
+    assert _refused(host, BookingData("Klein", 3, at, phone="0622222222", table_ids=[two_seats]), own=res).startswith(
+        "Table 1 seats at most 2 guests")
+    again = BookingData("Klein", 2, at + timedelta(minutes=30), phone="06 2222 2222")
+    assert _refused(host, again) == "This phone number already has a booking at 19:30: Klein, 2 guests. Book again?"
+    again.book_again = True
+    assert book(host, again).id != res.id
+    assert _refused(host, BookingData("x" * 81, 2, at, phone="0633333333")) == (
+        "The name is too long: at most 80 characters.")
+
+
+def test_form_messages_say_the_real_limits(frozen, floor, host_client):
+    response = host_client.post("/host/bookings/new", data=form(party_size="999"))
+    assert "The party size must be between 1 and 30." in response.get_data(as_text=True)
+    long_name = host_client.post("/host/bookings/new", data=form(name="x" * 81))
+    assert long_name.status_code == 422 and "The name is too long: at most 80 characters." in long_name.get_data(
+        as_text=True)
+    first = host_client.post("/host/bookings/new", data=form())
+    assert first.status_code == 302
+    twice = host_client.post("/host/bookings/new", data=form(name="Jansen"))
+    assert twice.status_code == 422 and "Book again?" in twice.get_data(as_text=True)
+    assert 'name="book_again"' in twice.get_data(as_text=True)
+    assert host_client.post("/host/bookings/new", data=form(name="Jansen", book_again="y")).status_code == 302
+    assert _count() == 2

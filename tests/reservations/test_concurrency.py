@@ -153,3 +153,64 @@ def test_a_tap_catches_a_change_committed_after_its_read(frozen, floor, make_res
     assert db.session.get(Reservation, rid).arrived_by_id == other_user
 
 
+
+
+def _race(clients, posts) -> tuple[list[int], list[str]]:
+    """Each client posts its (path, data) at the same moment; their statuses and bodies, in order."""
+    barrier = threading.Barrier(len(clients))
+    results: dict[int, tuple[int, str]] = {}
+
+    def tablet(index: int) -> None:
+        path, data = posts[index]
+        barrier.wait()
+        response = clients[index].post(path, data=data, headers={"HX-Request": "true", "Accept-Language": "en"})
+        results[index] = (response.status_code, response.get_data(as_text=True))
+
+    threads = [threading.Thread(target=tablet, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return [results[i][0] for i in range(len(clients))], [results[i][1] for i in range(len(clients))]
+
+
+def test_two_tablets_move_two_parties_to_one_table_at_once(frozen, floor, make_res, client_for, app, users):
+    """Two seated parties moved to table 12 from two tablets at once: one moves, the other is told
+    who sits there now and stays where it was."""
+    ids = []
+    with write_intent():
+        host = db.session.get(User, users[Role.HOST])
+        for name, table in (("Bakker", "10"), ("Smit", "11")):
+            res = make_res(name, 4, frozen, State.GREETED, greeted_at=frozen)
+            operations.seat(res, host, [floor[table]])
+            ids.append(res.id)
+    db.session.commit()
+    target = str(floor["12"].id)
+    statuses, bodies = _race([client_for(Role.HOST), client_for(Role.MANAGER)],
+                             [(f"/host/reservations/{rid}/move", {"table_ids": target}) for rid in ids])
+    assert sorted(statuses) == [200, 409], statuses
+    loser = statuses.index(409)
+    winner_name = ("Bakker", "Smit")[1 - loser]
+    assert f"Table 12 (main room) is taken: {winner_name} (4)" in bodies[loser], bodies[loser][:300]
+    db.session.rollback()
+    occupied = db.session.scalars(db.select(Assignment).where(Assignment.occupied.is_(True))).all()
+    assert sorted((a.reservation_id, a.table_id) for a in occupied) == sorted(
+        [(ids[1 - loser], floor["12"].id), (ids[loser], floor["11" if loser else "10"].id)])
+
+
+def test_two_tablets_combine_overlapping_tables_at_once(frozen, floor, make_res, client_for):
+    """Two parties seated by hand at 1 + 2 and at 2 + 3 from two tablets at once: table 2 goes to
+    one of them; the other gets a 409 naming who sits there and holds no table."""
+    ids = [make_res(name, 3, frozen, State.GREETED, greeted_at=frozen).id for name in ("Visser", "Mulder")]
+    picks = [f'{floor["1"].id},{floor["2"].id}', f'{floor["2"].id},{floor["3"].id}']
+    statuses, bodies = _race([client_for(Role.HOST), client_for(Role.MANAGER)],
+                             [(f"/host/reservations/{rid}/seat", {"table_ids": p}) for rid, p in zip(ids, picks,
+                                                                                                  strict=True)])
+    assert sorted(statuses) == [200, 409], statuses
+    loser = statuses.index(409)
+    winner_name = ("Visser", "Mulder")[1 - loser]
+    assert "is taken" in bodies[loser] and f"{winner_name} (3)" in bodies[loser], bodies[loser][:300]
+    db.session.rollback()
+    assert db.session.get(Reservation, ids[loser]).state is State.GREETED
+    occupied = db.session.scalars(db.select(Assignment).where(Assignment.occupied.is_(True))).all()
+    assert {a.reservation_id for a in occupied} == {ids[1 - loser]} and len(occupied) == 2

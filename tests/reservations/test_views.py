@@ -126,14 +126,15 @@ def test_walk_in_bad_party_size(frozen, floor, host_client, size):
     assert db.session.scalar(db.select(db.func.count(Reservation.id))) == 0
 
 
-def test_shift_note_by_manager_shown_until_dismissed(frozen, floor, host_client, manager_client):
-    assert host_client.post("/host/shift-note", data={"text": "x"}).status_code == 403
+def test_shift_note_shown_until_dismissed(frozen, floor, host_client, manager_client):
     manager_client.post("/host/shift-note", data={"text": "Table 12 is reserved for the Bakker wedding"}, headers=HX)
     html = host_client.get("/host/").get_data(as_text=True)
-    assert "Bakker wedding" in html
     note = db.session.scalars(db.select(ShiftNote)).one()
+    assert "Bakker wedding" in html and f'id="shift-note-{note.id}"' in html
     host_client.post(f"/host/shift-note/{note.id}/dismiss", headers=HX)
-    assert "Bakker wedding" not in host_client.get("/host/").get_data(as_text=True)
+    html = host_client.get("/host/").get_data(as_text=True)
+    assert f'id="shift-note-{note.id}"' not in html  # off the banner, still in the service's dismissed notes
+    assert 'id="sec-earlier-notes"' in html and "Bakker wedding" in html
     empty = manager_client.post("/host/shift-note", data={"text": "   "}, headers=HX)
     assert empty.status_code == 422
 

@@ -67,7 +67,7 @@ def test_waitlist_and_call_next_are_audited(frozen, floor, actors):
     called = walkins.call_next(host)
     assert called.id == first.id and called.state is State.ARRIVED and called.called_at == clock.utcnow()
     assert [e.action for e in entries_for("reservations", first.id)] == ["reservation.walk_in.waiting",
-                                                                        "reservation.call"]
+                                                                        "reservation.call", "reservation.tables"]
     walkins.call_next(host)
     with pytest.raises(NotFound):
         walkins.call_next(host)

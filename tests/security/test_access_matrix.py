@@ -16,6 +16,7 @@ from tests.conftest import PASSWORDS, login
 EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
     "setup.first_run": "public", "tls.authority_certificate": "public",
+    "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
@@ -23,7 +24,9 @@ EXPECTED = {
         "reservations.add_to_waitlist", "reservations.board", "reservations.bookings_of_day",
         "reservations.call_next", "reservations.cancel_booking", "reservations.dismiss_note",
         "reservations.edit_booking", "reservations.new_booking", "reservations.poll", "reservations.seat",
-        "reservations.seat_walk_in", "reservations.transition", "reservations.walk_in"], "host"),
+        "reservations.seat_walk_in", "reservations.transition", "reservations.walk_in",
+        "reservations.ask", "reservations.change_size", "reservations.move", "reservations.post_note",
+        "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of"], "host"),
     **dict.fromkeys([
         "lostfound.action_done", "lostfound.add_callback", "lostfound.aftercare", "lostfound.agree_post",
         "lostfound.arrived", "lostfound.choose_category", "lostfound.close_report", "lostfound.dispose",
@@ -35,7 +38,7 @@ EXPECTED = {
     **dict.fromkeys([
         "floor.edit_area", "floor.edit_table", "floor.tables", "lostfound.questions", "lostfound.unlock",
         "lostfound.aliases",
-        "reservations.post_note", "manager.dashboard", "manager.item", "manager.log", "manager.log_csv",
+        "manager.dashboard", "manager.item", "manager.log", "manager.log_csv",
         "manager.log_print", "manager.settings", "manager.test_email", "manager.user", "manager.user_active",
         "manager.user_password", "manager.user_pin", "manager.users"], "manager"),
 }
