@@ -166,7 +166,7 @@ def transition(reservation_id: int, action: str):
     return done() if action == "undo" else changed(res)
 
 
-@bp.get("/reservations/<int:reservation_id>/<any(arrive, cancel, size):step>")
+@bp.get("/reservations/<int:reservation_id>/ask/<any(arrive, cancel, size):step>")
 def ask(reservation_id: int, step: str):
     """The dialog before a tap that needs a number or a confirmation: how many are here, cancel
     really, the new party size."""

@@ -21,9 +21,9 @@ def test_dialogs_name_the_party_and_work_without_htmx(frozen, floor, make_res, h
     res = make_res("Dekker", 3, frozen + minutes(10), tables=[floor["10"]])
     for step, text in (("arrive", "How many of Dekker, 3 guests are here?"), ("cancel", "Cancel Dekker, 3 guests?"),
                        ("size", "Party size of Dekker, 3 guests")):
-        dialog = host_client.get(f"/host/reservations/{res.id}/{step}", headers=HX)
+        dialog = host_client.get(f"/host/reservations/{res.id}/ask/{step}", headers=HX)
         assert dialog.status_code == 200 and text in dialog.get_data(as_text=True), step
-        page = host_client.get(f"/host/reservations/{res.id}/{step}")
+        page = host_client.get(f"/host/reservations/{res.id}/ask/{step}")
         html = page.get_data(as_text=True)
         assert page.status_code == 200 and "<html" in html and text in html
     assert host_client.post(f"/host/reservations/{res.id}/arrive", data={"guests": "2"}, headers=HX).status_code == 200
@@ -71,8 +71,8 @@ def test_move_and_release_over_http(frozen, floor, make_res, host_client, actors
 def test_cancel_on_the_bookings_page_asks_and_can_be_undone(frozen, floor, make_res, host_client):
     res = make_res("Dekker", 2, frozen + minutes(120))
     listing = host_client.get("/host/bookings?day=2026-11-20").get_data(as_text=True)
-    assert f"/host/reservations/{res.id}/cancel?view=bookings" in listing  # a question first, not a post
-    confirm = host_client.get(f"/host/reservations/{res.id}/cancel?view=bookings").get_data(as_text=True)
+    assert f"/host/reservations/{res.id}/ask/cancel?view=bookings" in listing  # a question first, not a post
+    confirm = host_client.get(f"/host/reservations/{res.id}/ask/cancel?view=bookings").get_data(as_text=True)
     assert "Yes, cancel" in confirm and 'name="view" value="bookings"' in confirm
     done = host_client.post(f"/host/reservations/{res.id}/cancel", data={"view": "bookings"})
     assert done.status_code == 302 and "/host/bookings" in done.headers["Location"]
