@@ -67,11 +67,14 @@ class PeriodForm(AppForm):
         csrf = False
 
     period = SelectField(_l("Period"), choices=options(
-        [("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
-                         default="day")
+        [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month")), ("year", _l("Year")),
+         ("range", _l("Date range"))]), default="day")
     day = DateField(_l("Day"), validators=[SensibleDate(), Optional()])
     start = DateField(_l("From"), validators=[SensibleDate(), Optional()])
     end = DateField(_l("Until"), validators=[SensibleDate(), Optional()])
+    compare = SelectField(_l("Compare"), choices=options(
+        [("", _l("No comparison")), ("1", _l("With the previous period and a year earlier"))]),
+                          validators=[Optional()])
 
 
 class LogFilterForm(AppForm):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -217,10 +218,16 @@ def all_locations() -> tuple[str, ...]:
 
 # --- CSV --------------------------------------------------------------------------------------
 
+SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9.,]*%?")
+
+
 def neutralise(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
+    """A cell a spreadsheet shows as text, never runs as a formula: only a cell that would be read as
+    one gets the leading apostrophe (a signed number such as -5 stays a number)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 CSV_HEADER = (_l("Reference"), _l("Found"), _l("Category"), _l("Description"), _l("State"), _l("Storage location"),
