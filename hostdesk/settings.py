@@ -78,6 +78,7 @@ class Settings:
     smtp_password: str = ""
     smtp_sender: str = ""
     daily_summary: bool = False  # e-mail each manager the figures of the service day after it ends
+    daily_summary_addresses: dict[str, str] = field(default_factory=dict)  # manager's user id: address
     # Exports
     csv_delimiter: str = ";"
 

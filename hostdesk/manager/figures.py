@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -20,6 +21,8 @@ from ..reservations.models import Reservation, Source, State
 from ..settings import Settings
 from .sqltime import LocalTime, seconds_between, whole
 from .stats import Period, share, weighted_percentile
+from .trends import bucket as trends_bucket
+from .trends import greet_trend, step_of, trend_points
 
 R = Reservation
 OUTSIDE = -1  # the service index of a reservation outside every service's hours
@@ -155,6 +158,7 @@ class ServiceFigures:
     hours: list[tuple[int, Group]] = field(default_factory=list)
     sources: list[tuple[Source, Group]] = field(default_factory=list)
     turns: list[TurnFigures] = field(default_factory=list)
+    trend: tuple[str, list] = ("day", [])  # the time to greet per step of the period (trends.TrendPoint)
 
 
 class Query:
@@ -165,15 +169,18 @@ class Query:
         self.postgres = db.engine.dialect.name == "postgresql"
         start, end = period.bounds(settings.zone, settings.boundary)
         self.local = LocalTime(db.engine.dialect.name, settings.zone, start, end)
-        minute = self.local.minute_of_day(R.start_at)
+        self.service = self.service_of(self.local.minute_of_day(R.start_at))
+        self.in_period = R.service_day.between(period.start, period.end)
+
+    def service_of(self, minute) -> sa.ColumnElement:
+        """The index of the service whose hours hold the local minute of the day (OUTSIDE for none)."""
         whens = []
-        for index, service in enumerate(settings.services):
+        for index, service in enumerate(self.settings.services):
             first, last = minutes(service["start"]), minutes(service["end"])
             inside = sa.and_(minute >= first, minute < last) if first < last else sa.or_(minute >= first,
                                                                                         minute < last)
             whens.append((inside, index))
-        self.service = sa.case(*whens, else_=OUTSIDE) if whens else sa.literal(OUTSIDE)
-        self.in_period = R.service_day.between(period.start, period.end)
+        return sa.case(*whens, else_=OUTSIDE) if whens else sa.literal(OUTSIDE)
 
     def seconds(self, start, end) -> sa.ColumnElement:
         return seconds_between(start, end, self.postgres)
@@ -270,11 +277,25 @@ class Query:
                   for key, s in ((key, Spread.of_histogram(h)) for key, h in waited_h.items())}
         return quoted, actual
 
+    def size_row(self, party_size) -> sa.ColumnElement:
+        """The index of the settings' durations row a party size falls in."""
+        durations = self.settings.durations
+        whens = [(party_size <= largest, index) for index, (largest, _) in enumerate(durations[:-1])]
+        return sa.case(*whens, else_=len(durations) - 1) if whens else sa.literal(0)
+
+    def turn_rows(self, spreads: dict[object, Spread]) -> list[TurnFigures]:
+        rows, smallest = [], 1
+        durations = self.settings.durations
+        for index, (largest, expected) in enumerate(durations):
+            last = index == len(durations) - 1
+            rows.append(TurnFigures(None if last else largest, smallest, expected, spreads.get(index, Spread())))
+            smallest = largest + 1
+        rows.append(TurnFigures(None, 1, None, spreads.get(TOTAL, Spread())))
+        return rows
+
     def turns(self) -> list[TurnFigures]:
         """Seated to left in minutes, per party-size row of the settings' durations and in total."""
-        durations = self.settings.durations
-        whens = [(R.party_size <= largest, index) for index, (largest, _) in enumerate(durations[:-1])]
-        bucket = sa.case(*whens, else_=len(durations) - 1) if whens else sa.literal(0)
+        bucket = self.size_row(R.party_size)
         minutes_ = self.seconds(R.seated_at, R.left_at) / 60.0
         conditions = (self.in_period, R.seated_at.is_not(None), R.left_at.is_not(None))
         spreads: dict[object, Spread] = {}
@@ -294,13 +315,111 @@ class Query:
                 histograms[index][v] += count
                 histograms[TOTAL][v] += count
             spreads = {key: Spread.of_histogram(h) for key, h in histograms.items()}
-        rows, smallest = [], 1
-        for index, (largest, expected) in enumerate(durations):
-            last = index == len(durations) - 1
-            rows.append(TurnFigures(None if last else largest, smallest, expected, spreads.get(index, Spread())))
-            smallest = largest + 1
-        rows.append(TurnFigures(None, 1, None, spreads.get(TOTAL, Spread())))
-        return rows
+        return self.turn_rows(spreads)
+
+    # --- SQLite: everything from one pass over the period's rows ------------------------------------
+    def sqlite_scan(self, trend_step: str) -> Scan:
+        """One statement: the period's rows are read once into a narrow temporary table (a MATERIALIZED
+        CTE: each time conversion done once per row), and every GROUP BY reads that."""
+        julian = sa.func.julianday
+        base = sa.select(
+            self.local.minute_of_day(R.start_at).label("minute"), sa.cast(R.source, sa.String).label("source"),
+            sa.cast(R.state, sa.String).label("state"), R.party_size.label("size"),
+            R.greeted_by_id.label("greeter"), R.seated_by_id.label("seater"), R.quoted_wait_minutes.label("q"),
+            julian(R.start_at).label("j_start"), julian(R.created_at).label("j_created"),
+            julian(R.arrived_at).label("j_arrived"), julian(R.greeted_at).label("j_greeted"),
+            julian(R.seated_at).label("j_seated"), julian(R.left_at).label("j_left"),
+            julian(R.called_at).label("j_called"), trends_bucket(R.service_day, trend_step).label("step"),
+        ).where(self.in_period).cte("base").prefix_with("MATERIALIZED")
+        c = base.c
+
+        def whole_between(start, end, unit: float = 86400.0):
+            """Whole seconds (or minutes) from start to end, never below zero; NULL when either is."""
+            return sa.cast(sa.func.round(sa.func.max((end - start) * unit, 0.0)), sa.Integer)
+
+        came = c.j_arrived.is_not(None)
+        g, s_ = whole_between(c.j_arrived, c.j_greeted), whole_between(c.j_arrived, c.j_seated)
+        w = sa.case((c.q.is_not(None), whole_between(c.j_created, c.j_called)))
+        t = whole_between(c.j_seated, c.j_left, 1440.0)
+        late = sa.case((sa.and_(c.source != Source.WALK_IN.value, came, whole_between(c.j_start, c.j_arrived)
+                                > self.settings.late_after_minutes * 60), 1), else_=0)
+        service = self.service_of(c.minute)
+        booked = sa.and_(c.source != Source.WALK_IN.value, c.state != State.CANCELLED.value)
+        walk_in = c.source == Source.WALK_IN.value
+        cancelled = sa.and_(c.state == State.CANCELLED.value, ~walk_in)
+
+        def total(condition, value=1):
+            return sa.func.sum(sa.case((condition, value), else_=0))
+
+        def branch(kind: str, keys, where=(), values=()):
+            keys = list(keys) + [sa.null()] * (3 - len(keys))
+            values = list(values) + [sa.null()] * (len(COUNTS) - 1 - len(values))
+            grouped = [k for k in keys if not isinstance(k, sa.sql.elements.Null)]
+            return (sa.select(sa.literal_column(f"'{kind}'"), *keys, sa.func.count(), *values)
+                    .select_from(base).where(*where).group_by(*grouped))
+
+        expected = c.state.in_([s.value for s in EXPECTED])
+        branches = [
+            branch("c", (service, c.minute // 60, c.source), values=(
+                total(booked), total(booked, c.size), total(expected, c.size), total(came, c.size),
+                total(sa.and_(came, walk_in), c.size), total(c.state == State.NO_SHOW.value),
+                total(c.state == State.NO_SHOW.value, c.size), total(cancelled), total(cancelled, c.size),
+                total(sa.and_(came, ~walk_in)), sa.func.sum(late))),
+            branch("g", (service, c.greeter, g), (c.j_greeted.is_not(None), came)),
+            branch("s", (service, c.seater, s_), (c.j_seated.is_not(None), came)),
+            branch("w", (service, c.q, w), (c.q.is_not(None), c.j_called.is_not(None))),
+            branch("t", (self.size_row(c.size), t), (c.j_seated.is_not(None), c.j_left.is_not(None))),
+            branch("d", (c.step, g), (c.j_greeted.is_not(None), came)),
+        ]
+        scan = Scan()
+        limit = self.settings.greet_red_seconds
+        greet: dict[object, Counter] = defaultdict(Counter)
+        seat: dict[object, Counter] = defaultdict(Counter)
+        quoted: dict[object, Counter] = defaultdict(Counter)
+        waited_h: dict[object, Counter] = defaultdict(Counter)
+        inside: Counter = Counter()
+        turns: dict[object, Counter] = defaultdict(Counter)
+        for kind, k1, k2, k3, n, *values in db.session.execute(sa.union_all(*branches)):
+            if kind == "c":
+                group = Group(**dict(zip(COUNTS, [n] + [int(v or 0) for v in values], strict=True)))
+                scan.counts.append((int(k1), int(k2), Source(k3), group))
+            elif kind in ("g", "s"):
+                for key in (TOTAL, k1, ("who", k2)):
+                    (greet if kind == "g" else seat)[key][k3] += n
+            elif kind == "w":
+                for key in (TOTAL, k1):
+                    quoted[key][k2] += n
+                    waited_h[key][k3 / 60] += n
+                    inside[key] += n if k3 <= k2 * 60 else 0
+            elif kind == "t":
+                turns[k1][k2] += n
+                turns[TOTAL][k2] += n
+            else:
+                scan.trend[_as_date(k1)][k2] += n
+        scan.greet = {key: Spread.of_histogram(h, limit) for key, h in greet.items()}
+        scan.seat = {key: Spread.of_histogram(h) for key, h in seat.items()}
+        scan.quoted = {key: Spread.of_histogram(h) for key, h in quoted.items()}
+        scan.waited = {key: Spread(sp.count, sp.median, sp.p90, inside[key])
+                       for key, sp in ((key, Spread.of_histogram(h)) for key, h in waited_h.items())}
+        scan.turns = self.turn_rows({key: Spread.of_histogram(h) for key, h in turns.items()})
+        return scan
+
+
+@dataclass
+class Scan:
+    """What SQLite's one pass gives: the counts, the spreads and the greeting trend's histograms."""
+
+    counts: list[tuple[int, int, Source, Group]] = field(default_factory=list)
+    greet: dict[object, Spread] = field(default_factory=dict)
+    seat: dict[object, Spread] = field(default_factory=dict)
+    quoted: dict[object, Spread] = field(default_factory=dict)
+    waited: dict[object, Spread] = field(default_factory=dict)
+    turns: list[TurnFigures] = field(default_factory=list)
+    trend: dict[date, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _float(value) -> float | None:
@@ -326,14 +445,25 @@ def service_figures(period: Period, settings: Settings, detail: bool = True) -> 
     services: dict[int, Group] = defaultdict(Group)
     hours: dict[int, Group] = defaultdict(Group)
     sources: dict[Source, Group] = defaultdict(Group)
-    for service, hour, source, group in q.counts():
+    step = step_of(period)
+    if q.postgres:
+        counts = q.counts()
+        greet = q.spreads(q.seconds(R.arrived_at, R.greeted_at), R.greeted_by_id, settings.greet_red_seconds)
+        seat = q.spreads(q.seconds(R.arrived_at, R.seated_at), R.seated_by_id, None)
+        quoted, waited = q.waits()
+        turns = q.turns() if detail else []
+        trend = greet_trend(period, settings)[1] if detail else []
+    else:
+        scan = q.sqlite_scan(step)
+        counts, greet, seat, quoted, waited, turns = (scan.counts, scan.greet, scan.seat, scan.quoted, scan.waited,
+                                                      scan.turns)
+        trend = trend_points(period, step, {key: (weighted_percentile(sorted(h.items()), 0.5), float(sum(h.values())))
+                                            for key, h in scan.trend.items()})
+    for service, hour, source, group in counts:
         total.add_counts(group)
         services[service].add_counts(group)
         hours[hour].add_counts(group)
         sources[source].add_counts(group)
-    greet = q.spreads(q.seconds(R.arrived_at, R.greeted_at), R.greeted_by_id, settings.greet_red_seconds)
-    seat = q.spreads(q.seconds(R.arrived_at, R.seated_at), R.seated_by_id, None)
-    quoted, waited = q.waits()
     for key, group in [(TOTAL, total), *services.items()]:
         group.greet, group.seat = greet.get(key, Spread()), seat.get(key, Spread())
         group.quoted, group.waited = quoted.get(key, Spread()), waited.get(key, Spread())
@@ -348,4 +478,5 @@ def service_figures(period: Period, settings: Settings, detail: bool = True) -> 
                          Group(seat=seat.get(("who", uid), Spread()))) for uid in people]
     hosts.sort(key=lambda h: h.name.lower())
     return ServiceFigures(period, total, named, hosts, hours=sorted(hours.items()),
-                          sources=[(s, sources[s]) for s in Source if s in sources], turns=q.turns())
+                          sources=[(s, sources[s]) for s in Source if s in sources], turns=turns,
+                          trend=(step, trend))

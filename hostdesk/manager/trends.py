@@ -47,7 +47,7 @@ def steps(period: Period, step: str) -> list[date]:
     return keys
 
 
-def _bucket(day_text, step: str, postgres: bool):
+def bucket(day_text, step: str, postgres: bool = False):
     """The step's first day of a date (a DATE on PostgreSQL, 'YYYY-MM-DD' text on SQLite)."""
     if step == "day":
         return day_text
@@ -66,24 +66,28 @@ def greet_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoin
     """Median seconds from arrival to greeting and parties greeted, per step of the period."""
     postgres = db.engine.dialect.name == "postgresql"
     step = step_of(period)
-    bucket = _bucket(R.service_day, step, postgres).label("bucket")
+    step_key = bucket(R.service_day, step, postgres).label("bucket")
     value = seconds_between(R.arrived_at, R.greeted_at, postgres)
     where = (R.service_day.between(period.start, period.end), value.is_not(None))
     found: dict[date, tuple[float | None, float]] = {}
     if postgres:
-        stmt = sa.select(bucket, sa.func.percentile_cont(0.5).within_group(value), sa.func.count()).where(
-            *where).group_by(bucket)
+        stmt = sa.select(step_key, sa.func.percentile_cont(0.5).within_group(value), sa.func.count()).where(
+            *where).group_by(step_key)
         for key, median, count in db.session.execute(stmt):
             found[_day(key)] = (None if median is None else float(median), float(count))
     else:
-        stmt = sa.select(bucket, whole(value).label("v"), sa.func.count()).where(*where).group_by(
+        stmt = sa.select(step_key, whole(value).label("v"), sa.func.count()).where(*where).group_by(
             sa.literal_column("bucket"), sa.literal_column("v"))
         histograms: dict[date, Counter] = defaultdict(Counter)
         for key, v, count in db.session.execute(stmt):
             histograms[_day(key)][v] += count
         for key, histogram in histograms.items():
             found[key] = (weighted_percentile(sorted(histogram.items()), 0.5), float(sum(histogram.values())))
-    return step, [TrendPoint(key, found.get(key, (None, 0.0))) for key in steps(period, step)]
+    return step, trend_points(period, step, found)
+
+
+def trend_points(period: Period, step: str, found: dict[date, tuple[float | None, float]]) -> list[TrendPoint]:
+    return [TrendPoint(key, found.get(key, (None, 0.0))) for key in steps(period, step)]
 
 
 def items_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
@@ -96,8 +100,8 @@ def items_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoin
     for name, column, extra in (("registered", FoundItem.registered_at, ()),
                                 ("returned", FoundItem.closed_at, (FoundItem.state == ItemState.RETURNED,))):
         service_day = local.service_date(column, settings.boundary.hour * 60 + settings.boundary.minute)
-        bucket = _bucket(service_day, step, postgres).label("bucket")
-        stmt = sa.select(bucket, sa.func.count()).where(column >= start, column < end, *extra).group_by(
+        step_key = bucket(service_day, step, postgres).label("bucket")
+        stmt = sa.select(step_key, sa.func.count()).where(column >= start, column < end, *extra).group_by(
             sa.literal_column("bucket"))
         counted[name] = Counter({_day(key): count for key, count in db.session.execute(stmt)})
     return step, [TrendPoint(key, (float(counted["registered"][key]), float(counted["returned"][key])))

@@ -16,7 +16,7 @@ from .forms import PeriodForm
 from .lf_figures import lost_found_figures
 from .report import Comparison, compare, figures_csv, plain, source_label, turn_label
 from .stats import MAX_YEARS, RangeTooLong, make_period, previous_period, year_earlier
-from .trends import greet_trend, items_trend
+from .trends import items_trend
 from .views import bp
 
 
@@ -74,7 +74,7 @@ def _number(value: float) -> str:
 
 
 def _charts(period, settings, figures):
-    step, greet = greet_trend(period, settings)
+    step, greet = figures.trend
     items = items_trend(period, settings)[1]
     hours = [(hour, group) for hour, group in figures.hours]
     hour_labels = [f"{hour:02d}:00" for hour, _group in hours]

@@ -16,7 +16,8 @@ def test_dashboard_shows_the_figures_of_the_day(manager_client, evening, items):
     assert "Anna" in page and "Bram" in page
     assert "<svg" in page and 'id="chart-greet"' in page and 'id="chart-hours"' in page and 'id="chart-items"' in page
     assert ">seconds</text>" in page and ">covers</text>" in page and ">items</text>" in page  # units on the axes
-    assert "Covers booked (not cancelled, no-shows included)" in page and "Covers expected (as on the host board)" in page
+    assert "Covers booked (not cancelled, no-shows included)" in page
+    assert "Covers expected (as on the host board)" in page
 
 
 def test_empty_day_says_no_data(manager_client, evening):
@@ -102,11 +103,14 @@ def test_figures_as_csv(manager_client, evening, items):
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
-    by_label = {row[0]: row[1:] for row in rows if row}
-    assert by_label["Gasten"] if "Gasten" in by_label else True
-    assert by_label["Tijd tot begroeten, mediaan (seconden)"][:3] == ["35", "30", "60"]
-    assert by_label["Gezelschappen"][:2] == ["10", "+9"] or by_label["Gezelschappen"][0] == "10"
-    assert "'" not in "".join(by_label["Gezelschappen"])  # a signed number stays a number
+    first = {}
+    for row in rows:
+        if row:
+            first.setdefault(row[0], row[1:])
+    assert first["Tijd tot begroeten, mediaan (seconden)"] == ["35", "30", "60"]
+    assert first["Gezelschappen"] == ["10", "3", "7"]
+    compared = [row for row in rows if row and row[0] == "Gezelschappen"][-1]
+    assert compared == ["Gezelschappen", "10", "1", "+9", "0", "+10"]  # a signed number stays a number
 
 
 def test_printable_figures_show_every_row(manager_client, evening):
