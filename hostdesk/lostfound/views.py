@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import segno
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +18,7 @@ from ..settings import get_settings
 from . import queries
 from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
-from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, QuestionKind
+from .models import Category, ItemState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
 from .photos import photo_path
 from .questions import default_questions
@@ -168,32 +168,9 @@ def item_context(item, **extra) -> dict:
 
 def timeline_rows(entries) -> list[tuple]:
     """(entry, what happened, [(field, value)]) in the reader's language; ids and flags left out."""
-    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
+    from .labels import ACTION_LABELS, change_rows
 
-    rows = []
-    for entry in entries:
-        changes = []
-        for key, value in (entry.changes or {}).items():
-            if key in HIDDEN_CHANGES or value in (None, "", False):
-                continue
-            if key == "category" and value in Category._value2member_map_:
-                value = Category(value).label
-            elif key == "channel" and value in Channel._value2member_map_:
-                value = Channel(value).label
-            elif key == "kind" and value in ActionKind._value2member_map_:
-                value = ActionKind(value).label
-            elif key == "method" and value in DisposalMethod._value2member_map_:
-                value = DisposalMethod(value).label
-            elif value is True:
-                value = _("yes")
-            elif key in ("due_at",) and isinstance(value, str):
-                moment = datetime.fromisoformat(value).astimezone(get_settings().zone).replace(tzinfo=None)
-                value = format_datetime(moment, "d MMM yyyy HH:mm", rebase=False)
-            elif key in ("posted_on", "disposed_on", "lost_on") and isinstance(value, str):
-                value = format_date(date.fromisoformat(value), "d MMM yyyy")
-            changes.append((CHANGE_LABELS.get(key, key), value))
-        rows.append((entry, ACTION_LABELS.get(entry.action, entry.action), changes))
-    return rows
+    return [(entry, ACTION_LABELS.get(entry.action, entry.action), change_rows(entry.changes)) for entry in entries]
 
 
 @bp.get("/item/<int:item_id>/photo")

@@ -102,6 +102,7 @@ class LogFilterForm(AppForm):
     open_actions = SelectField(_l("Open action points"), choices=options(
         [("", _l("Any")), ("1", _l("Only with open action points"))]),
                                validators=[Optional()])
+    sort = SelectField(_l("Order"), choices=[], validators=[Optional()])
     page = IntegerField(validators=[Optional()])
 
 

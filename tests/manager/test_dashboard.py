@@ -107,7 +107,7 @@ def test_figures_as_csv(manager_client, evening, items):
     for row in rows:
         if row:
             first.setdefault(row[0], row[1:])
-    assert first["Tijd tot begroeten, mediaan (seconden)"] == ["35", "30", "60"]
+    assert first["Tijd tot begroeting, mediaan (seconden)"] == ["35", "30", "60"]
     assert first["Gezelschappen"] == ["10", "3", "7"]
     compared = [row for row in rows if row and row[0] == "Gezelschappen"][-1]
     assert compared == ["Gezelschappen", "10", "1", "+9", "0", "+10"]  # a signed number stays a number
