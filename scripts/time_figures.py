@@ -9,6 +9,7 @@ and asks the whole page, as a browser does, `--rounds` times per period. Prints 
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import time
@@ -41,15 +42,17 @@ def main() -> int:
     parser.add_argument("url")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--compare", action="store_true", help="also the comparison with two other periods")
+    parser.add_argument("--periods", nargs="*", help="only these periods (day, week, month, year, five years, ...)")
     args = parser.parse_args()
 
+    from bench.generate import LOGINS
     from hostdesk import clock, create_app
     from hostdesk.settings import get_settings
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "SECRET_KEY": "timing-only", "WTF_CSRF_ENABLED": False,
-                      "JOBS_IN_BACKGROUND": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.url, "SECRET_KEY": secrets.token_hex(16),
+                      "WTF_CSRF_ENABLED": False, "JOBS_IN_BACKGROUND": False})
     client = app.test_client()
-    response = client.post("/login", data={"username": "manager", "password": "bench-manager-pass"})
+    response = client.post("/login", data={"username": "manager", "password": LOGINS["manager"][0]})
     if response.status_code != 302:
         print("could not sign in as the bench's manager", file=sys.stderr)
         return 2
@@ -59,6 +62,8 @@ def main() -> int:
     print(f"{args.url.split('://')[0]}, {args.rounds} requests each, one at a time, full page")
     print(f"{'period':<14} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for name, query in periods(today).items():
+        if args.periods and name not in args.periods:
+            continue
         if args.compare:
             query = {**query, "compare": "1"}
         client.get("/manager/", query_string=query)  # warm

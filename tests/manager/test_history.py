@@ -10,7 +10,8 @@ EN = {"Accept-Language": "en"}
 
 def history(client, **query) -> str:
     """The table only (as htmx asks it), so the filter's option labels are not in it."""
-    return client.get("/manager/history", query_string=query, headers={"HX-Request": "true", **EN}).get_data(as_text=True)
+    response = client.get("/manager/history", query_string=query, headers={"HX-Request": "true", **EN})
+    return response.get_data(as_text=True)
 
 
 def test_history_shows_who_did_what(app, manager_client, users, frozen):
