@@ -79,6 +79,15 @@ def _value(value) -> str:
     return "" if value is None else str(value)
 
 
+def _named_value(key: str, value) -> str:
+    """A role or language by its name in the reader's language, anything else as written."""
+    from .forms import LANGUAGE_CHOICES, ROLE_CHOICES
+
+    names = {"role": dict(ROLE_CHOICES), "language": dict(LANGUAGE_CHOICES),
+             "default_language": dict(LANGUAGE_CHOICES)}.get(key, {})
+    return str(names[value]) if value in names else _value(value)
+
+
 def history_page(kind: str | None, person: int | None, start: date | None, end: date | None, page: int = 1
                  ) -> HistoryPage:
     settings = get_settings()
@@ -103,8 +112,8 @@ def history_page(kind: str | None, person: int | None, start: date | None, end: 
     rows = []
     for at, action, actor, subject_type, subject_name, changes in db.session.execute(stmt):
         labels = names if action == "settings.update" else CHANGE_LABELS
-        shown = [(str(labels.get(k, k.replace("_", " "))), _value(v)) for k, v in (changes or {}).items()
-                 if k not in ("smtp_password",)]
+        shown = [(str(labels.get(k, k.replace("_", " "))), _named_value(k, v)) for k, v in (changes or {}).items()
+                 if k not in ("smtp_password",) and v not in (None, "")]
         if action == "settings.update" and "smtp_password" in (changes or {}):
             shown.append((names.get("smtp_password", "smtp password"), str(_l("changed"))))
         rows.append(HistoryRow(at, action, str(ACTION_LABELS.get(action, action)), actor or "—",

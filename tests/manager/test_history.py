@@ -23,7 +23,7 @@ def test_history_shows_who_did_what(app, manager_client, users, frozen):
     assert manager_client.post(f"/manager/users/{host}/pin", data={"new_pin": "4321"}).status_code == 302
     assert manager_client.post(f"/manager/users/{host}/active").status_code == 302
     everything = history(manager_client)
-    for text in ("Signed in", "Sign-in failed", "User changed", "role: staff", "PIN reset", "Deactivated"):
+    for text in ("Signed in", "Sign-in failed", "User changed", "role: Staff", "PIN reset", "Deactivated"):
         assert text in everything, text
     failed = history(manager_client, kind="failed")
     assert "Sign-in failed" in failed and "PIN reset" not in failed
