@@ -65,11 +65,9 @@ class Job:
 def all_jobs() -> list[Job]:
     """Every job the app runs; a feature adds its job here."""
     from .lostfound.operations import purge_personal_data
-    from .manager.summary import JOB as SUMMARY
-    from .manager.summary import send_daily_summary
+    from .manager.summary import summary_job
 
-    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
-            Job(SUMMARY, send_daily_summary, every=timedelta(minutes=15))]
+    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)), summary_job()]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

@@ -1,10 +1,11 @@
 """The daily summary e-mail: the figures of the service day that just ended, to every active manager with
-a summary address, each in their own language. Run by the app's scheduler (jobs.all_jobs) every quarter
-of an hour; it sends only once the day boundary has passed and never twice to one manager for one day
-(each sending is audited, and the audit trail is what it checks)."""
+a summary address, each in their own language. Run by the app's scheduler (jobs.all_jobs) a quarter of an
+hour after the restaurant's day boundary; never twice to one manager for one day (each sending is
+audited, and the audit trail is what it checks), so a retried run sends only what failed."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
@@ -15,6 +16,7 @@ from ..audit import AuditEntry, record
 from ..auth.models import Role, User
 from ..errors import DomainError
 from ..extensions import db
+from ..jobs import Job
 from ..lostfound.mail import MailFailed, send_mail
 from ..settings import Settings, get_settings
 from .figures import service_figures
@@ -23,8 +25,22 @@ from .report import plain
 from .stats import Period
 
 JOB = "daily_summary"
+AFTER_BOUNDARY = timedelta(minutes=15)
 SENT = "manager.daily_summary_sent"
 LANGUAGES = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class AfterDayBoundary(Job):
+    """A daily job at the restaurant's day boundary plus a quarter of an hour (the boundary is a setting)."""
+
+    def next_after(self, moment: datetime) -> datetime:
+        at = (datetime.combine(date(2000, 1, 1), get_settings().boundary) + AFTER_BOUNDARY).time()
+        return Job(self.name, self.run, daily_at=at).next_after(moment)
+
+
+def summary_job() -> Job:
+    return AfterDayBoundary(JOB, send_daily_summary)
 
 
 def recipients(settings: Settings) -> list[tuple[User, str]]:

@@ -9,7 +9,7 @@ from hostdesk.auth.models import Role, User
 from hostdesk.extensions import db
 from hostdesk.jobs import all_jobs, run_due
 from hostdesk.lostfound.models import OutboxMail
-from hostdesk.manager.summary import JOB
+from hostdesk.manager.summary import JOB, send_daily_summary
 from hostdesk.settings import update_settings
 
 EN = {"Accept-Language": "en"}
@@ -17,6 +17,13 @@ EN = {"Accept-Language": "en"}
 
 def summary_job():
     return [job for job in all_jobs() if job.name == JOB]
+
+
+def test_the_job_runs_a_quarter_after_the_day_boundary(app_ctx, frozen):
+    job = summary_job()[0]
+    assert job.next_after(frozen) == datetime(2026, 11, 21, 3, 15, tzinfo=timezone.utc)  # 04:15 in Amsterdam
+    update_settings(None, day_boundary="02:00")
+    assert job.next_after(frozen) == datetime(2026, 11, 21, 1, 15, tzinfo=timezone.utc)
 
 
 def outbox(app) -> list[tuple[str, str, str]]:
@@ -40,31 +47,32 @@ def test_the_summary_goes_once_to_each_manager_in_their_language(app, app_ctx, m
     db.session.commit()
     setup(app_ctx, make_user)
     job = summary_job()
-    assert run_due(app, job) == []  # the job's first run is a quarter of an hour from now
-    clock.advance(timedelta(minutes=16))
+    assert run_due(app, job) == []  # the first run: a quarter past the day boundary, 04:15 in Amsterdam
+    clock.freeze(datetime(2026, 11, 21, 3, 14, tzinfo=timezone.utc))
+    assert run_due(app, job) == []
+    clock.freeze(datetime(2026, 11, 21, 3, 16, tzinfo=timezone.utc))
     assert run_due(app, job) == [JOB]
     mails = outbox(app)
     assert [to for to, _, _ in mails] == ["mara@example.org", "bert@example.org"]  # not the host
     (_, nl_subject, nl_body), (_, en_subject, en_body) = mails
-    assert nl_subject == "De Gouden Lepel: de cijfers van donderdag 19 november 2026"
-    assert "Gezelschappen: 1" in nl_body and "Tijd tot begroeting, mediaan: 1.000 s" in nl_body
-    assert en_subject == "De Gouden Lepel: the figures of Thursday 19 November 2026"
-    assert "Parties: 1" in en_body and "Greeted within 60 seconds: 0%" in en_body
-    clock.advance(timedelta(minutes=16))
-    assert run_due(app, job) == [JOB]
-    assert len(outbox(app)) == 2  # not twice for one day
-    clock.freeze(datetime(2026, 11, 21, 3, 30, tzinfo=timezone.utc))  # 04:30 in Amsterdam: the 20th has ended
+    assert nl_subject == "De Gouden Lepel: de cijfers van vrijdag 20 november 2026"
+    assert "Gezelschappen: 10" in nl_body and "Tijd tot begroeting, mediaan: 35 s" in nl_body
+    assert en_subject == "De Gouden Lepel: the figures of Friday 20 November 2026"
+    assert "Parties: 10" in en_body and "Greeted within 60 seconds: 67%" in en_body
+    with app.app_context():
+        assert send_daily_summary() == "2026-11-20: 0"  # run again (a retry): nobody gets it twice
+    assert len(outbox(app)) == 2
+    clock.freeze(datetime(2026, 11, 22, 3, 16, tzinfo=timezone.utc))
     assert run_due(app, job) == [JOB]
     mails = outbox(app)
-    assert len(mails) == 4 and "vrijdag 20 november 2026" in mails[2][1]
-    assert "Parties: 10" in mails[3][2]
+    assert len(mails) == 4 and "zaterdag 21 november 2026" in mails[2][1] and "Parties: 0" in mails[3][2]
 
 
 def test_no_summary_while_switched_off(app, app_ctx, make_user, frozen):
     setup(app_ctx, make_user, on=False)
     job = summary_job()
     run_due(app, job)
-    clock.advance(timedelta(minutes=16))
+    clock.advance(timedelta(days=1))
     assert run_due(app, job) == [JOB]
     assert outbox(app) == []
 
