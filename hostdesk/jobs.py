@@ -67,9 +67,10 @@ def all_jobs() -> list[Job]:
     """Every job the app runs; a feature adds its job here."""
     from .lostfound.mail import send_outbox
     from .lostfound.operations import purge_personal_data
+    from .manager.summary import summary_job
 
     return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
-            Job(OUTBOX, send_outbox, every=timedelta(minutes=1))]
+            Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job()]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

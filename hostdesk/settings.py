@@ -58,6 +58,7 @@ class Settings:
     no_show_grace_minutes: int = 15
     undo_seconds: int = 120
     max_party_size: int = 30
+    late_after_minutes: int = 10  # a booking that arrives later than this counts as a late arrival
     durations: list[list[int]] = field(default_factory=_durations)
     # Shared tablets
     pin_idle_minutes: int = 10
@@ -76,6 +77,8 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = ""
+    daily_summary: bool = False  # e-mail each manager the figures of the service day after it ends
+    daily_summary_addresses: dict[str, str] = field(default_factory=dict)  # manager's user id: address
     # Exports
     csv_delimiter: str = ";"
 

@@ -1,4 +1,7 @@
 """Words for the audit timeline: what each recorded action means, in the reader's language."""
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
@@ -39,3 +42,46 @@ CHANGE_LABELS = {
 HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked", "mail", "report"}
 # Which questions a claimant got right: for a manager only (read out, it tells a caller the answers).
 MANAGER_CHANGES = {"matched", "of", "results"}
+
+LANGUAGES = {"nl": "Nederlands", "en": "English"}
+VIA = {"smtp": _l("e-mail"), "outbox": _l("outbox (no mail server set up)")}
+
+
+def change_text(key: str, value) -> str:
+    """An audited change's value in the reader's language: enum values by their label, times in the
+    restaurant's zone, dates written out, languages by name."""
+    from ..settings import get_settings
+    from .enums import ActionKind, Category, Channel, DisposalMethod
+    from .models import MailState
+
+    kinds = {"category": Category, "channel": Channel, "kind": ActionKind, "method": DisposalMethod,
+             "state": MailState}
+    if key in kinds and value in kinds[key]._value2member_map_:
+        return str(kinds[key](value).label)
+    if value is True:
+        return str(_l("yes"))
+    if value is False:
+        return str(_l("no"))
+    if key == "language" and value in LANGUAGES:
+        return LANGUAGES[value]
+    if key == "via" and value in VIA:
+        return str(VIA[value])
+    if isinstance(value, str) and key in ("due_at", "until"):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        local = moment.astimezone(get_settings().zone).replace(tzinfo=None)
+        return format_datetime(local, "d MMM yyyy HH:mm", rebase=False)
+    if isinstance(value, str) and key in ("posted_on", "disposed_on", "lost_on"):
+        try:
+            return format_date(date.fromisoformat(value), "d MMM yyyy")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def change_rows(changes: dict, hidden: frozenset[str] | set[str] = HIDDEN_CHANGES) -> list[tuple[str, str]]:
+    """(label, value) for each change a reader should see: internal ids and empty values left out."""
+    return [(str(CHANGE_LABELS.get(key, key.replace("_", " "))), change_text(key, value))
+            for key, value in (changes or {}).items() if key not in hidden and value not in (None, "", False)]

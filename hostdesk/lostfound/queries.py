@@ -33,6 +33,7 @@ from .models import (
 
 NEWEST_FIRST = (FoundItem.found_at.desc(), FoundItem.id.desc())
 REFERENCE = re.compile(r"^\s*(?:lf-?)?(\d{4})-?(\d{1,6})\s*$", re.IGNORECASE)
+REFERENCE_NUMBER = re.compile(r"^\s*(?:lf-?)?(\d{1,4})\s*$", re.IGNORECASE)  # "0003" or "3": that number, any year
 
 
 @dataclass
@@ -106,6 +107,7 @@ _CONDITIONS = {
     "claims_locked": lambda: ITEMS.c.locked_at.is_not(None),
     "open_actions": lambda: sa.exists().where(_ACTIONS.c.item_id == ITEMS.c.id, _ACTIONS.c.done_at.is_(None)),
     "reference": lambda: ITEMS.c.reference == sa.bindparam("reference"),
+    "reference_number": lambda: ITEMS.c.reference.like(sa.bindparam("reference_number")),
 }
 
 
@@ -137,8 +139,11 @@ def search_values(f: ItemFilter) -> tuple[tuple[str, ...], dict]:
     shape = [name for name, value in given.items() if value]
     values = {name: value for name, value in given.items() if value and value is not True}
     search = (f.search or "").strip()
-    reference = REFERENCE.match(search)
-    if reference:
+    reference, number = REFERENCE.match(search), REFERENCE_NUMBER.match(search)
+    if number:
+        shape.append("reference_number")
+        values["reference_number"] = f"LF-____-{int(number.group(1)):04d}"
+    elif reference:
         shape.append("reference")
         values["reference"] = f"LF-{reference.group(1)}-{int(reference.group(2)):04d}"
     elif search:

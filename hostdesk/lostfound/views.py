@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import segno
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -21,7 +21,7 @@ from ..settings import get_settings
 from . import queries
 from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
-from .models import ActionKind, Category, Channel, DisposalMethod, ItemState, MailState, QuestionKind
+from .models import Category, ItemState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
 from .photos import MAX_BYTES, photo_path
 from .questions import default_questions
@@ -230,38 +230,12 @@ def item_context(item, **extra) -> dict:
 
 def timeline_rows(entries, mails=()) -> list[dict]:
     """What happened, oldest first, in the reader's language: each audit entry with its changes (ids and
-    flags left out), and each e-mail with its text, addressee, language and state."""
-    from .labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES, MANAGER_CHANGES
+    flags left out; which answers matched for a manager only), and each e-mail with its text and state."""
+    from .labels import ACTION_LABELS, HIDDEN_CHANGES, MANAGER_CHANGES, change_rows
 
     hidden = HIDDEN_CHANGES if current_user.is_manager else HIDDEN_CHANGES | MANAGER_CHANGES
-    rows = []
-    for entry in entries:
-        changes = []
-        for key, value in (entry.changes or {}).items():
-            if key in hidden or value in (None, "", False):
-                continue
-            if key == "category" and value in Category._value2member_map_:
-                value = Category(value).label
-            elif key == "channel" and value in Channel._value2member_map_:
-                value = Channel(value).label
-            elif key == "kind" and value in ActionKind._value2member_map_:
-                value = ActionKind(value).label
-            elif key == "method" and value in DisposalMethod._value2member_map_:
-                value = DisposalMethod(value).label
-            elif key == "state" and value in MailState._value2member_map_:
-                value = MailState(value).label
-            elif key == "language" and value in ("nl", "en"):
-                value = _("Dutch") if value == "nl" else _("English")
-            elif value is True:
-                value = _("yes")
-            elif key in ("due_at",) and isinstance(value, str):
-                moment = datetime.fromisoformat(value).astimezone(get_settings().zone).replace(tzinfo=None)
-                value = format_datetime(moment, "d MMM yyyy HH:mm", rebase=False)
-            elif key in ("posted_on", "disposed_on", "lost_on") and isinstance(value, str):
-                value = format_date(date.fromisoformat(value), "d MMM yyyy")
-            changes.append((CHANGE_LABELS.get(key, key), value))
-        rows.append(dict(at=entry.at, label=ACTION_LABELS.get(entry.action, entry.action), who=entry.actor_name,
-                         changes=changes, mail=None))
+    rows = [dict(at=entry.at, label=ACTION_LABELS.get(entry.action, entry.action), who=entry.actor_name,
+                 changes=change_rows(entry.changes, hidden), mail=None) for entry in entries]
     for mail in mails:
         rows.append(dict(at=mail.sent_at or mail.created_at, label=_("E-mail: %(subject)s", subject=mail.subject),
                          who=None, changes=[], mail=mail))

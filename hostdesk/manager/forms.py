@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 
 from ..auth.models import Role
 from ..forms import AppForm, SensibleDate, options  # noqa: F401  (re-exported for the manager views)
@@ -56,6 +56,11 @@ class OwnLanguageForm(AppForm):
     language = SelectField(_l("Language"), choices=options(LANGUAGE_CHOICES))
 
 
+class SummaryAddressForm(AppForm):
+    address = StringField(_l("E-mail address for the daily summary"), validators=[
+        Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))])
+
+
 class TestEmailForm(AppForm):
     to_address = StringField(_l("Send a test e-mail to"), validators=[DataRequired(), Length(max=254)])
 
@@ -67,11 +72,14 @@ class PeriodForm(AppForm):
         csrf = False
 
     period = SelectField(_l("Period"), choices=options(
-        [("day", _l("Day")), ("week", _l("Week")), ("range", _l("Date range"))]),
-                         default="day")
+        [("day", _l("Day")), ("week", _l("Week")), ("month", _l("Month")), ("year", _l("Year")),
+         ("range", _l("Date range"))]), default="day")
     day = DateField(_l("Day"), validators=[SensibleDate(), Optional()])
     start = DateField(_l("From"), validators=[SensibleDate(), Optional()])
     end = DateField(_l("Until"), validators=[SensibleDate(), Optional()])
+    compare = SelectField(_l("Compare"), choices=options(
+        [("", _l("No comparison")), ("1", _l("With the previous period and a year earlier"))]),
+                          validators=[Optional()])
 
 
 class LogFilterForm(AppForm):
@@ -94,4 +102,18 @@ class LogFilterForm(AppForm):
     open_actions = SelectField(_l("Open action points"), choices=options(
         [("", _l("Any")), ("1", _l("Only with open action points"))]),
                                validators=[Optional()])
+    sort = SelectField(_l("Order"), choices=[], validators=[Optional()])
+    page = IntegerField(validators=[Optional()])
+
+
+class HistoryFilterForm(AppForm):
+    """The account and settings history's filters, from the query string."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("What"), choices=[], validators=[Optional()])
+    person = SelectField(_l("Person"), choices=[], validators=[Optional()])
+    start = DateField(_l("From"), validators=[SensibleDate(), Optional()])
+    end = DateField(_l("Until"), validators=[SensibleDate(), Optional()])
     page = IntegerField(validators=[Optional()])

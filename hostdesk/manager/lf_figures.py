@@ -10,6 +10,7 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..lostfound.models import ActionPoint, AttemptOutcome, ClaimAttempt, FoundItem, ItemState
 from ..settings import Settings
+from .sqltime import seconds_between
 from .stats import Period, median
 
 SECONDS_PER_DAY = 86400
@@ -35,6 +36,17 @@ class LostFoundFigures:
                         self.claims_refused_locked, self.items_locked, self.actions_done))
 
 
+def _median_days_to_return(start: datetime, end: datetime) -> float | None:
+    """PostgreSQL's percentile_cont; on SQLite one pass over the one column of days."""
+    postgres = db.engine.dialect.name == "postgresql"
+    days = seconds_between(FoundItem.found_at, FoundItem.closed_at, postgres) / SECONDS_PER_DAY
+    where = (FoundItem.closed_at >= start, FoundItem.closed_at < end, FoundItem.state == ItemState.RETURNED)
+    if postgres:
+        value = db.session.scalar(sa.select(sa.func.percentile_cont(0.5).within_group(days)).where(*where))
+        return None if value is None else float(value)
+    return median(list(db.session.scalars(sa.select(days).where(*where))))
+
+
 def lost_found_figures(period: Period, settings: Settings) -> LostFoundFigures:
     start, end = period.bounds(settings.zone, settings.boundary)
     return lost_found_between(start, end)
@@ -43,10 +55,9 @@ def lost_found_figures(period: Period, settings: Settings) -> LostFoundFigures:
 def lost_found_between(start: datetime, end: datetime) -> LostFoundFigures:
     registered = db.session.scalar(sa.select(sa.func.count(FoundItem.id)).where(
         FoundItem.registered_at >= start, FoundItem.registered_at < end))
-    closed = db.session.execute(sa.select(FoundItem.state, FoundItem.found_at, FoundItem.closed_at).where(
-        FoundItem.closed_at >= start, FoundItem.closed_at < end)).all()
-    days_to_return = [(row.closed_at - row.found_at).total_seconds() / SECONDS_PER_DAY
-                      for row in closed if row.state is ItemState.RETURNED]
+    closed = dict(db.session.execute(sa.select(FoundItem.state, sa.func.count()).where(
+        FoundItem.closed_at >= start, FoundItem.closed_at < end).group_by(FoundItem.state)).all())
+    median_days = _median_days_to_return(start, end)
     attempts = dict(db.session.execute(
         sa.select(ClaimAttempt.outcome, sa.func.count(ClaimAttempt.id))
         .where(ClaimAttempt.at >= start, ClaimAttempt.at < end).group_by(ClaimAttempt.outcome)).all())
@@ -61,9 +72,9 @@ def lost_found_between(start: datetime, end: datetime) -> LostFoundFigures:
         .where(ActionPoint.done_at >= start, ActionPoint.done_at < end)).one()
     return LostFoundFigures(
         registered=registered,
-        returned=len(days_to_return),
-        disposed=sum(1 for row in closed if row.state is ItemState.DISPOSED),
-        median_days_to_return=median(days_to_return),
+        returned=closed.get(ItemState.RETURNED, 0),
+        disposed=closed.get(ItemState.DISPOSED, 0),
+        median_days_to_return=median_days,
         claims_verified=attempts.get(AttemptOutcome.VERIFIED, 0),
         claims_failed=attempts.get(AttemptOutcome.FAILED, 0),
         claims_refused_locked=attempts.get(AttemptOutcome.REFUSED_LOCKED, 0),

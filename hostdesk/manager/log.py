@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,9 +24,11 @@ from markupsafe import Markup
 
 from .. import clock
 from ..audit import AuditEntry
+from ..auth.models import User
+from ..database import UtcDateTime
 from ..extensions import db
-from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, HIDDEN_CHANGES
-from ..lostfound.models import Category, FoundItem, ItemState
+from ..lostfound.labels import ACTION_LABELS, CHANGE_LABELS, change_rows
+from ..lostfound.models import Category, Claim, DisposalMethod, FoundItem, ItemState
 from ..lostfound.queries import ItemFilter, conditions, past_retention, search_values
 from ..settings import get_settings
 
@@ -47,8 +50,9 @@ def change_value(value) -> str:
 
 
 def visible_changes(changes: dict) -> list[tuple[str, str]]:
-    """An audit entry's changes as (label, value), without the internal ids lost and found hides."""
-    return [(change_label(k), change_value(v)) for k, v in changes.items() if k not in HIDDEN_CHANGES]
+    """An audit entry's changes as (label, value) in the reader's language, as the staff's item page
+    shows them (lostfound.labels.change_rows)."""
+    return change_rows(changes)
 
 
 def event_label(action: str) -> str:
@@ -60,8 +64,27 @@ def days_in_storage(item_found_at: datetime, closed_at: datetime | None, now: da
     return max(0, ((closed_at or now) - item_found_at).days)
 
 
-ITEMS, AUDIT = FoundItem.__table__, AuditEntry.__table__
+ITEMS, AUDIT, USERS, CLAIMS = FoundItem.__table__, AuditEntry.__table__, User.__table__, Claim.__table__
 NEWEST_FIRST = (ITEMS.c.found_at.desc(), ITEMS.c.id.desc())
+
+
+def _storage_days() -> sa.ColumnElement:
+    """Days in storage as a sort key: from found to closed, or to now (bound as `now`) while open."""
+    until = sa.func.coalesce(ITEMS.c.closed_at, sa.bindparam("now", type_=UtcDateTime))
+    if db.engine.dialect.name == "postgresql":
+        return until - ITEMS.c.found_at
+    return sa.func.julianday(until) - sa.func.julianday(ITEMS.c.found_at)
+
+
+# The log's orders: (label, its ORDER BY); each ends in the id, so pages never overlap.
+SORTS = {
+    "newest": (_l("Found, newest first"), lambda: NEWEST_FIRST),
+    "oldest": (_l("Found, oldest first"), lambda: (ITEMS.c.found_at.asc(), ITEMS.c.id.asc())),
+    "longest": (_l("Longest in storage first"), lambda: (_storage_days().desc(), ITEMS.c.id.desc())),
+    "shortest": (_l("Shortest in storage first"), lambda: (_storage_days().asc(), ITEMS.c.id.asc())),
+    "category": (_l("Category, then newest"), lambda: (ITEMS.c.category.asc(), *NEWEST_FIRST)),
+    "state": (_l("State, then newest"), lambda: (ITEMS.c.state.asc(), *NEWEST_FIRST)),
+}
 
 
 def _last_event(column) -> sa.ScalarSelect:
@@ -85,13 +108,18 @@ class LogStatements:
     every: sa.Select
 
 
-def statements(shape: tuple[str, ...]) -> LogStatements:
+def statements(shape: tuple[str, ...], sort: str = "newest") -> LogStatements:
     where = conditions(shape)
-    ids = (sa.select(ITEMS.c.id).where(*where).order_by(*NEWEST_FIRST)
+    order = SORTS.get(sort, SORTS["newest"])[1]()
+    ids = (sa.select(ITEMS.c.id).where(*where).order_by(*order)
            .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer)))
+    found_by = sa.select(USERS.c.display_name).where(USERS.c.id == ITEMS.c.found_by_id).scalar_subquery()
+    posted = sa.select(CLAIMS.c.posted_on).where(CLAIMS.c.item_id == ITEMS.c.id).scalar_subquery()
+    csv_columns = (*ROW_COLUMNS, found_by, ITEMS.c.where_found, ITEMS.c.dispose_after, ITEMS.c.disposal_method,
+                   ITEMS.c.disposed_on, ITEMS.c.disposal_witness, posted)
     return LogStatements(count=sa.select(sa.func.count()).select_from(ITEMS).where(*where),
-                         page=sa.select(*ROW_COLUMNS).where(ITEMS.c.id.in_(ids)).order_by(*NEWEST_FIRST),
-                         every=sa.select(*ROW_COLUMNS).where(*where).order_by(*NEWEST_FIRST))
+                         page=sa.select(*ROW_COLUMNS).where(ITEMS.c.id.in_(ids)).order_by(*order),
+                         every=sa.select(*csv_columns).where(*where).order_by(*order))
 
 
 class RowText:
@@ -176,24 +204,26 @@ class LogPage:
     pages: int
 
 
-def _page_rows(shape: tuple[str, ...], values: dict, limit: int, offset: int = 0) -> list[LogRow]:
+def _page_rows(shape: tuple[str, ...], values: dict, limit: int, offset: int = 0, sort: str = "newest"
+               ) -> list[LogRow]:
     now = clock.utcnow()
-    result = db.session.execute(statements(shape).page, {**values, "limit": limit, "offset": offset, "now": now})
+    result = db.session.execute(statements(shape, sort).page,
+                                {**values, "limit": limit, "offset": offset, "now": now})
     return log_rows(result, now, RowText())
 
 
-def log_page(f: ItemFilter, page: int = 1, per_page: int = PER_PAGE) -> LogPage:
+def log_page(f: ItemFilter, page: int = 1, per_page: int = PER_PAGE, sort: str = "newest") -> LogPage:
     shape, values = search_values(f)
     total = db.session.execute(statements(shape).count, values).scalar_one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = _page_rows(shape, values, per_page, (page - 1) * per_page) if total else []
+    rows = _page_rows(shape, values, per_page, (page - 1) * per_page, sort) if total else []
     return LogPage(rows, total, page, pages)
 
 
-def print_rows(f: ItemFilter, limit: int) -> tuple[list[LogRow], bool]:
+def print_rows(f: ItemFilter, limit: int, sort: str = "newest") -> tuple[list[LogRow], bool]:
     """The whole filtered list for printing, up to `limit` rows; True when there were more."""
-    rows = _page_rows(*search_values(f), limit + 1)
+    rows = _page_rows(*search_values(f), limit + 1, sort=sort)
     return rows[:limit], len(rows) > limit
 
 
@@ -217,19 +247,35 @@ def all_locations() -> tuple[str, ...]:
 
 # --- CSV --------------------------------------------------------------------------------------
 
+SIGNED_NUMBER = re.compile(r"[+-][0-9][0-9.,]*%?")
+
+
 def neutralise(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
+    """A cell a spreadsheet shows as text, never runs as a formula: only a cell that would be read as
+    one gets the leading apostrophe (a signed number such as -5 stays a number)."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 CSV_HEADER = (_l("Reference"), _l("Found"), _l("Category"), _l("Description"), _l("State"), _l("Storage location"),
-              _l("Days in storage"), _l("Last event"), _l("Last event at"))
+              _l("Days in storage"), _l("Last event"), _l("Last event at"), _l("Found by"), _l("Where found"),
+              _l("Keep until"), _l("Returned or disposed of on"), _l("How"), _l("Witness"))
+CSV_DAY = "%Y-%m-%d"
 CSV_CHUNK = 1000
 CSV_TIME = "%Y-%m-%d %H:%M"  # years 2000-2099 only (SensibleDate), so %Y has its four digits
 
 
-def csv_lines(f: ItemFilter) -> Iterator[str]:
+def _how(state: ItemState, method: DisposalMethod | None, posted) -> str:
+    if state is ItemState.DISPOSED and method is not None:
+        return str(method.label)
+    if state is ItemState.RETURNED:
+        return str(_l("Posted")) if posted is not None else str(_l("Handed over"))
+    return ""
+
+
+def csv_lines(f: ItemFilter, sort: str = "newest") -> Iterator[str]:
     """The filtered list as CSV text: a BOM first (Excel then reads UTF-8), the settings' delimiter."""
     settings = get_settings()
     zone, now = settings.zone, clock.utcnow()
@@ -246,13 +292,19 @@ def csv_lines(f: ItemFilter) -> Iterator[str]:
     yield "\ufeff" + flush()
     text = RowText()
     shape, values = search_values(f)
-    result = db.session.execute(statements(shape).every.execution_options(yield_per=CSV_CHUNK), {**values, "now": now})
+    result = db.session.execute(statements(shape, sort).every.execution_options(yield_per=CSV_CHUNK),
+                                {**values, "now": now})
     for chunk in result.partitions():
         for (_, reference, found_at, category, description, state, location, _, _, closed_at, last_action,
-             last_at) in chunk:
+             last_at, found_by, where_found, keep_until, method, disposed_on, witness, posted) in chunk:
+            if disposed_on is not None:
+                ended = disposed_on.strftime(CSV_DAY)
+            else:
+                ended = closed_at.astimezone(zone).strftime(CSV_DAY) if closed_at else ""
             writer.writerow([neutralise(cell) for cell in (
                 reference, found_at.astimezone(zone).strftime(CSV_TIME), text.label(category), description,
                 text.label(state), location, days_in_storage(found_at, closed_at, now), text.event(last_action),
-                last_at.astimezone(zone).strftime(CSV_TIME) if last_at else "",
+                last_at.astimezone(zone).strftime(CSV_TIME) if last_at else "", found_by or "", where_found,
+                keep_until.astimezone(zone).strftime(CSV_DAY), ended, _how(state, method, posted), witness or "",
             )])
         yield flush()

@@ -53,6 +53,7 @@ class BaseSettingsForm(RowChecks, AppForm):
     arriving_window_minutes = _number(_l("Show arriving guests (minutes ahead)"), 5, 240)
     no_show_grace_minutes = _number(_l("Grace period before a no-show (minutes)"), 0, 240)
     undo_seconds = _number(_l("A tap can be undone for (seconds)"), 0, 3600)
+    late_after_minutes = _number(_l("A booking counts as late after (minutes)"), 1, 240)
     max_party_size = _number(_l("Largest party (guests)"), 1, 500)
     durations = FieldList(FormField(DurationRow), min_entries=0)
     pin_idle_minutes = _number(_l("Shared tablet asks for a PIN after idle (minutes)"), 1, 240)
@@ -74,6 +75,7 @@ class BaseSettingsForm(RowChecks, AppForm):
     smtp_password_clear = BooleanField(_l("Remove the stored password"))
     smtp_sender = StringField(_l("Sender address"), validators=[
         Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))])
+    daily_summary = BooleanField(_l("E-mail the managers a summary of each service day"))
     csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
         ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),
         ("tab", _l("Tab")), ("pipe", _l("Vertical bar |"))]))

@@ -23,6 +23,27 @@ def p90(values: Sequence[float]) -> float | None:
     return statistics.quantiles(values, n=10, method="inclusive")[8]
 
 
+def weighted_percentile(ordered: Sequence[tuple[float, int]], fraction: float) -> float | None:
+    """The percentile of values given as (value, how many) in ascending order, interpolated between the
+    closest ranks as PostgreSQL's percentile_cont (and Excel's PERCENTILE.INC) do."""
+    total = sum(n for _, n in ordered)
+    if not total:
+        return None
+    position = (total - 1) * fraction
+    below = int(position)
+    lower = upper = None
+    seen = 0
+    for value, n in ordered:
+        if lower is None and seen + n > below:
+            lower = value
+        if seen + n > below + 1 or seen + n == total:
+            upper = value
+            if lower is not None:
+                break
+        seen += n
+    return lower + (upper - lower) * (position - below)
+
+
 def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -49,23 +70,59 @@ class Period:
         return clock.day_bounds(self.start, zone, boundary)[0], clock.day_bounds(self.end, zone, boundary)[1]
 
 
-MAX_RANGE_DAYS = 400
+MAX_YEARS = 5
+KINDS = ("day", "week", "month", "year", "range")
+
+
+class RangeTooLong(ValueError):
+    """A range longer than the figures cover: refused with a message, never cut short silently."""
+
+
+def years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def make_period(kind: str, day: date | None, start: date | None, end: date | None, today: date) -> Period:
-    """The period asked for; a missing or backwards range falls back to something sensible."""
+    """The period asked for; a missing or backwards range falls back to something sensible, a range
+    longer than five years raises RangeTooLong."""
     day = day or today
     if kind == "week":
         monday = day - timedelta(days=day.weekday())
         return Period("week", monday, monday + timedelta(days=6))
+    if kind == "month":
+        first = day.replace(day=1)
+        following = (first + timedelta(days=31)).replace(day=1)
+        return Period("month", first, following - timedelta(days=1))
+    if kind == "year":
+        return Period("year", date(day.year, 1, 1), date(day.year, 12, 31))
     if kind == "range":
         start, end = start or day, end or start or day
         if end < start:
             start, end = end, start
-        if (end - start).days >= MAX_RANGE_DAYS:
-            start = end - timedelta(days=MAX_RANGE_DAYS - 1)
+        if end >= years_later(start, MAX_YEARS):
+            raise RangeTooLong(start, end)
         return Period("range", start, end)
     return Period("day", day, day)
+
+
+def previous_period(period: Period) -> Period:
+    """The period just before, of the same kind and length."""
+    if period.kind == "month":
+        end = period.start - timedelta(days=1)
+        return Period("month", end.replace(day=1), end)
+    if period.kind == "year":
+        return Period("year", date(period.start.year - 1, 1, 1), date(period.start.year - 1, 12, 31))
+    return Period(period.kind, period.start - timedelta(days=period.days), period.start - timedelta(days=1))
+
+
+def year_earlier(period: Period) -> Period:
+    """The same period a year before (a week: the same weekdays 52 weeks before)."""
+    if period.kind in ("day", "week"):
+        return Period(period.kind, period.start - timedelta(weeks=52), period.end - timedelta(weeks=52))
+    return Period(period.kind, years_later(period.start, -1), years_later(period.end, -1))
 
 
 def service_of(moment: datetime, services: list[dict[str, str]], zone: ZoneInfo) -> str | None:

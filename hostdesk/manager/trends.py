@@ -1,104 +1,108 @@
-"""The data behind the dashboard's charts: greeting over 4 weeks, covers tonight, items per month."""
+"""The data behind the dashboard's charts, for the chosen period: time to greet per day, week or month,
+and found items registered and returned in the same steps (covers by hour come with the figures)."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from .. import clock
 from ..extensions import db
 from ..lostfound.models import FoundItem, ItemState
-from ..reservations.models import Reservation, State
+from ..reservations.models import Reservation as R
 from ..settings import Settings
-from .stats import median, minutes_of, seconds
+from .sqltime import LocalTime, seconds_between, whole
+from .stats import Period, weighted_percentile
 
-SLOT_MINUTES = 15
+DAYS_BY_DAY = 31
+DAYS_BY_WEEK = 190
 
 
 @dataclass
 class TrendPoint:
-    label: str
+    key: date  # the first day of the step
     values: tuple[float | None, ...]
-    key: object = None
 
 
-def greet_trend(today: date, settings: Settings, days: int = 28) -> list[TrendPoint]:
-    """Median seconds from arrival to greeting, per service day, for the last `days` days."""
-    first = today - timedelta(days=days - 1)
-    rows = db.session.execute(sa.select(Reservation.service_day, Reservation.arrived_at, Reservation.greeted_at).where(
-        Reservation.service_day.between(first, today), Reservation.greeted_at.is_not(None),
-        Reservation.arrived_at.is_not(None))).all()
-    per_day: dict[date, list[float]] = defaultdict(list)
-    for row in rows:
-        per_day[row.service_day].append(seconds(row.arrived_at, row.greeted_at))
-    points = []
-    for offset in range(days):
-        day = first + timedelta(days=offset)
-        points.append(TrendPoint(day.isoformat(), (median(per_day.get(day, [])), float(len(per_day.get(day, []))) ),
-                                 key=day))
-    return points
+def step_of(period: Period) -> str:
+    """Days for up to a month, weeks for up to about half a year, months beyond."""
+    if period.days <= DAYS_BY_DAY:
+        return "day"
+    return "week" if period.days <= DAYS_BY_WEEK else "month"
 
 
-def tonight_service(now: datetime, settings: Settings) -> dict[str, str] | None:
-    """The service running now, else the next one today, else the last one of the day."""
-    if not settings.services:
-        return None
-    local = now.astimezone(settings.zone)
-    minute = local.hour * 60 + local.minute
-    ordered = sorted(settings.services, key=lambda s: s["start"])
-    for service in ordered:
-        start, end = minutes_of(service["start"]), minutes_of(service["end"])
-        if end <= start:
-            end += 1440
-        if start <= minute < end or start <= minute + 1440 < end:
-            return service
-    upcoming = [s for s in ordered if minutes_of(s["start"]) > minute]
-    return upcoming[0] if upcoming else ordered[-1]
+def step_start(day: date, step: str) -> date:
+    if step == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1) if step == "month" else day
 
 
-def covers_tonight(now: datetime, settings: Settings) -> tuple[dict[str, str] | None, date, list[TrendPoint]]:
-    """Expected covers (booked and walk-ins, not cancelled or no-show) per 15-minute slot of tonight's service."""
-    day = clock.service_day(now, settings.zone, settings.boundary)
-    service = tonight_service(now, settings)
-    if service is None:
-        return None, day, []
-    start = datetime.combine(day, time.fromisoformat(service["start"]), tzinfo=settings.zone)
-    if time.fromisoformat(service["start"]) < settings.boundary:
-        start += timedelta(days=1)
-    length = (minutes_of(service["end"]) - minutes_of(service["start"])) % 1440 or 1440
-    end = start + timedelta(minutes=length)
-    rows = db.session.execute(sa.select(Reservation.start_at, Reservation.party_size).where(
-        Reservation.service_day == day, Reservation.state.not_in((State.CANCELLED, State.NO_SHOW)),
-        Reservation.start_at >= start, Reservation.start_at < end)).all()
-    slots = [0] * (length // SLOT_MINUTES + (1 if length % SLOT_MINUTES else 0))
-    for row in rows:
-        index = int((row.start_at - start).total_seconds() // (SLOT_MINUTES * 60))
-        slots[index] += row.party_size
-    points = [TrendPoint((start + timedelta(minutes=SLOT_MINUTES * i)).astimezone(settings.zone).strftime("%H:%M"),
-                         (float(covers),)) for i, covers in enumerate(slots)]
-    return service, day, points
+def steps(period: Period, step: str) -> list[date]:
+    keys, day = [], step_start(period.start, step)
+    while day <= period.end:
+        keys.append(day)
+        day = day + timedelta(days=1) if step == "day" else day + timedelta(days=7) if step == "week" else \
+            (day + timedelta(days=31)).replace(day=1)
+    return keys
 
 
-def items_per_month(today: date, settings: Settings, months: int = 12) -> list[TrendPoint]:
-    """Items registered and items returned per calendar month (restaurant time), the last `months` months."""
-    keys = []
-    year, month = today.year, today.month
-    for _ in range(months):
-        keys.append((year, month))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    keys.reverse()
-    since = datetime(keys[0][0], keys[0][1], 1, tzinfo=settings.zone)
-    registered: dict[tuple[int, int], int] = defaultdict(int)
-    returned: dict[tuple[int, int], int] = defaultdict(int)
-    for (moment,) in db.session.execute(sa.select(FoundItem.registered_at).where(FoundItem.registered_at >= since)):
-        local = moment.astimezone(settings.zone)
-        registered[(local.year, local.month)] += 1
-    for (moment,) in db.session.execute(sa.select(FoundItem.closed_at).where(
-            FoundItem.closed_at >= since, FoundItem.state == ItemState.RETURNED)):
-        local = moment.astimezone(settings.zone)
-        returned[(local.year, local.month)] += 1
-    return [TrendPoint(f"{y}-{m:02d}", (float(registered[(y, m)]), float(returned[(y, m)])), key=date(y, m, 1))
-            for y, m in keys]
+def bucket(day_text, step: str, postgres: bool = False):
+    """The step's first day of a date (a DATE on PostgreSQL, 'YYYY-MM-DD' text on SQLite)."""
+    if step == "day":
+        return day_text
+    if postgres:
+        return sa.cast(sa.func.date_trunc(step, day_text), sa.Date)
+    if step == "week":
+        return sa.func.date(day_text, "-6 days", "weekday 1")
+    return sa.func.substr(day_text, 1, 7).concat("-01")
 
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def greet_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
+    """Median seconds from arrival to greeting and parties greeted, per step of the period."""
+    postgres = db.engine.dialect.name == "postgresql"
+    step = step_of(period)
+    step_key = bucket(R.service_day, step, postgres).label("bucket")
+    value = seconds_between(R.arrived_at, R.greeted_at, postgres)
+    where = (R.service_day.between(period.start, period.end), value.is_not(None))
+    found: dict[date, tuple[float | None, float]] = {}
+    if postgres:
+        stmt = sa.select(step_key, sa.func.percentile_cont(0.5).within_group(value), sa.func.count()).where(
+            *where).group_by(step_key)
+        for key, median, count in db.session.execute(stmt):
+            found[_day(key)] = (None if median is None else float(median), float(count))
+    else:
+        stmt = sa.select(step_key, whole(value).label("v"), sa.func.count()).where(*where).group_by(
+            sa.literal_column("bucket"), sa.literal_column("v"))
+        histograms: dict[date, Counter] = defaultdict(Counter)
+        for key, v, count in db.session.execute(stmt):
+            histograms[_day(key)][v] += count
+        for key, histogram in histograms.items():
+            found[key] = (weighted_percentile(sorted(histogram.items()), 0.5), float(sum(histogram.values())))
+    return step, trend_points(period, step, found)
+
+
+def trend_points(period: Period, step: str, found: dict[date, tuple[float | None, float]]) -> list[TrendPoint]:
+    return [TrendPoint(key, found.get(key, (None, 0.0))) for key in steps(period, step)]
+
+
+def items_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
+    """Found items registered and returned per step of the period (restaurant time)."""
+    postgres = db.engine.dialect.name == "postgresql"
+    step = step_of(period)
+    start, end = period.bounds(settings.zone, settings.boundary)
+    local = LocalTime(db.engine.dialect.name, settings.zone, start, end)
+    counted: dict[str, Counter] = {}
+    for name, column, extra in (("registered", FoundItem.registered_at, ()),
+                                ("returned", FoundItem.closed_at, (FoundItem.state == ItemState.RETURNED,))):
+        service_day = local.service_date(column, settings.boundary.hour * 60 + settings.boundary.minute)
+        step_key = bucket(service_day, step, postgres).label("bucket")
+        stmt = sa.select(step_key, sa.func.count()).where(column >= start, column < end, *extra).group_by(
+            sa.literal_column("bucket"))
+        counted[name] = Counter({_day(key): count for key, count in db.session.execute(stmt)})
+    return step, [TrendPoint(key, (float(counted["registered"][key]), float(counted["returned"][key])))
+                  for key in steps(period, step)]

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 
-from . import views_dashboard, views_log, views_settings, views_users  # noqa: E402, F401
+from . import views_dashboard, views_history, views_log, views_settings, views_users  # noqa: E402, F401

@@ -11,6 +11,7 @@ from ..auth.access import allow
 from ..auth.models import Role, User
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..settings import get_settings, update_settings
 from . import operations
 from .forms import (
     EditUserForm,
@@ -20,7 +21,9 @@ from .forms import (
     OwnPinForm,
     ResetPasswordForm,
     ResetPinForm,
+    SummaryAddressForm,
 )
+from .history import last_sign_ins
 from .views import bp
 
 
@@ -54,7 +57,8 @@ def users():
     elif form.is_submitted():
         status = 422
     people = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.display_name)).all()
-    return render_template("manager/users.html", form=form, people=people, error=error), status
+    return render_template("manager/users.html", form=form, people=people, error=error,
+                           signed_in=last_sign_ins()), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -72,8 +76,38 @@ def user(user_id: int):
         return redirect(url_for(".user", user_id=person.id))
     if form.is_submitted():
         status = 422
-    return render_template("manager/user.html", person=person, form=form,
+    return render_template("manager/user.html", person=person, form=form, summary_form=_summary_form(person),
                            password_form=ResetPasswordForm(formdata=None), pin_form=ResetPinForm(formdata=None)), status
+
+
+def _summary_form(person, formdata=None) -> SummaryAddressForm:
+    form = SummaryAddressForm(formdata=formdata)
+    if formdata is None:
+        form.address.data = get_settings().daily_summary_addresses.get(str(person.id), "")
+    return form
+
+
+@bp.post("/users/<int:user_id>/summary-address")
+def user_summary_address(user_id: int):
+    """Where a manager's daily summary goes (a setting, so the change is audited with the settings)."""
+    person = _user_or_404(user_id)
+    form = SummaryAddressForm()
+    if person.role is not Role.MANAGER or not form.validate():
+        edit = EditUserForm(formdata=None, obj=person)
+        edit.role.data, edit.language.data = person.role.value, person.language or ""
+        return render_template("manager/user.html", person=person, form=edit, summary_form=form,
+                               password_form=ResetPasswordForm(formdata=None),
+                               pin_form=ResetPinForm(formdata=None)), 422
+    addresses = dict(get_settings().daily_summary_addresses)
+    address = (form.address.data or "").strip()
+    if address:
+        addresses[str(person.id)] = address
+    else:
+        addresses.pop(str(person.id), None)
+    update_settings(_me(), daily_summary_addresses=addresses)
+    db.session.commit()
+    flash(_("Daily summary address for %(name)s saved.", name=person.display_name), "success")
+    return redirect(url_for(".user", user_id=person.id))
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -91,7 +125,7 @@ def _secret_page(person, password_form, pin_form, error):
     form = EditUserForm(formdata=None, obj=person)
     form.role.data, form.language.data = person.role.value, person.language or ""
     return render_template("manager/user.html", person=person, form=form, password_form=password_form,
-                           pin_form=pin_form, error=error), 422
+                           pin_form=pin_form, error=error, summary_form=_summary_form(person)), 422
 
 
 @bp.post("/users/<int:user_id>/password")

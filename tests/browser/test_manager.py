@@ -106,3 +106,57 @@ def test_settings_test_email(app, tablet, live_server, check_axe, screenshot, vi
     check_axe(page, "test e-mail sent")
     screenshot(page, f"manager-test-email-outbox-{name}")
     assert outbox() == 1
+
+
+SIZES = [((1024, 768), "landscape"), ((768, 1024), "portrait"), ((1440, 900), "desktop")]
+
+
+@pytest.mark.parametrize(("viewport", "size"), SIZES)
+@pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
+def test_figures_history_and_log_at_every_size(tablet, live_server, seeded, check_axe, screenshot, viewport, size,
+                                               locale):
+    page = tablet(Role.MANAGER, viewport=viewport, locale=locale)
+    page.goto(f"{live_server}/manager/?period=month&day=2026-11-20&compare=1")
+    assert page.locator("#chart-greet svg").is_visible() and page.locator("#chart-hours svg").is_visible()
+    smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('.chart-svg text')].map(
+        t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))""")
+    assert smallest >= 14, smallest  # chart text at least 14 px as drawn
+    check_axe(page, f"figures {size} {locale}")
+    screenshot(page, f"manager-figures-month-{size}-{locale}")
+    page.goto(f"{live_server}/manager/?period=range&start=2020-01-01&end=2026-11-20")
+    assert page.locator("#figures .banner-error").is_visible()
+    page.goto(f"{live_server}/manager/history")
+    check_axe(page, f"history {size} {locale}")
+    screenshot(page, f"manager-history-{size}-{locale}")
+    page.goto(f"{live_server}/manager/lost-found?sort=longest")
+    check_axe(page, f"log {size} {locale}")
+    cut = page.evaluate("""() => { const box = document.querySelector('#log-table .table-scroll');
+        return box.scrollWidth - box.clientWidth; }""")
+    assert cut <= 1, cut  # every column shows without scrolling sideways
+    screenshot(page, f"manager-log-{size}-{locale}")
+
+
+def test_printable_figures(tablet, live_server, seeded, check_axe, screenshot):
+    page = tablet(Role.MANAGER, viewport=(1024, 768))
+    page.goto(f"{live_server}/manager/figures/print?period=range&start=2026-10-24&end=2026-11-20")
+    check_axe(page, "print page")
+    page.emulate_media(media="print")
+    rows = page.locator("#chart-greet").locator("xpath=../..").locator("tbody tr")
+    assert rows.count() == 28 and rows.last.is_visible()
+    box = page.evaluate("""() => { const t = document.querySelector('.chart-table');
+        return [t.scrollHeight, t.clientHeight]; }""")
+    assert box[0] <= box[1] + 1, box  # no scroll box on paper: every row printed
+    screenshot(page, "manager-figures-print")
+
+
+def test_refused_settings_focus_the_first_error(tablet, live_server, seeded):
+    page = tablet(Role.MANAGER, viewport=(768, 1024))
+    page.goto(f"{live_server}/manager/settings")
+    page.fill("#late_after_minutes", "0")
+    page.fill("#greet_red_seconds", "10")
+    page.click("#settings-form button[type=submit]")
+    page.wait_for_selector("#settings-form .banner-error")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'greet_red_seconds'")
+    in_view = page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    assert in_view

@@ -16,10 +16,12 @@ def settings_form_data(settings: Settings | None = None, **overrides) -> dict[st
     for name in ("greet_amber_seconds", "greet_red_seconds", "arriving_window_minutes", "no_show_grace_minutes",
                  "undo_seconds", "max_party_size", "pin_idle_minutes", "retention_days_default",
                  "personal_data_erasure_days", "verification_required_matches", "bank_card_min_questions",
-                 "claim_lock_after_failures", "arrival_check_days", "smtp_port"):
+                 "claim_lock_after_failures", "arrival_check_days", "smtp_port", "late_after_minutes"):
         data[name] = str(getattr(s, name))
     if s.smtp_tls:
         data["smtp_tls"] = "y"
+    if s.daily_summary:
+        data["daily_summary"] = "y"
     data["csv_delimiter"] = DELIMITER_NAMES[s.csv_delimiter]
     for i, service in enumerate(s.services):
         for key in ("name", "start", "end"):

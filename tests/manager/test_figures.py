@@ -5,8 +5,9 @@ import pytest
 
 from hostdesk.manager.figures import service_figures
 from hostdesk.manager.lf_figures import lost_found_figures
-from hostdesk.manager.stats import Period, make_period, p90, service_of
-from hostdesk.manager.trends import covers_tonight, greet_trend, items_per_month
+from hostdesk.manager.stats import Period, RangeTooLong, make_period, p90, previous_period, service_of, year_earlier
+from hostdesk.manager.trends import greet_trend, items_trend
+from hostdesk.reservations.models import Source
 from hostdesk.settings import get_settings
 from tests.manager import factories as f
 
@@ -48,17 +49,17 @@ def test_day_figures_per_host(evening):
     assert list(hosts) == ["Anna", "Bram"]
     anna, bram = hosts["Anna"], hosts["Bram"]
     greeted = anna.greeted
-    assert (len(greeted.greet_seconds), greeted.greet_median, greeted.greeted_within_target) == (4, 60, 0.5)
-    assert (anna.seated.parties, anna.seated.seat_median) == (1, 300)
-    assert (len(bram.greeted.greet_seconds), bram.greeted.greet_median) == (2, 25)
-    assert (bram.seated.parties, bram.seated.seat_median) == (3, 120)
+    assert (greeted.greeted, greeted.greet_median, greeted.greeted_within_target) == (4, 60, 0.5)
+    assert (anna.seated.seated, anna.seated.seat_median) == (1, 300)
+    assert (bram.greeted.greeted, bram.greeted.greet_median) == (2, 25)
+    assert (bram.seated.seated, bram.seated.seat_median) == (3, 120)
 
 
 def test_week_includes_the_day_before(evening):
     week = make_period("week", date(2026, 11, 20), None, None, date(2026, 11, 20))
     assert (week.start, week.end) == (date(2026, 11, 16), date(2026, 11, 22))
     total = service_figures(week, get_settings()).total
-    assert total.parties == 11 and len(total.greet_seconds) == 7
+    assert total.parties == 11 and total.greeted == 7
 
 
 def test_empty_day_has_no_data_and_no_division_by_zero(evening):
@@ -83,27 +84,39 @@ def test_lost_and_found_figures(items):
     assert not lf.empty
 
 
-def test_greet_trend_over_four_weeks(evening):
-    trend = greet_trend(date(2026, 11, 20), get_settings())
-    assert len(trend) == 28 and trend[0].key == date(2026, 10, 24)
+def test_greet_trend_follows_the_period(evening):
+    step, trend = greet_trend(Period("range", date(2026, 10, 24), date(2026, 11, 20)), get_settings())
+    assert step == "day" and len(trend) == 28 and trend[0].key == date(2026, 10, 24)
     assert trend[-1].values == (35, 6) and trend[-2].values == (1000, 1)
     assert trend[0].values == (None, 0)
+    june = Period("week", date(2026, 6, 1), date(2026, 6, 7))
+    step, trend = greet_trend(june, get_settings())
+    assert [p.key for p in trend] == [date(2026, 6, d) for d in range(1, 8)]
+    assert all(p.values == (None, 0) for p in trend)
 
 
-def test_covers_per_slot_tonight(evening, frozen):
-    service, day, slots = covers_tonight(frozen, get_settings())
-    assert service["name"] == "dinner" and day == date(2026, 11, 20)
-    assert len(slots) == 24 and slots[0].label == "17:00" and slots[-1].label == "22:45"
-    covers = {p.label: p.values[0] for p in slots if p.values[0]}
-    assert covers == {"18:00": 7, "18:15": 6, "21:00": 5}
+def test_greet_trend_by_week_and_month(evening):
+    step, weeks = greet_trend(Period("range", date(2026, 9, 1), date(2026, 11, 30)), get_settings())
+    assert step == "week" and weeks[0].key == date(2026, 8, 31)
+    assert {p.key: p.values for p in weeks}[date(2026, 11, 16)] == (40, 7)
+    step, months = greet_trend(Period("year", date(2026, 1, 1), date(2026, 12, 31)), get_settings())
+    assert step == "month" and len(months) == 12 and months[10].values == (40, 7)
+
+
+def test_covers_by_hour_and_source(evening):
+    figures = service_figures(DAY, get_settings())
+    hours = {hour: g.covers_arrived for hour, g in figures.hours}
+    assert hours == {12: 6, 13: 0, 18: 13, 19: 0, 21: 0}  # local hours (UTC+1)
+    sources = dict(figures.sources)
+    assert (sources[Source.PHONE].parties, sources[Source.WALK_IN].covers_arrived) == (8, 5)
 
 
 def test_items_per_month(items):
-    months = items_per_month(date(2026, 11, 20), get_settings())
-    assert len(months) == 12 and months[-1].label == "2026-11" and months[0].label == "2025-12"
-    by_month = {p.label: p.values for p in months}
-    assert by_month["2026-11"] == (4, 2)
-    assert by_month["2026-08"] == (1, 0)
+    step, months = items_trend(Period("year", date(2026, 1, 1), date(2026, 12, 31)), get_settings())
+    assert step == "month" and len(months) == 12
+    by_month = {p.key.month: p.values for p in months}
+    assert by_month[11] == (4, 2)
+    assert by_month[8] == (1, 0)
 
 
 def test_p90_and_service_of():
@@ -119,7 +132,18 @@ def test_make_period_handles_backwards_and_huge_ranges():
     today = date(2026, 11, 20)
     backwards = make_period("range", None, date(2026, 11, 10), date(2026, 11, 1), today)
     assert (backwards.start, backwards.end) == (date(2026, 11, 1), date(2026, 11, 10))
-    huge = make_period("range", None, date(2000, 1, 1), today, today)
-    assert huge.days == 400 and huge.end == today
+    with pytest.raises(RangeTooLong):
+        make_period("range", None, date(2000, 1, 1), today, today)
+    with pytest.raises(RangeTooLong):
+        make_period("range", None, date(2021, 11, 20), today, today)
+    five = make_period("range", None, date(2021, 11, 21), today, today)
+    assert (five.start, five.end) == (date(2021, 11, 21), today)
+    month = make_period("month", date(2026, 2, 14), None, None, today)
+    assert (month.start, month.end) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert previous_period(month) == Period("month", date(2026, 1, 1), date(2026, 1, 31))
+    assert year_earlier(month) == Period("month", date(2025, 2, 1), date(2025, 2, 28))
+    week = make_period("week", today, None, None, today)
+    assert previous_period(week).start == date(2026, 11, 9)
+    assert year_earlier(week).start.weekday() == 0
     assert make_period("nonsense", None, None, None, today) == Period("day", today, today)
     assert make_period("day", today - timedelta(days=3), None, None, today).start == date(2026, 11, 17)

@@ -40,7 +40,9 @@ EXPECTED = {
         "lostfound.aliases",
         "manager.dashboard", "manager.item", "manager.log", "manager.log_csv",
         "manager.log_print", "manager.settings", "manager.test_email", "manager.user", "manager.user_active",
-        "manager.user_password", "manager.user_pin", "manager.users"], "manager"),
+        "manager.user_password", "manager.user_pin", "manager.users", "manager.dashboard_csv",
+        "manager.dashboard_print", "manager.history", "manager.item_dispose", "manager.item_unlock",
+        "manager.user_summary_address"], "manager"),
 }
 COLUMNS = ["anonymous", "host", "staff", "manager", "deactivated"]
 ENDS_SESSION = {"auth.logout", "auth.leave"}
