@@ -136,3 +136,4 @@ class MailKind(enum.StrEnum):
     AFTERCARE = "aftercare"
     NOTE = "note"
     TEST = "test"
+    SUMMARY = "summary"  # the managers' daily summary (manager/summary.py)

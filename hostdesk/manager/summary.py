@@ -17,7 +17,8 @@ from ..auth.models import Role, User
 from ..errors import DomainError
 from ..extensions import db
 from ..jobs import Job
-from ..lostfound.mail import MailFailed, send_mail
+from ..lostfound.enums import MailKind
+from ..lostfound.mail import MailFailed, queue_mail
 from ..settings import Settings, get_settings
 from .figures import service_figures
 from .lf_figures import lost_found_figures
@@ -102,12 +103,12 @@ def send_daily_summary() -> str:
         with force_locale(language if language in LANGUAGES else "nl"):
             subject, body = summary_text(day, settings)
             try:
-                via = send_mail(None, address, subject, body)
-            except DomainError:  # refused or unreachable: the others still get theirs
+                mail = queue_mail(None, address, subject, body, language=language, kind=MailKind.SUMMARY)
+            except DomainError:  # refused (no sender set, a bad address): the others still get theirs
                 db.session.rollback()
                 failed.append(user.username)
                 continue
-        record(None, SENT, user, day=day.isoformat(), via="smtp" if via else "outbox", language=language)
+        record(None, SENT, user, day=day.isoformat(), state=mail.state.value, language=language)
         db.session.commit()
         sent += 1
     if failed:
