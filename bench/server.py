@@ -1,4 +1,5 @@
-"""Start and stop gunicorn the way run.sh does (2 workers, 1 thread each), for Hostdesk and the floor."""
+"""Start and stop gunicorn the way run.sh does (2 workers, 1 thread each), and read what its workers
+use from Linux's /proc: CPU time and memory (resident now, and at its peak)."""
 from __future__ import annotations
 
 import os
@@ -61,3 +62,35 @@ def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def workers(master: int) -> list[int]:
+    """The worker processes of the gunicorn master `master`."""
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds (user and system) used so far by the processes `pids`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) / 1024
+    return found["VmRSS"], found["VmHWM"]
+
+
+def machine_ticks() -> tuple[int, int]:
+    """All cores' busy and total clock ticks so far (/proc/stat): the machine's load between two reads."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]  # to steal
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
