@@ -34,6 +34,7 @@ from .desk import Desk, Tap
 from .schedule import Cadence, moments, planned, plans
 
 COOKIE_VALUE = re.compile(COOKIE + r"=([^;]*)")
+VERSION_BYTES = re.compile(VERSION.pattern.encode())  # searched in the body's bytes: no decoding to text
 TIMEOUT = 10.0  # seconds a request may take before it counts as failed
 GRACE = TIMEOUT + 5.0  # after the step, how long its last requests may still take
 RECYCLE_EVERY = 0.5
@@ -146,13 +147,13 @@ class Tablet(User):
     def follow(self, info, body: bytes) -> None:
         """Take the board token from a page or fragment: the next poll asks with it."""
         try:
-            text = decoded(body, info.get("content-encoding", "")).decode("utf-8", "replace")
+            text = decoded(body, info.get("content-encoding", ""))
         except (OSError, ValueError) as error:  # zlib, brotli and zstd errors are among these
             STEP.unread(f"an undecodable answer: {error}")
             return
-        match = VERSION.search(text)
+        match = VERSION_BYTES.search(text)
         if match:
-            self.token = match.group(1)
+            self.token = match.group(1).decode()
         else:
             STEP.unread("an answer without a board version")
 
