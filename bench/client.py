@@ -62,14 +62,14 @@ def login(base: str, username: str, password: str, tablet: str | None = None, la
     base = local_base(base)
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/login", timeout=30) as response:  # noqa: S310 (this machine, local_base)
+    with opener.open(base + "/login", timeout=60) as response:  # noqa: S310 (this machine, local_base)
         token = CSRF_INPUT.search(response.read().decode()).group(1)
     fields = {"csrf_token": token, "username": username, "password": password}
     if tablet:
         fields.update(shared_tablet="y", device_name=tablet)
     form = urllib.parse.urlencode(fields).encode()
     target = base + "/login" + (f"?{urllib.parse.urlencode({'next': landing})}" if landing else "")
-    with opener.open(target, data=form, timeout=30) as response:  # noqa: S310
+    with opener.open(target, data=form, timeout=60) as response:  # noqa: S310
         page = response.read().decode("utf-8", "replace")
     cookie = next((c for c in jar if c.name == COOKIE), None)
     csrf = CSRF_HEADER.search(page)

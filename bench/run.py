@@ -18,12 +18,14 @@ from . import capacity, pages
 from .client import VERSION, Login, login
 from .generate import LOGINS, Scale, bring_up_to_date, build
 from .recycle import engine_for, reset
-from .server import ROOT, cpu_seconds, machine_ticks, memory_mb, serve, workers
+from .schedule import Cadence
+from .server import ROOT, cpu_seconds, machine_ticks, memory_mb, serve, wait_until_quiet, workers
 
 SECRET = "hostdesk-bench-secret-not-for-production"  # noqa: S105 (a throw-away bench database)
 # The host logins the simulated tablets enrol with, in turn (generate.make_users makes them).
 HOSTS = [("host", LOGINS["host"][0])] + [(f"host{i}", f"host-pass-{i}-bench") for i in range(1, 5)]
 TAPPED = ("reservation.arrive", "reservation.greet", "reservation.seat")
+AWAKE_SECONDS = 300
 
 
 @dataclass
@@ -116,6 +118,7 @@ class Tablets:
         self.base, self.master, self.url, self.door = base, master, url, door
         self.options, self.results, self.log = options, results, log
         self.logins: list[Login] = []
+        self.used: list[float] = []  # when each tablet last made a request that counts as activity
         self.engine = engine_for(url)
 
     def enrol(self, count: int) -> None:
@@ -125,22 +128,47 @@ class Tablets:
             return
         self.log(f"  enrolling tablets {missing.start + 1:,} to {count:,}")
 
-        def one(number: int) -> Login:
+        def one(number: int) -> tuple[Login, float]:
             user, password = HOSTS[number % len(HOSTS)]
-            return login(self.base, user, password, tablet=f"Bench tablet {number + 1}")
+            for attempt in range(3):  # a busy machine may keep a login waiting past its timeout
+                try:
+                    return login(self.base, user, password, tablet=f"Bench tablet {number + 1}"), time.monotonic()
+                except OSError:
+                    if attempt == 2:
+                        raise
+                    self.quiet()
 
-        with ThreadPoolExecutor(max_workers=3) as pool:
-            self.logins += list(pool.map(one, missing))
+        with ThreadPoolExecutor(max_workers=2) as pool:  # one login a worker at a time
+            for enrolled, at in pool.map(one, missing):
+                self.logins.append(enrolled)
+                self.used.append(at)
+
+    def keep_awake(self, count: int) -> None:
+        """A shared tablet's login ends after the PIN idle time (10 minutes by default) without a tap
+        or a page: the first `count` tablets idle for half of that load the host page once more."""
+        stale = [n for n in range(count) if time.monotonic() - self.used[n] > AWAKE_SECONDS]
+        if stale:
+            self.log(f"  {len(stale):,} tablets idle for {AWAKE_SECONDS // 60} minutes load the page again")
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(lambda n: board_token(self.base, self.logins[n]), stale))
+            for n in stale:
+                self.used[n] = time.monotonic()
 
     def book_again(self) -> None:
         """Every party the tablets tap booked again, tables free (between steps, not measured)."""
         with self.engine.begin() as connection:
             reset(connection, self.door.parties)
 
+    def quiet(self) -> None:
+        if not wait_until_quiet(self.base + "/login"):
+            self.log("  the server still answers slowly after three minutes; going on")
+
     def step(self, tablets: int) -> capacity.Step:
+        self.quiet()
         self.enrol(tablets)
+        self.keep_awake(tablets)
         self.book_again()
-        time.sleep(1.0)  # the server settles: nothing queued from the logins or the last step
+        self.quiet()  # nothing queued from the logins or the last step
         token = board_token(self.base, self.logins[0])
         config = {"base": self.base, "tablets": tablets, "seconds": self.options.seconds,
                   "seed": self.options.seed * 100_000 + tablets, "token": token, "database_url": self.url,
@@ -160,6 +188,9 @@ class Tablets:
         result = capacity.Step.from_json(json.loads(out_path.read_text()))
         result.server_cpu = watch.server_cpu  # nearly all of it within the step's seconds
         result.others_cores = watch.others_cores
+        if self.options.seconds >= Cadence().tap:  # every tablet tapped in the step: active
+            self.used[:tablets] = [time.monotonic()] * tablets
+        self.quiet()  # what an overloaded step left queued is answered before anything else is measured
         result.transitions = transitions(self.engine) - before_steps
         self.book_again()
         return result

@@ -43,6 +43,26 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
             time.sleep(0.2)
 
 
+def wait_until_quiet(url: str, within: float = 0.5, most: float = 180.0) -> bool:
+    """Wait until `url` answers within `within` seconds (the server has worked off what was queued,
+    e.g. after an overloaded step), at most `most` seconds; says whether it did."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=30):  # noqa: S310 (our own local server)
+                pass
+        except urllib.error.HTTPError:
+            pass  # an answer all the same
+        except OSError:
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - started < within:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 @contextmanager
 def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
     """Run gunicorn for `target` ("app:app") on a free port; yields its base URL and the master's pid."""
