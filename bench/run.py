@@ -19,7 +19,7 @@ from .client import VERSION, Login, login
 from .generate import LOGINS, Scale, bring_up_to_date, build
 from .recycle import engine_for, reset
 from .schedule import Cadence
-from .server import ROOT, cpu_seconds, machine_ticks, memory_mb, serve, wait_until_quiet, workers
+from .server import ROOT, cpu_seconds, machine_ticks, memory_mb, reset_peak, serve, wait_until_quiet, workers
 
 SECRET = "hostdesk-bench-secret-not-for-production"  # noqa: S105 (a throw-away bench database)
 # The host logins the simulated tablets enrol with, in turn (generate.make_users makes them).
@@ -292,5 +292,6 @@ def run_backend(backend: str, url: str, scale: Scale, options: Options, results:
     with serve("app:app", env, results / f"{backend}-gunicorn-export.log", probe="/login") as (base, master):
         log(f"[{backend}] the CSV export on a fresh server")
         manager = login(base, "manager", LOGINS["manager"][0], landing="/manager/me")
-        result.export = pages.export(base, manager, lambda: [memory_mb(pid) for pid in workers(master)])
+        result.export = pages.export(base, manager, lambda: [memory_mb(pid) for pid in workers(master)],
+                                     lambda: [reset_peak(pid) for pid in workers(master)])
     return result

@@ -109,6 +109,11 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return found["VmRSS"], found["VmHWM"]
 
 
+def reset_peak(pid: int) -> None:
+    """Start a process's peak resident memory (VmHWM) afresh from its memory now (Linux 4.0+)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
 def machine_ticks() -> tuple[int, int]:
     """All cores' busy and total clock ticks so far (/proc/stat): the machine's load between two reads."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]  # to steal
