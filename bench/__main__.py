@@ -41,16 +41,34 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the databases, logs and tables go")
     parser.add_argument("--no-doc", dest="doc", action="store_false",
                         help="leave docs/performance.md as it is (the table still goes to --results)")
+    parser.add_argument("--generator-check", action="store_true",
+                        help="only one step of --most tablets (default 1000) against a stand-in that answers as the "
+                             "board does at almost no cost: what the load generator itself uses at that rate")
     args = parser.parse_args(argv)
-    small = (10, 10, 20) if args.small else (250, 250, 4000)
+    small = (10, 10, 20) if args.small else (250, 250, 1000 if args.generator_check else 4000)
     args.steps = sizes(args.first or small[0], args.step or small[1], args.most or small[2])
     if args.seconds < 1:
         parser.error("--seconds: at least 1")
     return args
 
 
+def generator_check(args: argparse.Namespace) -> int:
+    from .report import STEP_HEADER, step_row
+    from .run import generator_check as check
+
+    args.results.mkdir(parents=True, exist_ok=True)
+    step = check(args.most or 1000, args.seconds, args.results.resolve(), args.seed)
+    print("\n".join([*STEP_HEADER, step_row(step)]))
+    requests = sum(k.answered for k in step.kinds.values())
+    print(f"\nthe load generator: {step.generator_cpu:.1f} s of CPU for {requests:,} requests in {step.seconds:g} s, "
+          f"{step.generator_load:.0%} of one core")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    if args.generator_check:
+        return generator_check(args)
     from .run import Options, run_backend
 
     scale = Scale.small() if args.small else Scale()

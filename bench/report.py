@@ -57,6 +57,12 @@ def goal(backend: str) -> int | None:
     return GOALS.get(backend.split()[0])
 
 
+STEP_HEADER = ["| tablets | polls/s (planned) | taps/s (planned) | pages | poll p50 / p99 ms | tap p50 / p99 ms | "
+               "page p50 / p99 ms | taps 200 / steps recorded | 409s | failed | server CPU (cores) | "
+               "load generator CPU (core; p99 late) | other processes (cores) | verdict |",
+               "|" + "---:|" * 13 + "---|"]
+
+
 def step_row(step: capacity.Step) -> str:
     k = step.kinds
     missed = capacity.verdict(step)
@@ -87,10 +93,7 @@ def tablets_section(result, seconds: float) -> list[str]:
     lines = [f"**Tablets one server holds: {held:,}**{met}. Steps of {seconds:g} s; each tablet polls every 2 s, "
              f"taps every 20 s and loads the page every 10 minutes; taps walk {result.parties} booked parties "
              f"over {result.tables} free tables.", "",
-             "| tablets | polls/s (planned) | taps/s (planned) | pages | poll p50 / p99 ms | tap p50 / p99 ms | "
-             "page p50 / p99 ms | taps 200 / steps recorded | 409s | failed | server CPU (cores) | "
-             "load generator CPU (core; p99 late) | other processes (cores) | verdict |",
-             "|" + "---:|" * 13 + "---|"]
+             *STEP_HEADER]
     lines += [step_row(step) for step in result.steps]
     failures = [f for step in result.steps for f in step.failures][:3]
     if failures:

@@ -178,26 +178,42 @@ class Tablets:
                   "seed": self.options.seed * 100_000 + tablets, "token": token, "database_url": self.url,
                   "sessions": [{"cookie": x.cookie, "csrf": x.csrf} for x in self.logins[:tablets]],
                   "parties": self.door.parties, "tables": self.door.tables}
-        config_path, out_path = self.results / "tablets-config.json", self.results / "tablets-out.json"
-        config_path.write_text(json.dumps(config))
-        out_path.unlink(missing_ok=True)
-        pids = workers(self.master)
         before_steps = transitions(self.engine)
-        with Watch(pids) as watch:
-            done = subprocess.run([sys.executable, "-m", "bench.tablets", str(config_path), str(out_path)],  # noqa: S603
-                                  cwd=ROOT, env=TABLETS_ENV, capture_output=True, text=True,
-                                  timeout=self.options.seconds + 180, check=False)
-        if done.returncode != 0 or not out_path.exists():
-            raise RuntimeError(f"the tablets' process failed ({done.returncode}): {done.stderr[-2000:]}")
-        result = capacity.Step.from_json(json.loads(out_path.read_text()))
-        result.server_cpu = watch.server_cpu  # nearly all of it within the step's seconds
-        result.others_cores = watch.others_cores
+        result = measure(config, self.results, self.master)
         if self.options.seconds >= Cadence().tap:  # every tablet tapped in the step: active
             self.used[:tablets] = [time.monotonic()] * tablets
         self.quiet()  # what an overloaded step left queued is answered before anything else is measured
         result.transitions = transitions(self.engine) - before_steps
         self.book_again()
         return result
+
+
+def measure(config: dict, results: Path, master: int) -> capacity.Step:
+    """One step of tablets (`python -m bench.tablets`, a process of its own) against the server of
+    gunicorn master `master`, with the CPU its workers, the load generator and others used meanwhile."""
+    config_path, out_path = results / "tablets-config.json", results / "tablets-out.json"
+    config_path.write_text(json.dumps(config))
+    out_path.unlink(missing_ok=True)
+    with Watch(workers(master)) as watch:
+        done = subprocess.run([sys.executable, "-m", "bench.tablets", str(config_path), str(out_path)],  # noqa: S603
+                              cwd=ROOT, env=TABLETS_ENV, capture_output=True, text=True,
+                              timeout=config["seconds"] + 180, check=False)
+    if done.returncode != 0 or not out_path.exists():
+        raise RuntimeError(f"the tablets' process failed ({done.returncode}): {done.stderr[-2000:]}")
+    result = capacity.Step.from_json(json.loads(out_path.read_text()))
+    result.server_cpu = watch.server_cpu  # nearly all of it within the step's seconds
+    result.others_cores = watch.others_cores
+    return result
+
+
+def generator_check(tablets: int, seconds: float, results: Path, seed: int = 7) -> capacity.Step:
+    """`tablets` tablets against the stub (stub.py), which answers as the board does at almost no
+    cost: what the load generator itself uses at that rate, whatever the app's speed."""
+    with serve("bench.stub:app", {}, results / "stub-gunicorn.log") as (base, master):
+        config = {"base": base, "tablets": tablets, "seconds": seconds, "seed": seed, "token": "",
+                  "database_url": None, "sessions": [{"cookie": "none", "csrf": "none"}] * tablets,
+                  "parties": list(range(1, 301)), "tables": list(range(1, 61))}
+        return measure(config, results, master)
 
 
 class Watch:

@@ -47,3 +47,18 @@ def test_a_tiny_run_measures_tablets_pages_and_the_export(tmp_path):
     pages = [_cells(line) for line in table.splitlines() if line.startswith(("| dashboard", "| lost-and-found"))]
     assert len(pages) == 5 and all(cells[1] == "3" and cells[-1] == "200" for cells in pages)
     assert "CSV export of the whole lost-and-found log (300 items" in table and "status 200" in table
+
+
+@pytest.mark.timeout(120)
+def test_the_generator_check_runs_tablets_against_the_stand_in(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "bench", "--generator-check", "--most", "20", "--seconds", "3",
+                           "--results", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=110,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    row = next(_cells(line) for line in done.stdout.splitlines() if line.startswith("| 20 |"))
+    assert row[9] == "0"  # nothing failed
+    assert "the load generator: " in done.stdout and "% of one core" in done.stdout
+    out = json.loads((tmp_path / "tablets-out.json").read_text())
+    assert sum(out["statuses"]["poll"].values()) == out["planned"]["poll"] >= 20  # every planned poll answered
+    assert out["unsent_taps"] == 0 and out["statuses"]["tap"].get("200", 0) == out["planned"].get("tap", 0)
+    assert out["parties_known"] == 300  # the desk lost no party
