@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from http.client import HTTPException
 from pathlib import Path
 
 import gevent
@@ -128,7 +129,7 @@ class Tablet(User):
                 status, info = response.status_code, response.info()
             finally:
                 response.release()
-        except (OSError, ValueError, gevent.Timeout) as error:  # refused, reset, timed out, garbled
+        except (OSError, ValueError, HTTPException, gevent.Timeout) as error:  # refused, reset, timed out, garbled
             problem = f"{type(error).__name__}: {error}"
         answered_at = time.perf_counter()
         for value in info.getlist("set-cookie") if info else ():
