@@ -143,10 +143,27 @@ def section(result, scale, seconds: float) -> str:
     return "\n".join(lines)
 
 
+BUSY_CORES = 0.25  # other processes' average use during a step above which the run says the machine was busy
+
+
+def busy(results: list, load_before: tuple[float, float, float]) -> str:
+    """A warning when other processes took a share of the machine while the tablets ran."""
+    others = [s.others_cores for r in results for s in r.steps if s.others_cores is not None]
+    cores = os.cpu_count() or 1
+    if (others and max(others) > BUSY_CORES) or load_before[0] > cores:
+        most = f"up to {max(others):.2f} of its {cores} cores" if others else "some of its cores"
+        return (f"**A busy machine**: other processes used {most} while the tablets ran (load average "
+                f"{load_before[0]:.1f} at the start); these figures are lower than the machine's own.")
+    return ""
+
+
 def document(results: list, scale, command: str, seconds: float, load_before: tuple[float, float, float]) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"Run {stamp} with `{command}`, commit {commit()}.", "",
              f"Machine: {machine()}; load average {load_before[0]:.2f} when the run began.", ""]
+    warning = busy(results, load_before)
+    if warning:
+        parts += [warning, ""]
     for result in results:
         parts += [section(result, scale, seconds), ""]
     return "\n".join(parts).rstrip() + "\n"

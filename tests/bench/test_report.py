@@ -43,3 +43,15 @@ def test_a_whole_section_without_pages_or_browser():
     text = section(_result("SQLite (embedded file)", [_step(250, 20.0)]), "Scale()", 30)
     assert text.startswith("### SQLite (embedded file)\n\n**Tablets one server holds: 250**")
     assert "| manager page, one request at a time |" in text and "Data: reservations 700,000" in text
+
+
+def test_a_busy_machine_is_said_to_be_busy():
+    from bench.report import busy
+
+    quiet, loaded = _step(250, 20.0), _step(500, 20.0)
+    quiet.others_cores, loaded.others_cores = 0.05, 1.4
+    assert busy([_result("SQLite", [quiet])], (0.5, 0.5, 0.5)) == ""
+    warning = busy([_result("SQLite", [quiet, loaded])], (0.5, 0.5, 0.5))
+    assert warning.startswith("**A busy machine**: other processes used up to 1.40 of its")
+    assert busy([_result("SQLite", [quiet])], (1000.0, 15.0, 14.0)).endswith(
+        "(load average 1000.0 at the start); these figures are lower than the machine's own.")
