@@ -60,6 +60,7 @@ class Step:
     unsent_taps: int = 0
     transitions: int | None = None  # the parties' steps the database recorded (audit entries)
     failures: list[str] = field(default_factory=list)
+    recycler_error: str = ""  # the recycler stopped: parties no longer came back to be tapped
 
     @classmethod
     def from_json(cls, data: dict) -> Step:
@@ -69,7 +70,7 @@ class Step:
                  for kind, expected in EXPECTED.items()}
         return cls(data["tablets"], data["seconds"], kinds, data["lags_ms"], data["cpu_seconds"],
                    data["wall_seconds"], unreadable=data["unreadable"], unsent_taps=data["unsent_taps"],
-                   failures=data["failures"])
+                   failures=data["failures"], recycler_error=data.get("recycler_error", ""))
 
     def rate(self, kind: str) -> float:
         return self.kinds[kind].answered / self.seconds if self.seconds else 0.0
@@ -112,6 +113,8 @@ def verdict(step: Step, criteria: Criteria = Criteria()) -> list[str]:
             missed.append(f"{kind} p99 {p99:.0f} ms > {limit:.0f}")
     if generator_limited(step):
         missed.append("the load generator fell behind")
+    if step.recycler_error:
+        missed.append(f"the recycler failed ({step.recycler_error})")
     return missed
 
 

@@ -22,7 +22,7 @@ from .data_reservations import (
 from .generate import Counts, Scale, bulk
 
 UTC = timezone.utc
-# Share of today's reservations in each state (the rest is booked: the pool the host action uses).
+# Share of today's reservations in each state (the rest is booked: the parties the simulated tablets tap).
 SHARES = {"left": 0.20, "no_show": 0.03, "cancelled": 0.05, "seated": 0.13, "greeted": 0.02, "arrived": 0.03,
           "waiting": 0.02}
 
@@ -116,7 +116,7 @@ def finish_guests(counts: Counts) -> None:
 
 
 def booked_today(day) -> list[int]:
-    """The ids of today's booked parties (the host action's pool)."""
+    """The ids of today's booked parties (the ones the simulated tablets tap)."""
     from hostdesk.extensions import db
     from hostdesk.reservations.models import Reservation
 

@@ -27,7 +27,7 @@ HOSTS = [("host", LOGINS["host"][0])] + [(f"host{i}", f"host-pass-{i}-bench") fo
 TAPPED = ("reservation.arrive", "reservation.greet", "reservation.seat")
 AWAKE_SECONDS = 300
 # gevent resolves each new connection's address in a thread pool by default; 127.0.0.1 needs no
-# lookup, and the pool's threads cost the load generator a third of its CPU (gunicorn's sync
+# lookup, and handing every connect to a thread costs the load generator CPU (gunicorn's sync
 # worker closes every connection, so every request connects anew).
 TABLETS_ENV = {**os.environ, "GEVENT_RESOLVER": "block"}
 

@@ -38,6 +38,7 @@ def test_a_step_at_the_limits_passes():
     ({"unsent_taps": 3}, "3 failed"),  # tap moments with no party to tap
     ({"unreadable": 2}, "2 failed"),  # answers without a board version to follow
     ({"generator_cpu": 9.5}, "the load generator fell behind"),
+    ({"recycler_error": "database is locked"}, "the recycler failed (database is locked)"),
 ])
 def test_a_step_fails_on_any_one_criterion(changes, missed):
     assert verdict(step(**changes)) == [missed]
