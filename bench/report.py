@@ -90,7 +90,8 @@ def tablets_section(result, seconds: float) -> list[str]:
     held = capacity.held(result.steps)
     wanted = goal(result.backend)
     met = "" if wanted is None else f" (goal ≥ {wanted:,}: {'met' if held >= wanted else '**not met**'})"
-    lines = [f"**Tablets one server holds: {held:,}**{met}. Steps of {seconds:g} s; each tablet polls every 2 s, "
+    number = f"{held:,}" if held or not result.steps else f"fewer than {result.steps[0].tablets:,}"
+    lines = [f"**Tablets one server holds: {number}**{met}. Steps of {seconds:g} s; each tablet polls every 2 s, "
              f"taps every 20 s and loads the page every 10 minutes; taps walk {result.parties} booked parties "
              f"over {result.tables} free tables.", "",
              *STEP_HEADER]

@@ -37,6 +37,8 @@ def test_the_largest_passing_step_against_the_goal():
     assert lines[-1].endswith("| **failed**: tap p99 140 ms > 100 |")
     sqlite = tablets_section(_result("SQLite (embedded file)", steps), 30)
     assert sqlite[0].startswith("**Tablets one server holds: 500** (goal ≥ 1,000: **not met**)")
+    none = tablets_section(_result("SQLite (embedded file)", steps[2:]), 30)
+    assert none[0].startswith("**Tablets one server holds: fewer than 750** (goal ≥ 1,000: **not met**)")
 
 
 def test_a_whole_section_without_pages_or_browser():
