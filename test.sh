@@ -10,9 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null || missing+=(npm)
-command -v wrk >/dev/null || missing+=(wrk)  # the bench's load generator (tests/bench/test_walk.py)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing ${missing[*]} from Debian's packages (Playwright drives Debian's Chromium; wrk is the bench's load generator)"
+  echo "Installing ${missing[*]} from Debian's packages (Playwright drives Debian's Chromium)"
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

@@ -1,11 +1,12 @@
-"""python -m bench: build the data set, serve it as run.sh does, load it, print and keep the table.
+"""python -m bench: build the data set, serve it as run.sh does, find how many tablets it holds,
+time the manager's pages, then two tablets in Chromium; print and keep the table.
 
     .venv/bin/python -m bench                      # SQLite (the embedded file), the full data set
     DATABASE_URL=postgresql://postgres@127.0.0.1/hostdesk_bench .venv/bin/python -m bench
                                                    # SQLite, then PostgreSQL (that database is overwritten)
-    .venv/bin/python -m bench --small --seconds 3 --no-browser   # a quick try-out
+    .venv/bin/python -m bench --small --seconds 2 --no-browser   # a quick try-out
 
-Needs wrk (`apt-get install -y wrk`) and, for the tablet measurements, Chromium at /usr/bin/chromium.
+Needs requirements-bench.txt (Locust) and, for the tablets in Chromium, Chromium at /usr/bin/chromium.
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import argparse
 import os
 import shlex
 import sys
-import tempfile
 from pathlib import Path
 
-from .generate import Scale, build
-from .report import document, write
+from .capacity import sizes
+from .generate import Scale
+from .report import DOC, document, write
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -25,66 +26,70 @@ RESULTS = Path(__file__).with_name("results")
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--small", action="store_true", help="a small data set (seconds to build), for trying out")
-    parser.add_argument("--seed", type=int, default=7, help="the data set's seed (default 7)")
-    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run (default 10)")
-    parser.add_argument("--rounds", type=int, default=8,
-                        help="rounds of the host action, each its pool walked once, at most 1 s (default 8)")
-    parser.add_argument("--no-browser", dest="browser", action="store_false", help="skip the Chromium measurements")
+    parser.add_argument("--small", action="store_true",
+                        help="a small data set (seconds to build) and steps of 10 tablets, for trying out")
+    parser.add_argument("--seed", type=int, default=7, help="the data set's and the tablets' seed (default 7)")
+    parser.add_argument("--seconds", type=float, default=30, help="length of each step of tablets (default 30)")
+    parser.add_argument("--first", type=int, help="tablets in the first step (default 250; --small: 10)")
+    parser.add_argument("--step", type=int, help="tablets added each step (default 250; --small: 10)")
+    parser.add_argument("--most", type=int, help="tablets in the last step at most (default 4000; --small: 20)")
+    parser.add_argument("--repeat", type=int, default=20, help="requests per manager page (default 20)")
+    parser.add_argument("--no-browser", dest="browser", action="store_false", help="skip the tablets in Chromium")
     parser.add_argument("--sqlite-only", action="store_true", help="ignore DATABASE_URL")
     parser.add_argument("--reuse-data", action="store_true",
                         help="measure the data set an earlier run left (quicker while fixing; the table says so)")
-    return parser.parse_args(argv)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the databases, logs and tables go")
+    parser.add_argument("--no-doc", dest="doc", action="store_false",
+                        help="leave docs/performance.md as it is (the table still goes to --results)")
+    parser.add_argument("--generator-check", action="store_true",
+                        help="only one step of --most tablets (default 1000) against a stand-in that answers as the "
+                             "board does at almost no cost: what the load generator itself uses at that rate")
+    args = parser.parse_args(argv)
+    small = (10, 10, 20) if args.small else (250, 250, 1000 if args.generator_check else 4000)
+    args.steps = sizes(args.first or small[0], args.step or small[1], args.most or small[2])
+    if args.seconds < 1:
+        parser.error("--seconds: at least 1")
+    return args
 
 
-def statements_at_ten(seed: int) -> int:
-    """The board render's statements with 10 reservations today (a tiny throw-away database)."""
-    from .inprocess import board_statements
-    from .run import make_app
+def generator_check(args: argparse.Namespace) -> int:
+    from .report import STEP_HEADER, step_row
+    from .run import generator_check as check
 
-    with tempfile.TemporaryDirectory() as tmp:
-        app = make_app(f"sqlite:///{tmp}/ten.db")
-        build(app, Scale(tables=60, today=10, past=500, years=1, guests=200, items=20), seed, log=lambda *_: None)
-        n = board_statements(app)
-        from hostdesk.extensions import db
-
-        with app.app_context():
-            db.engine.dispose()
-        return n
+    args.results.mkdir(parents=True, exist_ok=True)
+    step = check(args.most or 1000, args.seconds, args.results.resolve(), args.seed)
+    print("\n".join([*STEP_HEADER, step_row(step)]))
+    requests = sum(k.answered for k in step.kinds.values())
+    print(f"\nthe load generator: {step.generator_cpu:.1f} s of CPU for {requests:,} requests in {step.seconds:g} s, "
+          f"{step.generator_load:.0%} of one core")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
-    from .load import WrkMissing, check_wrk
-    from .run import run_backend
+    if args.generator_check:
+        return generator_check(args)
+    from .run import Options, run_backend
 
-    try:
-        check_wrk()
-    except WrkMissing as missing:
-        print(missing, file=sys.stderr)
-        return 2
     scale = Scale.small() if args.small else Scale()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    backends = [("SQLite (embedded file)", f"sqlite:///{RESULTS / 'bench.db'}")]
+    results_dir = args.results.resolve()
+    results_dir.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    backends = [("SQLite (embedded file)", f"sqlite:///{results_dir / 'bench.db'}")]
     if os.environ.get("DATABASE_URL") and not args.sqlite_only:
         from hostdesk.config import normalise_database_url
 
         backends.append(("PostgreSQL", normalise_database_url(os.environ["DATABASE_URL"])))
-    ten = statements_at_ten(args.seed)
-    results = []
-    for name, url in backends:
-        result = run_backend(name, url, scale, args.seed, args.seconds, args.rounds, RESULTS, args.browser,
-                             reuse=args.reuse_data)
-        result.board_statements = {10: ten, **result.board_statements} if name.startswith("SQLite") else \
-            result.board_statements
-        results.append(result)
+    options = Options(steps=args.steps, seconds=args.seconds, seed=args.seed, browser=args.browser,
+                      reuse=args.reuse_data, repeat=args.repeat)
+    results = [run_backend(name, url, scale, options, results_dir) for name, url in backends]
     command = "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv)
     if os.environ.get("DATABASE_URL") and not args.sqlite_only:
         command = "DATABASE_URL=… " + command
-    text = document(results, scale, command.strip(), args.seconds)
+    text = document(results, scale, command.strip(), args.seconds, load_before)
     print(text)
-    path = write(text, RESULTS)
-    print(f"\nwritten to {path} and docs/performance.md")
+    path = write(text, results_dir, DOC if args.doc else None)
+    print(f"\nwritten to {path}" + (" and docs/performance.md" if args.doc else ""))
     return 0
 
 

@@ -68,8 +68,9 @@ class BrowserResult:
 
 
 def _cookie(login, base: str) -> list[dict]:
-    name, _, value = login.cookie.partition("=")
-    return [{"name": name, "value": value, "url": base}]
+    from .client import COOKIE
+
+    return [{"name": COOKIE, "value": login.cookie, "url": base}]
 
 
 def _new_page(browser, base: str, login, errors: list[str]):

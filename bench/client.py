@@ -1,4 +1,5 @@
-"""Log in to a running Hostdesk over HTTP once, and hand wrk the session cookie and CSRF token."""
+"""Talking to a served Hostdesk as a tablet or a manager does: the login form (a shared tablet's
+enrolment too), the session cookie, the CSRF token and the board token from the page."""
 from __future__ import annotations
 
 import http.cookiejar
@@ -9,50 +10,70 @@ from dataclasses import dataclass
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
+VERSION = re.compile(r'data-version="([^"]+)"')  # the board token a tablet polls with
 COOKIE = "hostdesk"
 ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
+LOCAL = "127.0.0.1"
+
+
+def local_base(base: str) -> str:
+    """`base` without a trailing slash; refused unless it is this machine (the bench loads nothing else)."""
+    parts = urllib.parse.urlsplit(base)
+    if parts.scheme != "http" or parts.hostname != LOCAL:
+        raise ValueError(f"the bench only sends requests to http://{LOCAL}, not {base}")
+    return base.rstrip("/")
+
+
+def decoded(body: bytes, encoding: str) -> bytes:
+    """The body as the app wrote it, from the bytes as sent (a zstd body may hold several frames)."""
+    import gzip
+
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    if encoding == "zstd":
+        try:
+            from compression import zstd  # Python 3.14
+        except ImportError:
+            from backports import zstd
+
+        return zstd.decompress(body)
+    return body
 
 
 @dataclass
 class Login:
     base: str
-    cookie: str  # "hostdesk=..."
+    cookie: str  # the session cookie's value
     csrf: str
+    token: str  # the board token of the page the login landed on ("" when it is no board)
     opener: urllib.request.OpenerDirector
 
-    def headers(self, post: bool = False) -> dict[str, str]:
-        headers = {"Cookie": self.cookie, "Accept-Encoding": ACCEPT_ENCODING}
-        if post:
-            headers.update({"X-CSRFToken": self.csrf, "HX-Request": "true",
-                            "Content-Type": "application/x-www-form-urlencoded"})
-        return headers
-
-    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-        """GET with gzip accepted; returns status, headers and the bytes as sent (compressed or not)."""
-        request = urllib.request.Request(self.base + path, headers={"Accept-Encoding": ACCEPT_ENCODING, **headers})  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": f"{COOKIE}={self.cookie}", "Accept-Encoding": ACCEPT_ENCODING}
 
 
-def text_of(headers: dict[str, str], body: bytes) -> str:
-    from .inprocess import decoded
-
-    return decoded(body, headers.get("Content-Encoding", "")).decode("utf-8", "replace")
-
-
-def login(base: str, username: str, password: str) -> Login:
+def login(base: str, username: str, password: str, tablet: str | None = None, landing: str = "") -> Login:
+    """Sign in through the login form; with `tablet`, as a shared tablet of that name (enrolled).
+    It lands on the role's home page, or on `landing` (a path) when given."""
+    base = local_base(base)
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/login", timeout=30) as response:  # noqa: S310 (local server)
+    with opener.open(base + "/login", timeout=60) as response:  # noqa: S310 (this machine, local_base)
         token = CSRF_INPUT.search(response.read().decode()).group(1)
-    form = urllib.parse.urlencode({"csrf_token": token, "username": username, "password": password}).encode()
-    with opener.open(base + "/login", data=form, timeout=30) as response:  # noqa: S310
+    fields = {"csrf_token": token, "username": username, "password": password}
+    if tablet:
+        fields.update(shared_tablet="y", device_name=tablet)
+    form = urllib.parse.urlencode(fields).encode()
+    target = base + "/login" + (f"?{urllib.parse.urlencode({'next': landing})}" if landing else "")
+    with opener.open(target, data=form, timeout=60) as response:  # noqa: S310
         page = response.read().decode("utf-8", "replace")
     cookie = next((c for c in jar if c.name == COOKIE), None)
-    match = CSRF_HEADER.search(page)
-    if cookie is None or match is None:
+    csrf = CSRF_HEADER.search(page)
+    if cookie is None or csrf is None:
         raise RuntimeError(f"could not log in as {username} at {base}")
-    return Login(base, f"{COOKIE}={cookie.value}", match.group(1), opener)
+    version = VERSION.search(page)
+    return Login(base, cookie.value, csrf.group(1), version.group(1) if version else "", opener)

@@ -22,7 +22,7 @@ from .data_reservations import (
 from .generate import Counts, Scale, bulk
 
 UTC = timezone.utc
-# Share of today's reservations in each state (the rest is booked: the pool the host action uses).
+# Share of today's reservations in each state (the rest is booked: the parties the simulated tablets tap).
 SHARES = {"left": 0.20, "no_show": 0.03, "cancelled": 0.05, "seated": 0.13, "greeted": 0.02, "arrived": 0.03,
           "waiting": 0.02}
 
@@ -116,76 +116,9 @@ def finish_guests(counts: Counts) -> None:
 
 
 def booked_today(day) -> list[int]:
-    """The ids of today's booked parties (the host action's pool)."""
+    """The ids of today's booked parties (the ones the simulated tablets tap)."""
     from hostdesk.extensions import db
     from hostdesk.reservations.models import Reservation
 
     return list(db.session.scalars(sa.select(Reservation.id).where(
         Reservation.service_day == day, Reservation.state == "booked").order_by(Reservation.id)))
-
-
-def booked_copies(ids: list[int], count: int) -> list[int]:
-    """`count` more booked parties today, copies of the parties `ids` (same times, sizes, guests and
-    tables): the host action's pool when today's booked parties are fewer than a round's taps."""
-    from hostdesk.extensions import db
-    from hostdesk.reservations.models import Assignment, Reservation
-
-    reservations, assignments = Reservation.__table__, Assignment.__table__
-    sources = db.session.execute(sa.select(reservations).where(reservations.c.id.in_(ids))
-                                 .order_by(reservations.c.id)).mappings().all()
-    tables: dict[int, list[int]] = {}
-    for row in db.session.execute(sa.select(assignments).where(assignments.c.reservation_id.in_(ids))):
-        tables.setdefault(row.reservation_id, []).append(row.table_id)
-    chosen = [sources[number % len(sources)] for number in range(count)]
-    if not chosen:
-        return []
-    made = list(db.session.scalars(
-        sa.insert(reservations).returning(reservations.c.id, sort_by_parameter_order=True),
-        [{key: value for key, value in source.items() if key != "id"} for source in chosen]))
-    seats = [{"reservation_id": new_id, "table_id": table_id, "occupied": False}
-             for new_id, source in zip(made, chosen, strict=True) for table_id in tables.get(source["id"], [])]
-    if seats:
-        db.session.execute(sa.insert(assignments), seats)
-    db.session.commit()
-    return made
-
-
-ASIDE_YEARS = 20  # where set_aside puts a day's other parties: a day no data reaches
-
-
-def set_aside(day, keep: list[int]) -> None:
-    """Move `day`'s parties other than `keep` to a day far ahead, so that `day` holds only `keep`
-    (the host action's day then has as many reservations as `keep`); put_back undoes it."""
-    from hostdesk.reservations.models import Reservation
-
-    _move_parties(sa.and_(Reservation.service_day == day, Reservation.id.not_in(keep)), _aside(day))
-
-
-def put_back(day) -> None:
-    from hostdesk.reservations.models import Reservation
-
-    _move_parties(Reservation.service_day == _aside(day), day)
-
-
-def _move_parties(which, day) -> None:
-    from hostdesk.extensions import db
-    from hostdesk.reservations.models import Reservation
-
-    db.session.execute(sa.update(Reservation).where(which).values(service_day=day)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-
-
-def _aside(day):
-    return day.replace(year=day.year + ASIDE_YEARS)
-
-
-def remove_copies(ids: list[int]) -> None:
-    from hostdesk.extensions import db
-    from hostdesk.reservations import live
-    from hostdesk.reservations.models import Assignment, Reservation
-
-    db.session.execute(sa.delete(Assignment).where(Assignment.reservation_id.in_(ids)))
-    db.session.execute(sa.delete(Reservation).where(Reservation.id.in_(ids)))
-    live.bump()
-    db.session.commit()

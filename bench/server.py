@@ -1,4 +1,5 @@
-"""Start and stop gunicorn the way run.sh does (2 workers, 1 thread each), for Hostdesk and the floor."""
+"""Start and stop gunicorn the way run.sh does (2 workers, 1 thread each), and read what its workers
+use from Linux's /proc: CPU time and memory (resident now, and at its peak)."""
 from __future__ import annotations
 
 import os
@@ -42,6 +43,26 @@ def wait_until_up(url: str, timeout: float = 60.0) -> None:
             time.sleep(0.2)
 
 
+def wait_until_quiet(url: str, within: float = 0.5, most: float = 180.0) -> bool:
+    """Wait until `url` answers within `within` seconds (the server has worked off what was queued,
+    e.g. after an overloaded step), at most `most` seconds; says whether it did."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=30):  # noqa: S310 (our own local server)
+                pass
+        except urllib.error.HTTPError:
+            pass  # an answer all the same
+        except OSError:
+            time.sleep(0.5)
+            continue
+        if time.monotonic() - started < within:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 @contextmanager
 def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
     """Run gunicorn for `target` ("app:app") on a free port; yields its base URL and the master's pid."""
@@ -61,3 +82,40 @@ def serve(target: str, env: dict[str, str], log_path: Path, probe: str = "/"):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def workers(master: int) -> list[int]:
+    """The worker processes of the gunicorn master `master`."""
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds (user and system) used so far by the processes `pids`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """A process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0]) / 1024
+    return found["VmRSS"], found["VmHWM"]
+
+
+def reset_peak(pid: int) -> None:
+    """Start a process's peak resident memory (VmHWM) afresh from its memory now (Linux 4.0+)."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """All cores' busy and total clock ticks so far (/proc/stat): the machine's load between two reads."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]  # to steal
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from bench.data_today import quotas
 from bench.generate import LOGINS, Scale, build
-from bench.load import Run
 from hostdesk import clock
 from hostdesk.extensions import db
 from hostdesk.lostfound.models import Claim, FoundItem, ItemState, ItemWord, Question
@@ -87,63 +86,6 @@ def test_today_quotas_add_up(total):
         assert min(q.values()) >= 1
 
 
-def test_percentiles_from_the_merged_histograms():
-    a, b = Run(requests=3, duration_us=1_000_000), Run(requests=1, duration_us=1_000_000)
-    a.histogram.update({1000: 2, 2000: 1})
-    b.histogram.update({9000: 1})
-    a.add(b)
-    assert a.rps == 2.0
-    assert a.percentile_ms(50) == 1.0
-    assert a.percentile_ms(99) == 9.0
-
-
-def test_the_host_actions_pool_is_topped_up_with_copies_and_emptied_again(app, built, frozen):
-    """The bench's host action needs a booked party per tap of a round: copies of today's booked
-    parties (same time, size, guest and tables), removed again after."""
-    from bench.data_today import booked_copies, booked_today, remove_copies
-
-    with app.test_request_context():
-        s = get_settings()
-        today = clock.service_day(frozen, s.zone, s.boundary)
-        booked = booked_today(today)
-        copies = booked_copies(booked, len(booked) + 3)
-        assert len(copies) == len(booked) + 3 and set(booked_today(today)) == set(booked) | set(copies)
-        first, copy = db.session.get(Reservation, booked[0]), db.session.get(Reservation, copies[0])
-        assert (copy.start_at, copy.party_size, copy.guest_id, copy.state) == \
-               (first.start_at, first.party_size, first.guest_id, State.BOOKED)
-        assert [t.id for t in copy.tables] == [t.id for t in first.tables]
-        remove_copies(copies)
-        assert booked_today(today) == booked
-        assert not db.session.scalars(sa.select(Assignment).where(Assignment.reservation_id.in_(copies))).all()
-
-
-def test_the_host_actions_day_holds_as_many_reservations_as_the_data_sets_day(app, built, frozen):
-    """top_up: booked copies up to TAP_PARTIES and today's other parties set aside, so a tap counts a
-    day of TAP_PARTIES reservations; remove: the copies gone and the others back where they were."""
-    from bench import run
-    from bench.data_today import booked_today
-
-    with app.test_request_context():
-        s = get_settings()
-        today = clock.service_day(frozen, s.zone, s.boundary)
-        day = sa.select(Reservation.id).where(Reservation.service_day == today).order_by(Reservation.id)
-        before = list(db.session.scalars(day))
-        booked = booked_today(today)
-        assert 0 < len(booked) < len(before) < run.TAP_PARTIES
-    copies = run.top_up(app, booked)
-    with app.test_request_context():
-        assert len(copies) == run.TAP_PARTIES - len(booked)
-        assert set(db.session.scalars(day)) == set(booked) | set(copies)
-    run.remove(app, booked, copies)
-    with app.test_request_context():
-        assert list(db.session.scalars(day)) == before
-    copies = run.top_up(app, booked)  # a run stopped here leaves the others aside ...
-    run.remove(app, booked, run.top_up(app, booked))  # ... and the next run's top_up brings them back first
-    run.remove(app, booked, copies)
-    with app.test_request_context():
-        assert list(db.session.scalars(day)) == before
-
-
 def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
     """python -m bench --reuse-data on a database built before the latest migration: the run applies
     it first, as run.sh's `flask db upgrade` does, so what is measured has today's indexes."""
@@ -170,26 +112,3 @@ def test_a_reused_data_set_is_brought_to_the_migrations_head(tmp_path, frozen):
         db.engine.dispose()
     rows_after = existing_rows(app)  # the data stays as it was (the migration may add a table)
     assert rows_before and {name: rows_after[name] for name in rows_before} == rows_before
-
-
-def test_the_table_gives_each_rows_cpu_per_request():
-    """The workers' CPU of each measured run over its requests: what a request costs the server,
-    beside its share of the floor (a share moves with the machine's balance of kernel and Python)."""
-    from bench.report import table
-    from bench.run import BackendResult, _row
-
-    floor, taps, more = (Run(requests=6000, duration_us=1_000_000, cpu_seconds=0.9),
-                         Run(requests=300, duration_us=500_000, cpu_seconds=0.9),
-                         Run(requests=300, duration_us=500_000, cpu_seconds=0.9))
-    for run in (floor, taps, more):
-        run.statuses[200] = run.requests
-    taps.add(more)
-    assert taps.cpu_seconds == 1.8 and taps.cpu_ms_per_request == 3.0
-    assert Run(requests=10).cpu_ms_per_request is None  # not measured (no gunicorn master given)
-    result = BackendResult("SQLite", rows=[_row("floor", "floor", floor, 200, None, 2),
-                                           _row("action", "host action", taps, 200, 6, 890, 2390)],
-                           board_statements={300: 6}, data={})
-    text = table(result, SMALL)
-    assert "| workers' CPU ms per request |" in text.splitlines()[2]
-    assert "| floor | 6,000 | 100% |" in text and "| 0.15 | – |" in text
-    assert "| host action | 600 | 10% |" in text and "| 3.00 | 6 |" in text
