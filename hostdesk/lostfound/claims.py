@@ -2,7 +2,9 @@
 
 Failed attempts are counted with one conditional UPDATE (`... WHERE locked_at IS NULL AND
 failed_attempts < limit`), so two tablets guessing at the same moment cannot slip past the
-limit: the database decides which attempt was the last one allowed.
+limit: the database decides which attempt was the last one allowed. An item at or past the
+limit is locked: when it gets there, when a manager lowers the limit, or at its next attempt
+if the limit was lowered while its last failure was being counted.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from .. import clock
 from ..audit import record
 from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
-from ..settings import get_settings
+from ..settings import get_settings, settings_changed
 from .errors import ClaimsLocked, NotAllowed, TooManyAttempts
 from .matching import fold, matches, refuse_card_numbers
 from .models import (
@@ -105,6 +107,8 @@ def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel
     db.session.refresh(item)
     if not won and item.state is not ItemState.IN_STORAGE:
         raise InvalidTransition(_l("Another tablet has just dealt with this item (%(state)s).", state=item.state.label))
+    if not won:
+        _lock_at_limit(actor, item, limit)
     outcome = (AttemptOutcome.VERIFIED if verified else AttemptOutcome.FAILED) if won else AttemptOutcome.REFUSED_LOCKED
     attempt = ClaimAttempt(
         item_id=item.id, at=clock.utcnow(), channel=Channel(channel), claimant_name=claimant_name,
@@ -139,6 +143,29 @@ def _results(item: FoundItem, matched: dict[int, bool]) -> str:
 def attempts_left(item: FoundItem) -> int:
     return 0 if item.locked_at is not None else max(0, max(1, get_settings().claim_lock_after_failures)
                                                       - item.failed_attempts)
+
+
+def _lock_at_limit(actor, item: FoundItem, limit: int) -> None:
+    """Lock an open item whose failed attempts stand at or past `limit` but which is not locked yet."""
+    stmt = (sa.update(FoundItem)
+            .where(FoundItem.id == item.id, FoundItem.state == ItemState.IN_STORAGE, FoundItem.locked_at.is_(None),
+                   FoundItem.failed_attempts >= limit)
+            .values(locked_at=clock.utcnow()).execution_options(synchronize_session=False))
+    if db.session.execute(stmt).rowcount == 1:
+        db.session.refresh(item)
+        record(actor, "lostfound.claims_locked", item, failed_attempts=item.failed_attempts, limit=limit)
+
+
+@settings_changed.connect
+def _lock_at_a_lowered_limit(actor, changed: dict, **_extra) -> None:
+    """A lowered limit locks every open item already at or past it, audited as the manager's lock."""
+    if "claim_lock_after_failures" not in changed:
+        return
+    limit = max(1, get_settings().claim_lock_after_failures)
+    at_limit = sa.select(FoundItem).where(FoundItem.state == ItemState.IN_STORAGE, FoundItem.locked_at.is_(None),
+                                          FoundItem.failed_attempts >= limit)
+    for item in db.session.scalars(at_limit).all():
+        _lock_at_limit(actor, item, limit)
 
 
 def unlock_claims(actor, item: FoundItem) -> FoundItem:

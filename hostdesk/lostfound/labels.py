@@ -37,7 +37,7 @@ CHANGE_LABELS = {
     "tracking": _l("tracking"), "postage_cents": _l("postage (cents)"), "kind": _l("kind"), "due_at": _l("due"),
     "owner": _l("owner"), "note": _l("with note"), "language": _l("language"), "via": _l("via"),
     "reference": _l("reference"), "item": _l("item"), "lost_on": _l("day lost"), "state": _l("e-mail"),
-    "what": _l("lost report"), "subject_line": _l("subject"),
+    "what": _l("lost report"), "subject_line": _l("subject"), "limit": _l("limit"),
 }
 HIDDEN_CHANGES = {"attempt", "claim", "action_point", "id_checked", "mail", "report"}
 # Which questions a claimant got right: for a manager only (read out, it tells a caller the answers).

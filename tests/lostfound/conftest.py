@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import g
 
 from hostdesk import clock
 from hostdesk.auth.models import Role, User
 from hostdesk.extensions import db
-from hostdesk.lostfound.models import Category, QuestionKind
+from hostdesk.lostfound import operations as ops
+from hostdesk.lostfound.models import Category, Channel, QuestionKind
 from hostdesk.lostfound.operations import NewItem, NewQuestion, register_found_item
 
 # The story's bank card: what is on the card itself (only the hashes are stored).
@@ -32,6 +34,22 @@ def right_answers(item) -> dict[int, str]:
 
 def wrong_answers(item) -> dict[int, str]:
     return {q.id: "Rabobank" if q.kind is QuestionKind.TEXT else "0000" for q in item.questions}
+
+
+def fail_under_the_old_limit(app, item, actor_id: int, manager_id: int, new_limit: int) -> None:
+    """One failed attempt counted under the limit its tablet read, while a manager lowers the limit
+    in between (PostgreSQL's READ COMMITTED allows this): the item may stand at the new limit, unlocked."""
+    from hostdesk.settings import get_settings, update_settings
+
+    get_settings()  # the tablet's request reads the limit first
+    db.session.commit()
+    with app.app_context():  # the manager's request, a session of its own
+        update_settings(db.session.get(User, manager_id), claim_lock_after_failures=new_limit)
+        db.session.commit()
+    ops.verify_claim(db.session.get(User, actor_id), item, claimant_name="Guesser", channel=Channel.PHONE,
+                     answers=wrong_answers(item))
+    db.session.commit()
+    g.pop("hostdesk_settings")  # the next request reads the settings again
 
 
 @pytest.fixture

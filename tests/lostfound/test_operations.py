@@ -25,8 +25,9 @@ from hostdesk.lostfound.models import (
     QuestionKind,
 )
 from hostdesk.lostfound.operations import NewQuestion
+from hostdesk.settings import update_settings
 
-from .conftest import CARD_ANSWERS, right_answers, wrong_answers
+from .conftest import CARD_ANSWERS, fail_under_the_old_limit, right_answers, wrong_answers
 
 
 def verify(actor, item, answers, name="Remco de Waard"):
@@ -115,6 +116,44 @@ def test_lockout_after_three_failures_and_manager_unlock(make_item, staff, manag
     assert verify(staff, item, right_answers(item)).outcome is AttemptOutcome.VERIFIED
     with pytest.raises(InvalidTransition):
         ops.unlock_claims(manager, item)
+
+
+def test_lowering_the_limit_locks_items_at_or_past_it(make_item, staff, manager):
+    update_settings(manager, claim_lock_after_failures=5)
+    item, below = make_item(), make_item(description="another card")
+    for n in range(4):  # four callers: one claimant's own limit across items is not what this tests
+        verify(staff, item, wrong_answers(item), name=f"Caller {n}")
+    verify(staff, below, wrong_answers(below))
+    assert not item.claims_locked
+    update_settings(manager, claim_lock_after_failures=3)
+    db.session.refresh(item)
+    db.session.refresh(below)
+    assert item.claims_locked and item.failed_attempts == 4
+    assert not below.claims_locked and below.failed_attempts == 1
+    locked = entries_for("lf_item", item.id)[-1]
+    assert (locked.action, locked.actor_id, locked.changes) == (
+        "lostfound.claims_locked", manager.id, {"failed_attempts": 4, "limit": 3})
+    assert [e.action for e in entries_for("lf_item", below.id)][-1] == "lostfound.claim_failed"
+    with pytest.raises(ClaimsLocked):
+        verify(staff, item, right_answers(item))
+    ops.unlock_claims(manager, item)
+    assert verify(staff, item, right_answers(item)).outcome is AttemptOutcome.VERIFIED
+
+
+def test_an_item_left_at_a_lowered_limit_locks_at_its_next_attempt(app, make_item, staff, manager):
+    update_settings(manager, claim_lock_after_failures=5)
+    item = make_item()
+    verify(staff, item, wrong_answers(item))
+    verify(staff, item, wrong_answers(item))
+    fail_under_the_old_limit(app, item, staff.id, manager.id, new_limit=3)
+    assert item.failed_attempts == 3 and not item.claims_locked
+    attempt = verify(staff, item, right_answers(item))
+    assert attempt.outcome is AttemptOutcome.REFUSED_LOCKED
+    assert item.claims_locked and item.failed_attempts == 3
+    actions = [e.action for e in entries_for("lf_item", item.id)]
+    assert actions[-2:] == ["lostfound.claims_locked", "lostfound.claim_refused_locked"]
+    ops.unlock_claims(manager, item)
+    assert verify(staff, item, right_answers(item)).outcome is AttemptOutcome.VERIFIED
 
 
 def test_locked_item_refuses_claims_but_not_unlock_twice(make_item, staff, manager):
@@ -365,8 +404,6 @@ def test_card_numbers_refused_in_notes_replies_witness_and_mail(make_item, staff
 
 
 def test_required_matches_setting(make_item, staff, manager):
-    from hostdesk.settings import update_settings
-
     update_settings(manager, verification_required_matches=1)
     umbrella = make_item(Category.UMBRELLA, "umbrella")  # two questions: colour, brand
     colour = next(q for q in umbrella.questions if q.kind is QuestionKind.CHOICE)
