@@ -135,11 +135,14 @@ def test_the_purge_runs_nightly_without_cron(app, frozen, users):
     assert _row(app, jobs.PURGE).last_result == "1"
 
 
-def test_the_app_starts_its_own_runner_at_its_first_request(database_url, tmp_path, monkeypatch):
+def test_the_app_starts_its_own_runner_at_its_first_request(tmp_path, monkeypatch):
+    """On a database of its own: the runner writes every 50 ms, which the other tests must not meet."""
     ran = threading.Event()
     monkeypatch.setattr(jobs, "all_jobs", lambda: [Job("tick", lambda: ran.set() or "tick", every=timedelta(0))])
-    served = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path),
-                         "JOBS_IN_BACKGROUND": True, "JOBS_INTERVAL_SECONDS": 0.05})
+    served = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'runner.db'}",
+                         "UPLOAD_FOLDER": str(tmp_path), "JOBS_IN_BACKGROUND": True, "JOBS_INTERVAL_SECONDS": 0.05})
+    with served.app_context():
+        db.create_all()
     assert not ran.wait(0.3)  # nothing runs before the app serves
     try:
         served.test_client().get("/healthz")
@@ -147,7 +150,7 @@ def test_the_app_starts_its_own_runner_at_its_first_request(database_url, tmp_pa
     finally:
         served.extensions["hostdesk_jobs_stop"].set()
         runner = next(t for t in threading.enumerate() if t.name == "hostdesk-jobs")
-        runner.join(5)
+        runner.join(30)
         assert not runner.is_alive()
     with served.app_context():
         db.engine.dispose()
