@@ -187,6 +187,12 @@ def move(item: FoundItem, allowed: set[ItemState], target: ItemState, **values) 
     db.session.refresh(item)
 
 
+def ensure_disposable(item: FoundItem) -> None:
+    """Only an item still in storage can be disposed of (asked before its form is read)."""
+    if item.state is not ItemState.IN_STORAGE:
+        raise InvalidTransition(_l("Not possible while the item is “%(state)s”.", state=item.state.label))
+
+
 def dispose_item(actor, item: FoundItem, method: DisposalMethod, disposed_on: date, witness: str) -> FoundItem:
     witness = _check_length(witness, 80, _("Witness"))
     if not witness:

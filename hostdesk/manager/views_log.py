@@ -12,7 +12,7 @@ from ..htmx import render
 from ..lostfound.claims import unlock_claims
 from ..lostfound.forms import DisposeForm
 from ..lostfound.models import Category, DisposalMethod, ItemState
-from ..lostfound.operations import dispose_item
+from ..lostfound.operations import dispose_item, ensure_disposable
 from ..lostfound.queries import ItemFilter, item_by_id, timeline
 from ..settings import get_settings
 from .forms import LogFilterForm, options
@@ -116,6 +116,10 @@ def item_unlock(item_id: int):
 def item_dispose(item_id: int):
     found = _item_or_404(item_id)
     form = DisposeForm()
+    try:
+        ensure_disposable(found)
+    except DomainError as refused:  # the page has no disposal form to show the form's errors in
+        return _item_page(found, refused.status, error=str(refused.message))
     if not form.validate_on_submit():
         return _item_page(found, 422, dispose_form=form)
     try:

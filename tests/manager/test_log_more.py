@@ -82,6 +82,10 @@ def test_unlock_and_dispose_from_the_manager_item_page(app, manager_client, stoc
     assert "Claims unlocked by a manager" in page
     page = manager_client.get(f"/manager/lost-found/{phone_id}", headers=EN).get_data(as_text=True)
     assert "Disposed" in page and "Destroyed" in page
+    again = manager_client.post(f"/manager/lost-found/{phone_id}/dispose", headers=EN, data={
+        "method": "not a method", "disposed_on": "9377", "witness": "Bram"})
+    assert again.status_code == 409  # no disposal form on its page: the refusal says why in its banner
+    assert "Not possible while the item is" in again.get_data(as_text=True)
 
 
 def test_csv_has_who_where_and_how(app, manager_client, stock):  # noqa: F811
