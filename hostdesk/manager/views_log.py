@@ -85,7 +85,8 @@ def log_print():
 
 def _item_page(found, status: int = 200, dispose_form=None, error=None):
     today = clock.utcnow().astimezone(get_settings().zone).date()
-    return render("manager/item.html", "manager/_timeline.html", status=status, item=found,
+    fragment = "manager/_timeline.html" if request.method == "GET" else None  # a refused action: the whole page
+    return render("manager/item.html", fragment, status=status, item=found,
                   entries=timeline(found), event_label=event_label, visible_changes=visible_changes,
                   now=clock.utcnow(), args=_query_args(), error=error,
                   dispose_form=dispose_form or DisposeForm(formdata=None, disposed_on=today))
