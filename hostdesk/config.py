@@ -3,7 +3,8 @@
 Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_ANSWERS_KEY (the verification answers'
 key, the same on every app server of one database; default: instance/answers_key), HOSTDESK_TZ,
 HOSTDESK_HTTPS=1 (Secure cookies when served over HTTPS), HOSTDESK_REDIS_URL (the rate limits'
-counters and a board cache shared by several servers; RATELIMIT_STORAGE_URI for the limits alone).
+counters and a board cache shared by several servers; RATELIMIT_STORAGE_URI for the limits alone),
+HOSTDESK_JOBS=0 (this process runs no scheduled jobs; the test suite sets it).
 """
 from __future__ import annotations
 
@@ -91,6 +92,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=env["HOSTDESK_REDIS_URL"])
     if env.get("RATELIMIT_STORAGE_URI") or env.get("HOSTDESK_REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI") or env["HOSTDESK_REDIS_URL"]
+    if env.get("HOSTDESK_JOBS") == "0":  # this process runs no scheduled work (the test suite's servers)
+        app.config["JOBS_IN_BACKGROUND"] = False
     if env.get("HOSTDESK_HTTPS") == "1":
         app.config["HOSTDESK_HTTPS"] = True
     if test_config:

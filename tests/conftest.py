@@ -21,6 +21,9 @@ from hostdesk.extensions import cache, db
 # Every app of the test run (and the gunicorn and run.sh processes it starts) keys verification
 # answers alike, without an answers_key file in the repository's instance folder.
 os.environ.setdefault("HOSTDESK_ANSWERS_KEY", "test-answers-key")
+# No app of the test run (nor a gunicorn it starts) runs scheduled jobs on the test database by itself:
+# tests/test_jobs.py runs them when it means to.
+os.environ.setdefault("HOSTDESK_JOBS", "0")
 
 PASSWORDS = {Role.HOST: "host-pass-1", Role.STAFF: "staff-pass-1", Role.MANAGER: "manager-pass-1"}
 PINS = {Role.HOST: "4826", Role.STAFF: "5937", Role.MANAGER: "6158"}

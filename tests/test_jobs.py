@@ -144,14 +144,16 @@ def test_the_app_starts_its_own_runner_at_its_first_request(tmp_path, monkeypatc
     with served.app_context():
         db.create_all()
     assert not ran.wait(0.3)  # nothing runs before the app serves
+    before = set(threading.enumerate())
     try:
         served.test_client().get("/healthz")
         assert ran.wait(10)
     finally:
         served.extensions["hostdesk_jobs_stop"].set()
-        runner = next(t for t in threading.enumerate() if t.name == "hostdesk-jobs")
-        runner.join(30)
-        assert not runner.is_alive()
+        runners = [t for t in set(threading.enumerate()) - before if t.name == "hostdesk-jobs"]
+        assert len(runners) == 1
+        runners[0].join(30)
+        assert not runners[0].is_alive()
     with served.app_context():
         db.engine.dispose()
 
