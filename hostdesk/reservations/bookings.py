@@ -17,7 +17,8 @@ from ..extensions import db
 from ..floor.models import Table
 from ..phones import valid_number
 from ..settings import Settings, get_settings
-from . import live, turntimes
+from . import availability, live, turntimes
+from .availability import Slot
 from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
 from .operations import cancel, local_hhmm
 
@@ -41,10 +42,37 @@ class BookingData:
     regular: bool = False
     preferred_area_id: int | None = None
     book_again: bool = False  # the host saw that this phone already has a booking at this time
+    pacing_reason: str = ""  # why it may go over the pacing limit (audited)
 
 
 class DuplicateBooking(ValidationFailed):
     """The same phone already has a booking at about this time: the host confirms before booking again."""
+
+
+class OverPacing(ValidationFailed):
+    """The booking takes its quarter hour's covers over the pacing limit: it needs a reason."""
+
+
+PACING_REASON_MAX = 200
+
+
+def check_pacing(data: BookingData, own: Reservation | None) -> Slot | None:
+    """The slot this booking takes over the pacing limit (None when within it); over it, a reason
+    is needed. An edit that keeps its time and size is not asked again."""
+    if own is not None and own.start_at == data.start_at and own.party_size >= data.party_size:
+        return None
+    over = availability.pacing_over(data.start_at, data.party_size, own_id=own.id if own is not None else None)
+    if over is None:
+        return None
+    if len(data.pacing_reason.strip()) > PACING_REASON_MAX:
+        raise ValidationFailed(_l("The reason is too long: at most %(max)s characters.", max=PACING_REASON_MAX),
+                               field="pacing_reason")
+    if not data.pacing_reason.strip():
+        raise OverPacing(_l("%(time)s already has %(covers)s of at most %(limit)s covers starting in its quarter "
+                            "hour with this booking. Give a reason to book it anyway.",
+                            time=local_hhmm(over.start), covers=over.covers, limit=over.limit),
+                         field="pacing_reason")
+    return over
 
 
 def normalise_phone(raw: str) -> str:
@@ -158,6 +186,12 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
     return phone, tables
 
 
+def _record_pacing(actor, res: Reservation, over: Slot | None, reason: str) -> None:
+    if over is not None:
+        record(actor, "reservation.pacing_override", res, reason=reason.strip(), slot=over.start,
+               covers=over.covers, limit=over.limit)
+
+
 def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table]) -> None:
     s = get_settings()
     res.guest = find_or_add_guest(data.name.strip(), phone, data.email.strip().lower())
@@ -179,12 +213,14 @@ def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table])
 
 def book(actor, data: BookingData) -> Reservation:
     phone, tables = _validate(data)
+    over = check_pacing(data, None)
     res = Reservation(state=State.BOOKED, created_by_id=getattr(actor, "id", None), created_at=clock.utcnow())
     _apply(res, data, phone, tables)
     db.session.add(res)
     db.session.flush()
     record(actor, "reservation.book", res, party_size=res.party_size, start_at=res.start_at,
            tables=[t.id for t in tables], source=res.source)
+    _record_pacing(actor, res, over, data.pacing_reason)
     live.bump()
     return res
 
@@ -193,10 +229,12 @@ def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
     if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
         raise InvalidTransition(_l("This reservation can no longer be changed."))
     phone, tables = _validate(data, own=res)
+    over = check_pacing(data, res)
     _apply(res, data, phone, tables)
     db.session.flush()
     record(actor, "reservation.edit", res, party_size=res.party_size, start_at=res.start_at,
            tables=[t.id for t in tables])
+    _record_pacing(actor, res, over, data.pacing_reason)
     live.bump()
     return res
 
