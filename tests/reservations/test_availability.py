@@ -256,3 +256,23 @@ def test_booking_over_pacing_needs_a_reason_which_is_audited(frozen, floor, make
     res = db.session.scalars(db.select(Reservation).where(Reservation.name == "De Waard")).one()
     entry = [e for e in entries_for("reservations", res.id) if e.action == "reservation.pacing_override"][0]
     assert entry.changes["reason"] == "regulars, kitchen agrees" and entry.changes["limit"] == 6
+
+
+# Expected free time on the floor view and seated cards
+
+
+def test_seated_tables_show_expected_free_time_and_over_time_in_words(frozen, floor, make_res, host_client):
+    seat(make_res, floor["10"], 4, 30, name="Bakker")  # 105 minutes: free at 20:15 local
+    seat(make_res, floor["11"], 5, 130, name="Claes")  # 120 minutes: over by 10
+    for page in ("/host/floor/", "/host/"):
+        html = host_client.get(page).get_data(as_text=True)
+        assert 'class="turn turn-ok">free ~20:15' in html, page
+        assert 'class="turn turn-over">over by 10 min' in html, page
+    dutch = host_client.get("/host/floor/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert "vrij ~20:15" in dutch and "10 min over tijd" in dutch
+
+
+def test_turn_is_soon_in_the_last_ten_minutes(frozen, floor, make_res):
+    res = seat(make_res, floor["10"], 2, 85)
+    turn = availability.turn_of(res, clock.utcnow())
+    assert turn.level == "soon" and turn.minutes_left == 5 and turn.until == frozen + minutes(5)
