@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import record
-from ..errors import InvalidTransition, ValidationFailed
+from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..phones import valid_number
@@ -274,4 +274,69 @@ def dismiss_note(note: ShiftNote, actor) -> None:
     set_committed_value(note, "dismissed_at", now)
     set_committed_value(note, "dismissed_by_id", actor.id)
     record(actor, "shift_note.dismiss", note)
+    live.bump()
+
+
+MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)
+
+
+def _last_changer(res: Reservation) -> tuple[str, datetime | None]:
+    from ..audit import AuditEntry
+
+    entry = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.subject_type == "reservations", AuditEntry.subject_id == res.id)
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (entry.actor_name or "?", entry.at) if entry is not None else ("?", None)
+
+
+def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, *, seen_start: datetime,
+                 seen_tables: list[int], pacing_reason: str = "") -> None:
+    """Move a booking not yet seated to other tables and/or another time (the timeline), with the
+    booking form's checks. `seen_*`: what the tablet showed; if another tablet changed the booking
+    since, nothing changes (409 naming who). The reservation and target tables are locked first,
+    so two tablets cannot both move into one free slot (PostgreSQL; SQLite writes one at a time)."""
+    locked = db.session.scalars(sa.select(Reservation).where(Reservation.id == res.id).with_for_update()
+                                .execution_options(populate_existing=True)).one()
+    current = sorted(db.session.scalars(sa.select(Assignment.table_id).where(Assignment.reservation_id == res.id)))
+    if locked.start_at != seen_start or current != sorted(seen_tables):
+        who, when = _last_changer(locked)
+        raise AlreadyDone(_l("%(name)s was just changed on another tablet by %(by)s at %(time)s: look again.",
+                             name=locked.display_name, by=who, time=local_hhmm(when) if when else "?"))
+    if locked.state not in MOVABLE:
+        raise InvalidTransition(_l("Only a booking not seated yet can be moved here; move a seated party from its "
+                                   "card."))
+    if not tables:
+        raise ValidationFailed(_l("Choose a table."), field="table_ids")
+    s = get_settings()
+    if not is_open(start, s):
+        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
+                                  hours=opening_hours(s)), field="time")
+    if start != locked.start_at and start < clock.utcnow().replace(second=0, microsecond=0):
+        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
+                                  time=local_hhmm(start)), field="time")
+    seats = sum(t.max_seats for t in tables)
+    if seats < locked.party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
+                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
+                                  seats=seats), field="table_ids")
+    ids = sorted(t.id for t in tables)
+    db.session.execute(sa.select(Table.id).where(Table.id.in_(ids)).order_by(Table.id).with_for_update())
+    try:
+        check_overlap(tables, start, locked.duration_minutes, locked.id)
+    except ValidationFailed as taken:  # the tablet showed it free: another tablet was first
+        raise AlreadyDone(taken.message) from None
+    data = BookingData(name=locked.name, party_size=locked.party_size, start_at=start, pacing_reason=pacing_reason)
+    over = check_pacing(data, locked)
+    before = {"start_at": locked.start_at, "tables": current}
+    locked.start_at = start
+    locked.service_day = clock.service_day(start, s.zone, s.boundary)
+    for assignment in list(locked.assignments):
+        if assignment.table_id not in ids:
+            locked.assignments.remove(assignment)
+    have = {a.table_id for a in locked.assignments}
+    locked.assignments.extend(Assignment(table=t, occupied=False) for t in tables if t.id not in have)
+    db.session.flush()
+    record(actor, "reservation.move_booking", locked, start_at=[before["start_at"], start],
+           tables=[before["tables"], ids])
+    _record_pacing(actor, locked, over, pacing_reason)
     live.bump()

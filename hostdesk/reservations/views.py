@@ -296,4 +296,4 @@ def dismiss_note(note_id: int):
     return done()
 
 
-from . import views_bookings, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
+from . import views_bookings, views_timeline, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
