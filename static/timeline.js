@@ -13,7 +13,7 @@
     var box = scroller(), tl = grid();
     if (!box || !tl || tl.dataset.nowX === undefined) { return; }
     var label = tl.querySelector(".tl-label");
-    var x = Number(tl.dataset.nowX) + (label ? label.offsetWidth : 0);
+    var x = Number(tl.dataset.nowX) * Number(tl.dataset.stepPx) + (label ? label.offsetWidth : 0);
     box.scrollLeft = Math.max(0, x - box.clientWidth / 3);
   }
 
@@ -44,9 +44,9 @@
     var form = document.getElementById("tl-move");
     if (!track || selected === null || !form) { return; }
     var tl = grid();
-    var ppm = Number(tl.dataset.ppm);
+    var pxPerMinute = Number(tl.dataset.stepPx) / Number(tl.dataset.stepMinutes);
     var x = event.clientX - track.getBoundingClientRect().left;
-    var minutes = Math.round(x / ppm / 15) * 15;
+    var minutes = Math.round(x / pxPerMinute / 15) * 15;
     var moment = new Date(Date.parse(tl.dataset.start) + minutes * 60000);
     var select = form.querySelector("select[name=table_ids]");
     Array.prototype.forEach.call(select.options, function (o) { o.selected = o.value === track.dataset.tableId; });

@@ -1,6 +1,10 @@
 """The timeline: tables down the side by area, the day's hours across, each booking and seated
 party a block from its start to its expected end, and the covers starting per quarter hour against
-the pacing limit. A read; moves are bookings.move_booking."""
+the pacing limit. A read; moves are bookings.move_booking.
+
+Positions are counted in steps of 5 minutes and drawn with the classes of static/timeline.css
+(`.tl-x-N` left, `.tl-w-N` width, N up to 300), since the CSP allows no inline styles.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,7 +18,8 @@ from .availability import Turn, turn_of
 from .bookings import MOVABLE
 from .models import Reservation, State
 
-PX_PER_MINUTE = 2  # a quarter hour is 30 px, an hour 120 px: a block of 15 minutes is still tappable
+STEP = 5  # minutes per position step; a step is 10 px (static/timeline.css), a quarter hour 30 px
+STEPS = 300  # the most steps timeline.css has classes for (25 hours)
 SHOWN = (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT)
 
 
@@ -23,8 +28,8 @@ class Block:
     res: Reservation
     start: datetime
     end: datetime
-    left: int  # px from the timeline's start
-    width: int
+    left: int  # steps from the timeline's start
+    width: int  # steps
     kind: str  # booked, late, door (arrived or greeted), seated, over, left
     turn: Turn | None = None
     late_minutes: int = 0
@@ -68,7 +73,8 @@ class Timeline:
         return self.x(self.now) if self.start <= self.now <= self.end else None
 
     def x(self, moment: datetime) -> int:
-        return int((moment - self.start).total_seconds() // 60) * PX_PER_MINUTE
+        """Steps from the timeline's start, rounded to the nearest step, within the stylesheet's range."""
+        return min(STEPS, max(0, round((moment - self.start).total_seconds() / 60 / STEP)))
 
 
 def _window(day: date) -> tuple[datetime, datetime]:
@@ -130,7 +136,7 @@ def load(day: date | None = None, now: datetime | None = None) -> Timeline:
             start, end = max(block.start, begin), min(block.end, finish)
             if end <= start:
                 continue
-            row.blocks.append(Block(res, block.start, block.end, tl.x(start), max(tl.x(end) - tl.x(start), 24),
+            row.blocks.append(Block(res, block.start, block.end, tl.x(start), max(tl.x(end) - tl.x(start), 3),
                                     block.kind, block.turn, block.late_minutes))
     by_area: dict[int, tuple[str, int, list[Row]]] = {}
     for t in tables:
@@ -140,7 +146,7 @@ def load(day: date | None = None, now: datetime | None = None) -> Timeline:
     while hour < finish:
         tl.hours.append((hour, tl.x(hour)))
         hour += timedelta(hours=1)
-    width = int(availability.SLOT.total_seconds() // 60) * PX_PER_MINUTE
+    width = int(availability.SLOT.total_seconds() // 60) // STEP
     busy = availability.Busy(day, now, tables)
     busy.starts = [(r.start_at, r.party_size, r.id) for r in reservations if r.state in availability.COUNTED]
     tl.slots = [SlotCell(slot, tl.x(slot.start), width) for slot in availability.pacing_slots(day, busy=busy)

@@ -23,7 +23,7 @@ def test_timeline_blocks_from_start_to_expected_end_with_late_and_over_in_words(
     tl = timeline.load()
     blocks = {b.res.name: b for _area, rows in tl.areas for row in rows for b in row.blocks}
     assert blocks["Booked"].kind == "booked" and blocks["Booked"].end == at("21:30")
-    assert blocks["Booked"].width == 90 * timeline.PX_PER_MINUTE
+    assert blocks["Booked"].width == 90 // timeline.STEP
     assert blocks["Late"].kind == "late" and blocks["Late"].late_minutes == 15
     assert blocks["Over"].kind == "over" and blocks["Over"].end == frozen
     assert tl.now_x == tl.x(frozen) and tl.start == at("11:00") and tl.end == at("23:00")
@@ -36,8 +36,8 @@ def test_timeline_page_shows_blocks_now_line_and_covers_against_the_limit(frozen
     make_res(name="Visser", size=6, at=at("20:00"), tables=[floor["11"]])
     make_res(name="Late", size=2, at=at("18:45"), tables=[floor["2"]])
     html = host_client.get("/host/timeline").get_data(as_text=True)
-    assert "Visser · 6" in html and "late 15 min" in html and 'class="tl-now"' in html
-    assert 'tl-slot tl-slot-over' in html and "6/4" in html
+    assert "Visser · 6" in html and "late 15 min" in html and 'class="tl-now tl-x-' in html
+    assert ' tl-slot-over"' in html and "6/4" in html
     dutch = host_client.get("/host/timeline", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "15 min te laat" in dutch and "Tijdlijn" in dutch
 
