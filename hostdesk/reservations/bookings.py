@@ -295,7 +295,8 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
     booking form's checks. `seen_*`: what the tablet showed; if another tablet changed the booking
     since, nothing changes (409 naming who). The reservation and target tables are locked first,
     so two tablets cannot both move into one free slot (PostgreSQL; SQLite writes one at a time)."""
-    locked = db.session.scalars(sa.select(Reservation).where(Reservation.id == res.id).with_for_update()
+    db.session.execute(sa.select(Reservation.id).where(Reservation.id == res.id).with_for_update())
+    locked = db.session.scalars(sa.select(Reservation).where(Reservation.id == res.id)
                                 .execution_options(populate_existing=True)).one()
     current = sorted(db.session.scalars(sa.select(Assignment.table_id).where(Assignment.reservation_id == res.id)))
     if locked.start_at != seen_start or current != sorted(seen_tables):
