@@ -1,4 +1,5 @@
-"""The manager's pages at five years of history, timed one request at a time over HTTP.
+"""The manager's pages at five years of history (and the host's timeline and booking availability), timed one
+request at a time over HTTP.
 
 A page to time is one line of PAGES: its name and its URL for the restaurant's service day today.
 The CSV export of the lost-and-found log gets its own measurement (export): total time, time to
@@ -39,6 +40,9 @@ PAGES = [
     Page("dashboard, a month (30 days)", days_ago("/manager/", period="range", start=30, end=1)),
     Page("dashboard, a year (365 days)", days_ago("/manager/", period="range", start=365, end=1)),
     Page("lost-and-found log, search", days_ago("/manager/lost-found", q="zwart", category="clothing", found_from=730)),
+    Page("booking form availability (4 guests, 20:00)", days_ago("/host/bookings/availability", day=0, time="20:00",
+                                                                  party_size="4")),
+    Page("timeline, today", lambda today: "/host/timeline"),
 ]
 EXPORT = "/manager/lost-found/export.csv"
 NOTHING = "no-such-word-in-any-description"

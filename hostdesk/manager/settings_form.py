@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from ..forms import AppForm, NumberRange
 from ..settings import FIELDS, Settings
 from .forms import options
-from .settings_rows import HHMM, TIME_MESSAGE, DurationRow, RetentionRow, RowChecks, ServiceRow
+from .settings_rows import HHMM, TIME_MESSAGE, DurationRow, PacingRow, RetentionRow, RowChecks, ServiceRow
 
 DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t", "pipe": "|"}
 EXTRA_ROWS = 2
@@ -56,6 +56,7 @@ class BaseSettingsForm(RowChecks, AppForm):
     late_after_minutes = _number(_l("A booking counts as late after (minutes)"), 1, 240)
     max_party_size = _number(_l("Largest party (guests)"), 1, 500)
     durations = FieldList(FormField(DurationRow), min_entries=0)
+    pacing_limits = FieldList(FormField(PacingRow), min_entries=0)
     pin_idle_minutes = _number(_l("Shared tablet asks for a PIN after idle (minutes)"), 1, 240)
     retention_days_default = _number(_l("Keep found items (days, default)"), 1, 3650)
     retention_days = FieldList(FormField(RetentionRow), min_entries=0)
@@ -82,11 +83,12 @@ class BaseSettingsForm(RowChecks, AppForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.section_errors: dict[str, list[str]] = {"services": [], "durations": [], "retention_days": []}
+        self.section_errors: dict[str, list[str]] = {"services": [], "durations": [], "pacing_limits": [],
+                                                     "retention_days": []}
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        self.section_errors = {"services": [], "durations": [], "retention_days": []}
+        self.section_errors = {"services": [], "durations": [], "pacing_limits": [], "retention_days": []}
         if self.timezone.data and self.timezone.data.strip() not in time_zones():
             self.timezone.errors.append(_l("%(zone)s is not a time zone we know. Use a name like Europe/Amsterdam.",
                                            zone=self.timezone.data[:64]))
@@ -95,6 +97,7 @@ class BaseSettingsForm(RowChecks, AppForm):
             self.greet_red_seconds.errors.append(_l("Red must come later than amber."))
         self._check_services()
         self._check_durations()
+        self._check_pacing()
         self._check_retention()
         return valid and not any(f.errors for f in self if not isinstance(f, FieldList)) \
             and not any(self.section_errors.values())
@@ -110,6 +113,7 @@ class BaseSettingsForm(RowChecks, AppForm):
             changes[name] = value.strip() if isinstance(value, str) else value
         changes["services"] = self.service_rows()
         changes["durations"] = self.duration_rows()
+        changes["pacing_limits"] = self.pacing_rows()
         changes["retention_days"] = self.retention_rows()
         changes["csv_delimiter"] = DELIMITERS[self.csv_delimiter.data]
         if self.smtp_password_clear.data:
@@ -120,13 +124,14 @@ class BaseSettingsForm(RowChecks, AppForm):
         return changes
 
 
-SPECIAL = {"services", "durations", "retention_days", "csv_delimiter", "smtp_password"}
+SPECIAL = {"services", "durations", "pacing_limits", "retention_days", "csv_delimiter", "smtp_password"}
 
 
 def initial_data(settings: Settings) -> dict[str, Any]:
     data = {name: getattr(settings, name) for name in FIELDS if name not in SPECIAL}
     data["services"] = [dict(s) for s in settings.services]
     data["durations"] = [{"up_to": up_to, "minutes": minutes} for up_to, minutes in settings.durations]
+    data["pacing_limits"] = [{"service": k, "covers": v} for k, v in sorted(settings.pacing_limits.items())]
     data["retention_days"] = [{"category": k, "days": v} for k, v in sorted(settings.retention_days.items())]
     reverse = {v: k for k, v in DELIMITERS.items()}
     data["csv_delimiter"] = reverse.get(settings.csv_delimiter, "semicolon")
@@ -162,7 +167,7 @@ def make_settings_form(settings: Settings, fresh: bool = False) -> BaseSettingsF
     form = settings_form_class()(data=initial_data(settings), **kwargs)
     form.extra_names = [name for name in extra_setting_names() if name in form._fields]
     if fresh or request.method == "GET":
-        for rows in (form.services, form.durations, form.retention_days):
+        for rows in (form.services, form.durations, form.pacing_limits, form.retention_days):
             for _ in range(EXTRA_ROWS):
                 rows.append_entry()
     return form

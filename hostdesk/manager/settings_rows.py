@@ -1,4 +1,4 @@
-"""The settings form's lists of rows (services, durations, retention per category) and their checks.
+"""The settings form's lists of rows (services, durations, pacing, retention per category) and their checks.
 
 An empty row is ignored, so the page can offer a few blank rows for adding one.
 """
@@ -46,6 +46,12 @@ class RetentionRow(RowForm):
                            choices=options([("", _l("(none)"))] + [(c.value, c.label) for c in Category]))
     days = IntegerField(_l("Days kept"), validators=[
         Optional(), NumberRange(1, 3650, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=3650))])
+
+
+class PacingRow(RowForm):
+    service = StringField(_l("Service"), validators=[Optional(), Length(max=40)])
+    covers = IntegerField(_l("Most covers starting per quarter hour"), validators=[
+        Optional(), NumberRange(1, 1000, message=_l("Give a whole number from %(min)d to %(max)d.", min=1, max=1000))])
 
 
 class RowChecks:
@@ -102,6 +108,25 @@ class RowChecks:
         sizes = [row[0] for row in rows]
         if len(set(sizes)) != len(sizes):
             errors.append(_l("Each party size may appear only once."))
+
+    def pacing_rows(self) -> dict[str, int]:
+        return {(r.form.service.data or "").strip(): r.form.covers.data for r in self.pacing_limits
+                if (r.form.service.data or "").strip() or r.form.covers.data is not None}
+
+    def _check_pacing(self) -> None:
+        errors = self.section_errors["pacing_limits"]
+        if any(r.form.errors for r in self.pacing_limits):
+            return
+        filled = [r for r in self.pacing_limits
+                  if (r.form.service.data or "").strip() or r.form.covers.data is not None]
+        names = {row["name"] for row in self.service_rows()}
+        if any(not (r.form.service.data or "").strip() or r.form.covers.data is None for r in filled):
+            errors.append(_l("Every pacing row needs a service and a number of covers."))
+        elif len(self.pacing_rows()) != len(filled):
+            errors.append(_l("Each service may appear only once."))
+        else:
+            errors.extend(_l("There is no service called %(name)s.", name=name)
+                          for name in self.pacing_rows() if name not in names)
 
     def retention_rows(self) -> dict[str, int]:
         return {(r.form.category.data or "").strip(): r.form.days.data for r in self.retention_days

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from .. import clock
 from ..htmx import render
 from ..settings import get_settings
+from . import planning
 from .charts import bar_chart
 from .figures import service_figures
 from .forms import PeriodForm
@@ -141,7 +142,9 @@ def _context(printing: bool = False) -> tuple[dict, int]:
         return context, 422
     figures = service_figures(period, settings)
     lf = lost_found_figures(period, settings)
-    context.update(figures=figures, lf=lf, charts=_charts(period, settings, figures))
+    context.update(figures=figures, lf=lf, charts=_charts(period, settings, figures),
+                   quotes=planning.quote_figures(period.start, period.end),
+                   pacing_overrides=planning.pacing_overrides(*period.bounds(settings.zone, settings.boundary)))
     if form.compare.data == "1":
         before, earlier = previous_period(period), year_earlier(period)
         context["comparison"] = Comparison(

@@ -8,8 +8,9 @@ from flask_login import current_user
 from ..errors import DomainError
 from ..extensions import db
 from ..htmx import is_htmx, render
-from ..jobs import PURGE, last_run
+from ..jobs import PURGE, TURN_TIMES, last_run
 from ..lostfound.mail import send_test_email
+from ..reservations.turntimes import MIN_VISITS, overview
 from ..settings import get_settings, update_settings
 from .forms import TestEmailForm
 from .settings_form import make_settings_form
@@ -19,7 +20,7 @@ from .views import bp
 def _page(form, test_form, status=200, saved=False, mail_result=None, fragment="manager/_settings_form.html"):
     return render("manager/settings.html", fragment, status=status, form=form, test_form=test_form, saved=saved,
                   mail_result=mail_result, password_stored=bool(get_settings().smtp_password),
-                  purge=last_run(PURGE))
+                  purge=last_run(PURGE), turn_times=overview(), turn_job=last_run(TURN_TIMES), min_visits=MIN_VISITS)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -301,8 +301,8 @@ def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Itera
     busy = busy or Busy.load(turntimes_day(now), now=now)
     turn = busy.turn
     candidates = _candidates(busy.tables, party_size)
-    if not candidates:
-        return 0
+    if not candidates:  # no table or combination takes them: the usual turn is the best guess
+        return int(math.ceil(turn.minutes_for(party_size, now) / ROUND_TO) * ROUND_TO)
     horizon = now + timedelta(hours=6)
 
     def first_free(option: list[Table], minutes: int, taken: dict[int, datetime]) -> datetime | None:

@@ -188,7 +188,7 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
 
 def _record_pacing(actor, res: Reservation, over: Slot | None, reason: str) -> None:
     if over is not None:
-        record(actor, "reservation.pacing_override", res, reason=reason.strip(), slot=over.start,
+        record(actor, "reservation.pacing_override", res, reason=reason.strip(), slot=local_hhmm(over.start),
                covers=over.covers, limit=over.limit)
 
 

@@ -80,3 +80,4 @@ class WaitlistForm(AppForm):
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80, message=NAME_TOO_LONG)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
     quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])
+    computed_wait = IntegerField(validators=[Optional(), NumberRange(min=0, max=1440)])  # the app's quote, shown

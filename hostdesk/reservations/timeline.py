@@ -7,16 +7,21 @@ Positions are counted in steps of 5 minutes and drawn with the classes of static
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import sqlalchemy as sa
+from flask_babel import ngettext
+
 from .. import clock
+from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
 from . import availability, live, queries, turntimes
 from .availability import Turn, turn_of
 from .bookings import MOVABLE
-from .models import Reservation, State
+from .models import Assignment, Reservation, State
 
 STEP = 5  # minutes per position step; a step is 10 px (static/timeline.css), a quarter hour 30 px
 STEPS = 300  # the most steps timeline.css has classes for (25 hours)
@@ -24,8 +29,30 @@ SHOWN = (State.BOOKED, State.ARRIVED, State.GREETED, State.SEATED, State.LEFT)
 
 
 @dataclass
+class Party:
+    """What a block shows of a party: read with Core, no ORM objects for a day of hundreds."""
+
+    id: int
+    name: str
+    party_size: int
+    state: State
+    start_at: datetime
+    duration_minutes: int
+    seated_at: datetime | None
+    left_at: datetime | None
+
+    @property
+    def end_at(self) -> datetime:
+        return self.start_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or f"#{self.id}"
+
+
+@dataclass
 class Block:
-    res: Reservation
+    res: Party
     start: datetime
     end: datetime
     left: int  # steps from the timeline's start
@@ -33,6 +60,8 @@ class Block:
     kind: str  # booked, late, door (arrived or greeted), seated, over, left
     turn: Turn | None = None
     late_minutes: int = 0
+    start_hhmm: str = ""
+    end_hhmm: str = ""
 
     @property
     def movable(self) -> bool:
@@ -62,7 +91,8 @@ class Timeline:
     areas: list[tuple[str, list[Row]]] = field(default_factory=list)
     hours: list[tuple[datetime, int]] = field(default_factory=list)
     slots: list[SlotCell] = field(default_factory=list)
-    unassigned: list[Reservation] = field(default_factory=list)  # booked without a table yet
+    unassigned: list[Party] = field(default_factory=list)  # booked without a table yet
+    guests: dict[int, str] = field(default_factory=dict)  # "2 guests" per party size shown
 
     @property
     def width(self) -> int:
@@ -91,7 +121,7 @@ def _window(day: date) -> tuple[datetime, datetime]:
     return begin, finish
 
 
-def _block(res: Reservation, now: datetime, late_after: timedelta) -> Block | None:
+def _block(res: Party, now: datetime, late_after: timedelta) -> Block:
     turn = turn_of(res, now)
     if res.state is State.SEATED:
         start = res.seated_at or res.start_at
@@ -110,34 +140,58 @@ def _block(res: Reservation, now: datetime, late_after: timedelta) -> Block | No
     return block
 
 
+def _parties(day: date) -> tuple[list[Party], dict[int, list[tuple[int, bool]]]]:
+    """The day's parties (not cancelled or no-show) and their tables (table id, occupied), two
+    Core statements."""
+    r, a = Reservation.__table__.c, Assignment.__table__.c
+    rows = db.session.execute(
+        sa.select(r.id, r.name, r.party_size, r.state, r.start_at, r.duration_minutes, r.seated_at, r.left_at)
+        .where(r.service_day == day, r.state.in_(availability.COUNTED)).order_by(r.start_at, r.id))
+    parties = [Party(*row) for row in rows]
+    tables: dict[int, list[tuple[int, bool]]] = {}
+    for rid, table_id, occupied in db.session.execute(
+            sa.select(a.reservation_id, a.table_id, a.occupied).join(Reservation.__table__, r.id == a.reservation_id)
+            .where(r.service_day == day, r.state.in_(SHOWN))):
+        tables.setdefault(rid, []).append((table_id, occupied))
+    return parties, tables
+
+
 def load(day: date | None = None, now: datetime | None = None) -> Timeline:
-    """The day's timeline, from the day's reservations and tables (three statements) and the
-    covers per quarter hour."""
+    """The day's timeline, from the day's parties and tables (a few statements) and the covers per
+    quarter hour."""
     s = get_settings()
     now = now or clock.utcnow()
     day = day or clock.service_day(now, s.zone, s.boundary)
     begin, finish = _window(day)
     tl = Timeline(day, begin, finish, now, live.token())
-    reservations = queries.reservations_of(day)
+    parties, assigned = _parties(day)
     tables = queries.all_tables()
     rows = {t.id: Row(t) for t in tables}
     late_after = timedelta(minutes=s.late_after_minutes)
-    for res in reservations:
+    zone = s.zone
+
+    def hhmm(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    for res in parties:
         if res.state not in SHOWN:
             continue
-        if not res.assignments and res.state in MOVABLE:
+        if res.party_size not in tl.guests:
+            tl.guests[res.party_size] = ngettext("%(num)s guest", "%(num)s guests", res.party_size)
+        if res.id not in assigned and res.state in MOVABLE:
             tl.unassigned.append(res)
             continue
         block = _block(res, now, late_after)
-        for assignment in res.assignments:
-            row = rows.get(assignment.table_id)
-            if row is None or (res.state is State.SEATED and not assignment.occupied):
+        block.start_hhmm, block.end_hhmm = hhmm(block.start), hhmm(block.end)
+        for table_id, occupied in assigned.get(res.id, ()):
+            row = rows.get(table_id)
+            if row is None or (res.state is State.SEATED and not occupied):
                 continue
             start, end = max(block.start, begin), min(block.end, finish)
             if end <= start:
                 continue
-            row.blocks.append(Block(res, block.start, block.end, tl.x(start), max(tl.x(end) - tl.x(start), 3),
-                                    block.kind, block.turn, block.late_minutes))
+            left = tl.x(start)
+            row.blocks.append(dataclasses.replace(block, left=left, width=max(tl.x(end) - left, 3)))
     by_area: dict[int, tuple[str, int, list[Row]]] = {}
     for t in tables:
         by_area.setdefault(t.area_id, (t.area.name, t.area.position, []))[2].append(rows[t.id])
@@ -148,7 +202,7 @@ def load(day: date | None = None, now: datetime | None = None) -> Timeline:
         hour += timedelta(hours=1)
     width = int(availability.SLOT.total_seconds() // 60) // STEP
     busy = availability.Busy(day, now, tables)
-    busy.starts = [(r.start_at, r.party_size, r.id) for r in reservations if r.state in availability.COUNTED]
+    busy.starts = [(p.start_at, p.party_size, p.id) for p in parties if p.state in availability.COUNTED]
     tl.slots = [SlotCell(slot, tl.x(slot.start), width) for slot in availability.pacing_slots(day, busy=busy)
                 if begin <= slot.start < finish]
     return tl

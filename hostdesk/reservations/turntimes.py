@@ -132,3 +132,28 @@ def current() -> TurnTimes:
 def minutes_for(party_size: int, start: datetime) -> int:
     """The expected minutes at the table for a party of this size starting then."""
     return current().minutes_for(party_size, start)
+
+
+@dataclass
+class Overview:
+    """One service and band for the manager: what was learned beside the default, and which holds."""
+
+    service: str
+    band: str
+    learned: Learned | None
+    default_minutes: int
+    used_minutes: int
+
+
+def overview() -> list[Overview]:
+    """Every service and band of the settings, with the learned turn time beside the manager's default."""
+    times = current()
+    s = times.settings
+    rows = []
+    for service in s.services:
+        for band, (low, _high) in enumerate(BANDS):
+            learned = times.learned_for(service["name"], band)
+            default = s.duration_for(low)
+            used = learned.minutes if learned is not None and learned.trusted else default
+            rows.append(Overview(service["name"], band_label(band), learned, default, used))
+    return rows

@@ -40,7 +40,7 @@ def walk_in():
     board = load_board()
     options = queries.seating_options(board.floor, size)
     quote = walkins.quote_wait(board.floor, size, [c.res for c in board.waiting])
-    form = WaitlistForm(formdata=None, party_size=size, quoted_wait=quote)
+    form = WaitlistForm(formdata=None, party_size=size, quoted_wait=min(quote, 240), computed_wait=quote)
     return _dialog("reservations/_walkin_dialog.html", size=size, options=options, quote=quote, form=form,
                    free=free_tables(board, None))
 
@@ -62,5 +62,5 @@ def add_to_waitlist():
         message = next(iter(e for errors in form.errors.values() for e in errors), _l("Check the form."))
         raise ValidationFailed(message)
     walkins.add_to_waitlist(current_user, form.party_size.data, form.quoted_wait.data, form.name.data or "",
-                            form.phone.data or "")
+                            form.phone.data or "", computed_wait_minutes=form.computed_wait.data)
     return done()

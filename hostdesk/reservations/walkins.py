@@ -1,7 +1,6 @@
 """Walk-ins and the waitlist: seat now, or wait with a quoted time; "Table ready" calls the next."""
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +12,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..forms import LINE_BREAKS_AND_TABS
 from ..settings import get_settings
-from . import live, operations, turntimes
+from . import availability, live, operations, turntimes
 from .models import Assignment, Reservation, Source, State
 from .queries import Floor
 
@@ -22,32 +21,10 @@ NAME_MAX = 80  # Reservation.name's length
 
 
 def quote_wait(floor: Floor, party_size: int, waiting: list[Reservation], now: datetime | None = None) -> int:
-    """Minutes until a table that fits is likely free, after the parties already waiting."""
-    now = now or clock.utcnow()
-    s = get_settings()
-    soon = now + timedelta(minutes=ROUND_TO)
-    free_at: list[datetime] = []
-    for view in floor.tables:
-        if not view.table.fits(party_size):
-            continue
-        if view.state == "occupied" and view.party is not None:
-            free_at.append(max(soon, view.party.seated_at + timedelta(minutes=view.party.duration_minutes)))
-        elif view.state == "to_clear":
-            free_at.append(soon)
-        elif view.next_booking is not None and view.next_booking.start_at < now + timedelta(
-                minutes=s.duration_for(party_size)):
-            free_at.append(max(soon, view.next_booking.end_at))
-        else:
-            free_at.append(now)
-    if not free_at:
-        return s.duration_for(party_size)
-    free_at.sort()
-    ahead = sum(1 for w in waiting if w.state is State.WAITING and any(
-        v.table.fits(w.party_size) for v in floor.tables if v.table.fits(party_size)))
-    rounds, index = divmod(ahead, len(free_at))
-    moment = free_at[index] + timedelta(minutes=s.duration_for(party_size) * rounds)
-    minutes = max(0.0, (moment - now).total_seconds() / 60)
-    return int(math.ceil(minutes / ROUND_TO) * ROUND_TO)
+    """Minutes until a table that fits is likely free for the party's turn, after the parties
+    already waiting (availability.waitlist_quote); `floor` is the board's, for the caller's convenience."""
+    ahead = [w.party_size for w in sorted(waiting, key=lambda w: (w.created_at, w.id)) if w.state is State.WAITING]
+    return availability.waitlist_quote(party_size, now=now, ahead=ahead)
 
 
 def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reservation:
@@ -82,12 +59,16 @@ def seat_walk_in(actor, party_size: int, tables: list[Table], name: str = "") ->
     return res
 
 
-def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str = "", phone: str = "") -> Reservation:
+def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str = "", phone: str = "",
+                    computed_wait_minutes: int | None = None) -> Reservation:
+    """Put a walk-in on the waitlist with the quote the host gave; `computed_wait_minutes` is the
+    app's own quote it was shown, kept so the figures tell computed and overridden quotes apart."""
     if not 0 <= quoted_wait_minutes <= 240:
         raise ValidationFailed(_l("The quoted wait must be between 0 and 240 minutes."), field="quoted_wait")
     from .bookings import find_or_add_guest, normalise_phone
 
-    res = _walk_in(actor, party_size, name, State.WAITING, quoted_wait_minutes=quoted_wait_minutes)
+    res = _walk_in(actor, party_size, name, State.WAITING, quoted_wait_minutes=quoted_wait_minutes,
+                   computed_wait_minutes=computed_wait_minutes)
     phone = normalise_phone(phone)
     if phone:
         res.guest = find_or_add_guest(res.name, phone, "")

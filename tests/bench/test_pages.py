@@ -18,6 +18,9 @@ def test_each_page_is_a_url_for_today():
     assert urls["dashboard, a year (365 days)"] == "/manager/?period=range&start=2025-11-20&end=2026-11-19"
     assert urls["lost-and-found log, search"] == \
         "/manager/lost-found?q=zwart&category=clothing&found_from=2024-11-20"
+    assert urls["booking form availability (4 guests, 20:00)"] == \
+        "/host/bookings/availability?day=2026-11-20&time=20%3A00&party_size=4"
+    assert urls["timeline, today"] == "/host/timeline"
     assert days_ago("/x", a=0, b="y")(date(2026, 1, 1)) == "/x?a=2026-01-01&b=y"
 
 

@@ -20,7 +20,7 @@ def stored(app) -> dict:
 def test_page_has_a_field_for_every_setting(manager_client):
     page = manager_client.get("/manager/settings", headers=EN).get_data(as_text=True)
     for name in FIELDS:
-        if name in ("services", "durations", "retention_days"):
+        if name in ("services", "durations", "pacing_limits", "retention_days"):
             assert f'name="{name}-0-' in page
         elif name == "daily_summary_addresses":
             continue  # each manager's own address is set on their user page (test_summary.py)

@@ -25,7 +25,8 @@ def _race(clients, posts) -> list[tuple[int, str]]:
         response = client.post(url, data=data, headers={"HX-Request": "true", "Accept-Language": "en"})
         answers.append((response.status_code, response.get_data(as_text=True)))
 
-    threads = [threading.Thread(target=tablet, args=(c, url, data)) for c, (url, data) in zip(clients, posts, strict=True)]
+    threads = [threading.Thread(target=tablet, args=(c, url, data))
+               for c, (url, data) in zip(clients, posts, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

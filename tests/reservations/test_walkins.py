@@ -25,8 +25,16 @@ def test_quote_is_zero_when_a_table_is_free(frozen, floor, app_ctx):
     assert walkins.quote_wait(floor_state, 2, waiting) == 0
 
 
+def no_combinations(floor) -> None:
+    """Window tables 1-3 no longer pushed together: only tables 10, 11 and 12 take four."""
+    for name in ("1", "2", "3"):
+        floor[name].combinable = False
+    db.session.commit()
+
+
 def test_quote_waits_for_the_first_table_to_free_up(frozen, floor, make_res, actors):
     host = actors["host"]
+    no_combinations(floor)
     for name, table, ago in (("A", "10", 60), ("B", "11", 30), ("C", "12", 100)):  # 4+ seats: 10, 11, 12
         res = make_res(name, 4, frozen - minutes(ago), State.GREETED)
         clock.freeze(frozen - minutes(ago))
@@ -46,6 +54,7 @@ def test_quote_waits_for_the_first_table_to_free_up(frozen, floor, make_res, act
 
 
 def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor, make_res, actors):
+    no_combinations(floor)
     res = make_res("A", 2, frozen - minutes(90), State.GREETED)
     operations.seat(res, actors["host"], [floor["10"]])
     operations.leave(res, actors["host"])
@@ -56,6 +65,15 @@ def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor
     floor_state, waiting = _floor()
     assert walkins.quote_wait(floor_state, 4, waiting) == 5  # table 10 only needs clearing
     assert walkins.quote_wait(floor_state, 20, waiting) == 150  # nothing fits: the usual duration
+
+
+def test_quote_counts_a_free_combination_of_tables(frozen, floor, make_res, actors):
+    for table in ("10", "11", "12"):
+        other = make_res("B" + table, 4, frozen, State.GREETED)
+        operations.seat(other, actors["host"], [floor[table]])
+    db.session.commit()
+    floor_state, waiting = _floor()
+    assert walkins.quote_wait(floor_state, 4, waiting) == 0  # 1 + 2 pushed together are free now
 
 
 def test_waitlist_and_call_next_are_audited(frozen, floor, actors):
