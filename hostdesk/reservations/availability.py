@@ -27,39 +27,13 @@ from ..floor.models import Table
 from ..settings import Settings, get_settings
 from . import turntimes
 from .models import ACTIVE, Assignment, Reservation, State
+from .queries import Option  # a table or neighbours pushed together: ids, seats, names, area
 
 SLOT = timedelta(minutes=15)  # bookable times and pacing go by quarter hours
 SOON = timedelta(minutes=5)  # a party over its time, or a table to clear, is expected free this soon
 ROUND_TO = 5  # waitlist quotes in whole 5 minutes
 COMBINE_AT_MOST = 4  # tables pushed together
 COUNTED = (*ACTIVE, State.LEFT)  # the covers pacing counts
-
-
-@dataclass
-class Option:
-    """One way to seat a party: a table, or neighbouring combinable tables pushed together."""
-
-    tables: list[Table]
-
-    @property
-    def ids(self) -> str:
-        return ",".join(str(t.id) for t in self.tables)
-
-    @property
-    def table_ids(self) -> list[int]:
-        return [t.id for t in self.tables]
-
-    @property
-    def seats(self) -> int:
-        return sum(t.max_seats for t in self.tables)
-
-    @property
-    def names(self) -> str:
-        return " + ".join(t.name for t in self.tables)
-
-    @property
-    def area(self) -> str:
-        return self.tables[0].area.name
 
 
 @dataclass

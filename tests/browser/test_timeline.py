@@ -29,21 +29,29 @@ def _seed(app) -> dict[str, int]:
                   for i, (name, area, low, high) in enumerate((("1", window, 1, 2), ("2", window, 1, 2),
                                                                ("10", main, 2, 4), ("11", main, 3, 6)))}
         db.session.add_all([window, main, *tables.values()])
-        parties = [("Mol", 2, at(20), State.BOOKED, "1", {}),
-                   ("Dekker", 4, at(17, 30), State.SEATED, "10", {"seated_at": at(17, 30)}),
-                   ("Laat", 2, at(18, 40), State.BOOKED, "2", {}),
-                   ("Visser", 5, at(21), State.BOOKED, "11", {})]
-        ids = {}
-        for name, size, start, state, table, extra in parties:
+        def party(name, size, start, table, state=State.BOOKED, **extra):
             res = Reservation(name=name, party_size=size, start_at=start, duration_minutes=90 + 15 * (size > 2),
                               state=state, service_day=FRIDAY.date(), created_at=at(12), **extra)
             res.assignments.append(Assignment(table=tables[table], occupied=state is State.SEATED))
             db.session.add(res)
-            db.session.flush()
-            ids[name] = res.id
+            return res
+
+        parties = [party("Mol", 2, at(20), "1"), party("Laat", 2, at(18, 40), "2"), party("Visser", 5, at(21), "11"),
+                   party("Dekker", 4, at(17, 30), "10", State.SEATED, seated_at=at(17, 30))]
+        db.session.flush()
+        ids = {res.name: res.id for res in parties}
         ids.update({f"table {n}": t.id for n, t in tables.items()})
         db.session.commit()
         return ids
+
+
+def _open(app, tablet, live_server, path: str, shape: str, lang: str):
+    """The seeded evening, and a host's tablet of that shape and language on `path`."""
+    ids = _seed(app)
+    page = tablet(Role.HOST, VIEWPORTS[shape], LOCALES[lang])
+    page.goto(f"{live_server}{path}")
+    page.wait_for_load_state("networkidle")
+    return ids, page
 
 
 def _where(app, rid: int) -> tuple[str, datetime]:
@@ -56,10 +64,7 @@ def _where(app, rid: int) -> tuple[str, datetime]:
 @pytest.mark.parametrize("shape", VIEWPORTS)
 def test_timeline_shows_now_and_moves_a_booking_by_two_taps(app, frozen, live_server, tablet, check_axe,
                                                             screenshot, shape, lang):
-    ids = _seed(app)
-    page = tablet(Role.HOST, VIEWPORTS[shape], LOCALES[lang])
-    page.goto(f"{live_server}/host/timeline")
-    page.wait_for_load_state("networkidle")
+    ids, page = _open(app, tablet, live_server, "/host/timeline", shape, lang)
     now_line = page.locator(".tl-now").bounding_box()
     width = VIEWPORTS[shape][0]
     assert 0 < now_line["x"] < width, now_line  # the current time is in view on opening
@@ -87,10 +92,7 @@ def test_timeline_shows_now_and_moves_a_booking_by_two_taps(app, frozen, live_se
 @pytest.mark.parametrize("shape", VIEWPORTS)
 def test_booking_form_offers_free_tables_and_a_choice_fills_the_form(app, frozen, live_server, tablet, check_axe,
                                                                      screenshot, shape, lang):
-    ids = _seed(app)
-    page = tablet(Role.HOST, VIEWPORTS[shape], LOCALES[lang])
-    page.goto(f"{live_server}/host/bookings/new")
-    page.wait_for_load_state("networkidle")
+    ids, page = _open(app, tablet, live_server, "/host/bookings/new", shape, lang)
     page.fill("#party_size", "5")
     page.fill("#time", "20:00")
     page.locator("#time").dispatch_event("change")

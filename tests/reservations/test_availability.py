@@ -276,3 +276,20 @@ def test_turn_is_soon_in_the_last_ten_minutes(frozen, floor, make_res):
     res = seat(make_res, floor["10"], 2, 85)
     turn = availability.turn_of(res, clock.utcnow())
     assert turn.level == "soon" and turn.minutes_left == 5 and turn.until == frozen + minutes(5)
+
+
+def test_walk_in_dialog_offers_the_computed_quote_and_keeps_it_beside_the_hosts(frozen, floor, make_res,
+                                                                               host_client):
+    from hostdesk.reservations.models import Reservation, Source
+
+    seat(make_res, floor["12"], 8, 120, name="Groot")  # the only 7-8 table frees in 30 minutes
+    dialog = host_client.get("/host/walk-in?party_size=8").get_data(as_text=True)
+    assert "Expected wait: about 30 minutes." in dialog and 'name="computed_wait" type="hidden" value="30"' in dialog
+    kept = host_client.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "30", "computed_wait": "30",
+                                                         "name": "Kept"})
+    changed = host_client.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "45",
+                                                            "computed_wait": "30", "name": "Changed"})
+    assert kept.status_code in (200, 302) and changed.status_code in (200, 302)
+    quotes = {r.name: (r.quoted_wait_minutes, r.computed_wait_minutes) for r in db.session.scalars(
+        db.select(Reservation).where(Reservation.source == Source.WALK_IN))}
+    assert quotes == {"Kept": (30, 30), "Changed": (45, 30)}
