@@ -77,6 +77,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = ""
+    reply_to: str = ""  # the restaurant's own address that guests' replies go to; empty: the sender address
     daily_summary: bool = False  # e-mail each manager the figures of the service day after it ends
     daily_summary_addresses: dict[str, str] = field(default_factory=dict)  # manager's user id: address
     # Exports

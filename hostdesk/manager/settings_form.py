@@ -75,6 +75,9 @@ class BaseSettingsForm(RowChecks, AppForm):
     smtp_password_clear = BooleanField(_l("Remove the stored password"))
     smtp_sender = StringField(_l("Sender address"), validators=[
         Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))])
+    reply_to = StringField(_l("Reply-to address"), validators=[
+        Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))],
+        description=_l("The restaurant's own address, where guests' replies arrive. Empty: the sender address."))
     daily_summary = BooleanField(_l("E-mail the managers a summary of each service day"))
     csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
         ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),
