@@ -54,6 +54,7 @@ class Settings:
     # Host screen
     greet_amber_seconds: int = 30
     greet_red_seconds: int = 60
+    greet_red_sound: bool = False  # every host screen chimes when a greeting turns red
     arriving_window_minutes: int = 30
     no_show_grace_minutes: int = 15
     undo_seconds: int = 120

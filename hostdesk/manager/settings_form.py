@@ -50,6 +50,7 @@ class BaseSettingsForm(RowChecks, AppForm):
     services = FieldList(FormField(ServiceRow), min_entries=0)
     greet_amber_seconds = _number(_l("Greeting turns amber after (seconds)"), 5, 3600)
     greet_red_seconds = _number(_l("Greeting turns red after (seconds)"), 5, 3600)
+    greet_red_sound = BooleanField(_l("Sound when a greeting turns red"))
     arriving_window_minutes = _number(_l("Show arriving guests (minutes ahead)"), 5, 240)
     no_show_grace_minutes = _number(_l("Grace period before a no-show (minutes)"), 0, 240)
     undo_seconds = _number(_l("A tap can be undone for (seconds)"), 0, 3600)
