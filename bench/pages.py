@@ -39,6 +39,7 @@ PAGES = [
     Page("dashboard, a week (last week)", days_ago("/manager/", period="week", day=7)),
     Page("dashboard, a month (30 days)", days_ago("/manager/", period="range", start=30, end=1)),
     Page("dashboard, a year (365 days)", days_ago("/manager/", period="range", start=365, end=1)),
+    Page("dashboard, five years (to today)", days_ago("/manager/", period="range", start=1825, end=0)),
     Page("lost-and-found log, search", days_ago("/manager/lost-found", q="zwart", category="clothing", found_from=730)),
     Page("booking form availability (4 guests, 20:00)", days_ago("/host/bookings/availability", day=0, time="20:00",
                                                                   party_size="4")),

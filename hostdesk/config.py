@@ -33,6 +33,9 @@ DEFAULTS = {
     "SESSION_IDLE_LIMIT": timedelta(hours=12),
     "SESSION_ABSOLUTE_LIMIT": timedelta(days=30),
     "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+    # The pages that take a photo accept a larger body, so a photo over its own limit is refused by the
+    # form (everything typed kept) rather than by a bare 413; the file waits on disk, not in memory.
+    "MAX_PHOTO_REQUEST_LENGTH": 64 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["nl", "en"],

@@ -1,4 +1,4 @@
-"""Scheduled work (erasure of personal data, reminders, daily summaries), run by the app itself.
+"""Scheduled work (erasure of personal data, reminders, daily summaries, stored figures), run by the app itself.
 
 Each job has a row in `scheduled_jobs` with its next run. Every process serving the app wakes once a
 minute (a daemon thread, started by its first request) and claims each due job with a conditional
@@ -68,12 +68,15 @@ def all_jobs() -> list[Job]:
     """Every job the app runs; a feature adds its job here."""
     from .lostfound.mail import send_outbox
     from .lostfound.operations import purge_personal_data
+    from .manager.rollup import JOB as FIGURES
+    from .manager.rollup import summarise
     from .manager.summary import summary_job
     from .reservations.turntimes import refresh
 
     return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
             Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(),
-            Job(TURN_TIMES, refresh, daily_at=time(4, 15))]
+            Job(TURN_TIMES, refresh, daily_at=time(4, 15)),
+            Job(FIGURES, summarise, every=timedelta(minutes=5))]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

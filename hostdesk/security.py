@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, current_app, request
+from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
 from flask_talisman import Talisman
 
@@ -87,7 +88,26 @@ def refuse_unsafe_input() -> None:
 talisman = Talisman()
 
 
+PHOTO_ENDPOINTS = {"lostfound.register"}
+
+
+class Request(FlaskRequest):
+    """A request whose body may be as large as MAX_PHOTO_REQUEST_LENGTH on a page that takes a photo
+    (decided before any hook reads the form), so the form itself refuses a photo over its limit."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self.endpoint in PHOTO_ENDPOINTS and current_app:
+            return current_app.config["MAX_PHOTO_REQUEST_LENGTH"]
+        return FlaskRequest.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def register_security(app: Flask) -> None:
+    app.request_class = Request
     app.before_request(refuse_unsafe_input)
     https = app.config["HOSTDESK_HTTPS"]
     talisman.init_app(

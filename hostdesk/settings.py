@@ -54,6 +54,7 @@ class Settings:
     # Host screen
     greet_amber_seconds: int = 30
     greet_red_seconds: int = 60
+    greet_red_sound: bool = False  # every host screen chimes when a greeting turns red
     arriving_window_minutes: int = 30
     no_show_grace_minutes: int = 15
     undo_seconds: int = 120
@@ -79,6 +80,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_sender: str = ""
+    reply_to: str = ""  # the restaurant's own address that guests' replies go to; empty: the sender address
     daily_summary: bool = False  # e-mail each manager the figures of the service day after it ends
     daily_summary_addresses: dict[str, str] = field(default_factory=dict)  # manager's user id: address
     # Exports

@@ -1,7 +1,7 @@
 /* The host screen between polls: greet timers and waitlist countdowns tick every second, and
    open sections and the scroll position survive the board being swapped by a poll. Dialogs hold
-   the keyboard focus and give it back; a search result shows its card; an optional sound (this
-   tablet's choice, off by default) when a greeting turns red. */
+   the keyboard focus and give it back; a search result shows its card; a sound when a greeting turns red
+   (the manager's setting, off by default). */
 (function () {
   "use strict";
   var open = {};
@@ -23,50 +23,34 @@
     });
   }
 
-  // The sound for a greeting that turns red: off unless this tablet turned it on; browsers play
-  // sound only after a tap on the page, so the first tap anywhere unlocks it.
-  var SOUND_KEY = "hostdesk-sound";
+  // The sound for a greeting that turns red: on when the manager's setting puts its file on the page
+  // (data-audio); browsers play sound only after a tap on the page, so the first tap anywhere unlocks it.
   var audio = null;
   var unlocked = false;
   var redSeen = {};
-  function soundOn() {
-    try { return window.localStorage.getItem(SOUND_KEY) === "on"; } catch (e) { return false; }
-  }
   function soundUrl() {
     var source = document.querySelector("[data-audio]");
     return source ? source.dataset.audio : null;
   }
   function ring() {
     var url = soundUrl();
-    if (!url || !soundOn() || !unlocked) { return; }
+    if (!url || !unlocked) { return; }
     if (!audio) { audio = new Audio(url); }
     audio.currentTime = 0;
     var played = audio.play();
     if (played && played.catch) { played.catch(function () { /* refused by the browser: stay silent */ }); }
   }
-  function showSoundToggle() {
-    var toggle = document.getElementById("sound-toggle");
-    if (toggle) { toggle.setAttribute("aria-pressed", String(soundOn())); }
-  }
   document.addEventListener("pointerdown", function () {
     if (unlocked) { return; }
-    unlocked = true;
     var url = soundUrl();
-    if (url && soundOn()) {  // a silent start inside the tap lets later alerts play
-      audio = new Audio(url);
-      audio.muted = true;
-      var started = audio.play();
-      var unmute = function () { audio.pause(); audio.muted = false; };
-      if (started && started.then) { started.then(unmute, unmute); } else { unmute(); }
-    }
+    if (!url) { return; }
+    unlocked = true;
+    audio = new Audio(url);  // a silent start inside the tap lets later alerts play
+    audio.muted = true;
+    var started = audio.play();
+    var unmute = function () { audio.pause(); audio.muted = false; };
+    if (started && started.then) { started.then(unmute, unmute); } else { unmute(); }
   }, true);
-  document.addEventListener("click", function (event) {
-    var toggle = event.target.closest && event.target.closest("#sound-toggle");
-    if (!toggle) { return; }
-    try { window.localStorage.setItem(SOUND_KEY, soundOn() ? "off" : "on"); } catch (e) { /* ignore */ }
-    showSoundToggle();
-    if (soundOn()) { unlocked = true; ring(); }  // the tap itself allows playback: a sample now
-  });
 
   function tick() {
     var now = Date.now() + offset();
@@ -224,7 +208,6 @@
     var actions = document.getElementById("board-actions");
     if (actions) { setSkew(actions.dataset.now); }
     restore(document);
-    showSoundToggle();
     document.querySelectorAll(".greet-card.level-red").forEach(function (card) { redSeen[card.dataset.reservationId] = true; });
     tick();
     window.setInterval(tick, 1000);

@@ -70,9 +70,10 @@ def _refuse_without_sender() -> None:
 
 def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
     """The message with its headers built by the standard library: display names are encoded, never
-    pasted into a header; Reply-To is the restaurant's own address, the sender set up for it."""
+    pasted into a header; Reply-To is the restaurant's own address (its setting, else the sender)."""
     settings = get_settings()
-    sender = reply_to = settings.smtp_sender.strip()
+    sender = settings.smtp_sender.strip()
+    reply_to = settings.reply_to.strip() or sender
     message = EmailMessage()
     message["From"] = Address(display_name=settings.restaurant_name, addr_spec=sender)
     message["Reply-To"] = Address(display_name=settings.restaurant_name, addr_spec=reply_to)

@@ -32,12 +32,29 @@ def _refuse() -> ValidationFailed:
     return ValidationFailed(_l("The photo could not be read as an image. Take it again, or leave it out."))
 
 
+def _too_large() -> ValidationFailed:
+    return ValidationFailed(_l("The photo is larger than %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
+
+
+def read_upload(upload) -> bytes | None:
+    """The uploaded file's bytes (None when no file was chosen); one over MAX_BYTES is refused unread."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    stream = upload.stream
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size > MAX_BYTES:
+        raise _too_large()
+    return upload.read()
+
+
 def clean_photo(data: bytes) -> bytes:
     """A re-encoded JPEG of at most MAX_SIDE pixels a side, without any metadata."""
     if not data:
         raise _refuse()
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(_l("The photo is larger than %(mb)d MB.", mb=MAX_BYTES // (1024 * 1024)))
+        raise _too_large()
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in FORMATS:

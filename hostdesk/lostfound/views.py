@@ -23,7 +23,7 @@ from .forms import CallbackForm, DoneForm, RegisterForm, category_choices
 from .matching import COLOUR_LABELS
 from .models import Category, ItemState, QuestionKind
 from .operations import NewItem, NewQuestion, register_found_item
-from .photos import MAX_BYTES, photo_path
+from .photos import MAX_BYTES, photo_path, read_upload
 from .questions import default_questions
 
 bp = Blueprint("lostfound", __name__, url_prefix="/lost-found")
@@ -173,7 +173,7 @@ def register(category: str):
     error = refusal()
     if error is None and form.validate_on_submit():
         upload = form.photo.data
-        photo = upload.read() if upload and getattr(upload, "filename", "") else None
+        photo = read_upload(upload)  # over the limit: refused, keep_input shows the form again
         new = NewItem(category=category, description=form.description.data, where_found=form.where_found.data or "",
                       found_at=to_utc(form.found_at.data), storage_location=form.storage_location.data,
                       questions=_submitted_questions(rows), photo=photo,

@@ -50,6 +50,7 @@ class BaseSettingsForm(RowChecks, AppForm):
     services = FieldList(FormField(ServiceRow), min_entries=0)
     greet_amber_seconds = _number(_l("Greeting turns amber after (seconds)"), 5, 3600)
     greet_red_seconds = _number(_l("Greeting turns red after (seconds)"), 5, 3600)
+    greet_red_sound = BooleanField(_l("Sound when a greeting turns red"))
     arriving_window_minutes = _number(_l("Show arriving guests (minutes ahead)"), 5, 240)
     no_show_grace_minutes = _number(_l("Grace period before a no-show (minutes)"), 0, 240)
     undo_seconds = _number(_l("A tap can be undone for (seconds)"), 0, 3600)
@@ -76,6 +77,9 @@ class BaseSettingsForm(RowChecks, AppForm):
     smtp_password_clear = BooleanField(_l("Remove the stored password"))
     smtp_sender = StringField(_l("Sender address"), validators=[
         Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))])
+    reply_to = StringField(_l("Reply-to address"), validators=[
+        Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))],
+        description=_l("The restaurant's own address, where guests' replies arrive. Empty: the sender address."))
     daily_summary = BooleanField(_l("E-mail the managers a summary of each service day"))
     csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
         ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),

@@ -1,8 +1,9 @@
-"""The data behind the dashboard's charts, for the chosen period: time to greet per day, week or month,
-and found items registered and returned in the same steps (covers by hour come with the figures)."""
+"""The data behind the dashboard's charts, for the chosen period: time to greet per day, week or month
+(from the figures' histograms), and found items registered and returned in the same steps (covers by
+hour come with the figures)."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -10,10 +11,9 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..lostfound.models import FoundItem, ItemState
-from ..reservations.models import Reservation as R
 from ..settings import Settings
-from .sqltime import LocalTime, seconds_between, whole
-from .stats import Period, weighted_percentile
+from .sqltime import LocalTime
+from .stats import Period
 
 DAYS_BY_DAY = 31
 DAYS_BY_WEEK = 190
@@ -64,26 +64,9 @@ def _day(value) -> date:
 
 def greet_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
     """Median seconds from arrival to greeting and parties greeted, per step of the period."""
-    postgres = db.engine.dialect.name == "postgresql"
-    step = step_of(period)
-    step_key = bucket(R.service_day, step, postgres).label("bucket")
-    value = seconds_between(R.arrived_at, R.greeted_at, postgres)
-    where = (R.service_day.between(period.start, period.end), value.is_not(None))
-    found: dict[date, tuple[float | None, float]] = {}
-    if postgres:
-        stmt = sa.select(step_key, sa.func.percentile_cont(0.5).within_group(value), sa.func.count()).where(
-            *where).group_by(step_key)
-        for key, median, count in db.session.execute(stmt):
-            found[_day(key)] = (None if median is None else float(median), float(count))
-    else:
-        stmt = sa.select(step_key, whole(value).label("v"), sa.func.count()).where(*where).group_by(
-            sa.literal_column("bucket"), sa.literal_column("v"))
-        histograms: dict[date, Counter] = defaultdict(Counter)
-        for key, v, count in db.session.execute(stmt):
-            histograms[_day(key)][v] += count
-        for key, histogram in histograms.items():
-            found[key] = (weighted_percentile(sorted(histogram.items()), 0.5), float(sum(histogram.values())))
-    return step, trend_points(period, step, found)
+    from .figures import service_figures
+
+    return service_figures(period, settings).trend
 
 
 def trend_points(period: Period, step: str, found: dict[date, tuple[float | None, float]]) -> list[TrendPoint]:

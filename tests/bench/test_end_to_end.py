@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.pages import PAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Locust is looked for, not imported: importing it patches this process's standard library for gevent.
@@ -45,7 +47,7 @@ def test_a_tiny_run_measures_tablets_pages_and_the_export(tmp_path):
     assert sum(last["statuses"]["poll"].values()) == last["planned"]["poll"]
 
     pages = [_cells(line) for line in table.splitlines() if line.startswith(("| dashboard", "| lost-and-found"))]
-    assert len(pages) == 5 and all(cells[1] == "3" and cells[-1] == "200" for cells in pages)
+    assert len(pages) == len(PAGES) and all(cells[1] == "3" and cells[-1] == "200" for cells in pages)
     assert "CSV export of the whole lost-and-found log (300 items" in table and "status 200" in table
 
 

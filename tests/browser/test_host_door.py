@@ -13,7 +13,7 @@ from hostdesk.auth.models import Role
 from hostdesk.extensions import db
 from hostdesk.floor.models import Area, Table
 from hostdesk.reservations.models import Assignment, Reservation, State
-from hostdesk.settings import get_settings
+from hostdesk.settings import get_settings, update_settings
 from tests.conftest import PASSWORDS
 
 VIEWPORTS = {"landscape": (1024, 768), "portrait": (768, 1024)}
@@ -240,34 +240,62 @@ def test_a_host_writes_notes_and_dismissing_one_keeps_the_other(app, live_server
     assert "Terras dicht" in page.locator(".shift-note").inner_text()
 
 
-@pytest.mark.parametrize("shape", VIEWPORTS)
-def test_the_pin_screen_keeps_the_alert_and_rings_when_turned_on(app, live_server, new_context, users, check_axe,
-                                                                  screenshot, shape):
-    now = clock.utcnow()
-    _seed(app, [("Dekker", 2, 0, State.ARRIVED, [], {"arrived_at": now - timedelta(seconds=50)})])
-    page = new_context(VIEWPORTS[shape]).new_page()
-    page.add_init_script("""window.__plays = 0;
-        HTMLMediaElement.prototype.play = function () { if (!this.muted) { window.__plays += 1; }
-                                                          return Promise.resolve(); };""")
+PLAYS = """window.__plays = 0;
+    HTMLMediaElement.prototype.play = function () { if (!this.muted) { window.__plays += 1; }
+                                                      return Promise.resolve(); };"""
+
+
+def _shared_tablet(page, live_server) -> None:
+    page.add_init_script(PLAYS)
     page.goto(f"{live_server}/login")
     page.fill("input[name=username]", "host")
     page.fill("input[name=password]", PASSWORDS[Role.HOST])
     page.check("input[name=shared_tablet]")
     page.click("button[type=submit]")
     page.wait_for_url("**/host/")
-    assert page.locator("#sound-toggle").get_attribute("aria-pressed") == "false"  # off by default
-    page.locator("#sound-toggle").click()  # this tap turns it on and allows playback
-    assert page.locator("#sound-toggle").get_attribute("aria-pressed") == "true"
-    plays = page.evaluate("() => window.__plays")
-    page.wait_for_selector(".greet-card.level-red", timeout=15_000)  # the greeting turns red
-    page.wait_for_function(f"() => window.__plays > {plays}")
+
+
+@pytest.mark.parametrize("shape", VIEWPORTS)
+def test_the_pin_screen_keeps_the_alert_and_the_managers_sound_rings_after_a_first_tap(
+        app, live_server, new_context, users, check_axe, screenshot, shape):
+    now = clock.utcnow()
+    with app.app_context():
+        update_settings(users[Role.MANAGER], greet_red_sound=True)
+        db.session.commit()
+    _seed(app, [("Dekker", 2, 0, State.ARRIVED, [], {"arrived_at": now - timedelta(seconds=90)}),
+                ("Visser", 2, 0, State.ARRIVED, [], {"arrived_at": now - timedelta(seconds=35)})])
+    page = new_context(VIEWPORTS[shape]).new_page()
+    _shared_tablet(page, live_server)
+    page.wait_for_selector(".greet-card.level-red")  # Dekker is red at once, before any tap: no sound yet
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => window.__plays") == 0
+    assert page.locator("#sound-toggle").count() == 0  # no switch of the tablet's own
+    page.locator("#board-q").click()  # the first tap anywhere allows playback
+    page.wait_for_function("() => document.querySelectorAll('.greet-card.level-red').length === 2",
+                           timeout=40_000)  # Visser turns red
+    page.wait_for_function("() => window.__plays > 0")
     page.get_by_role("button", name="Wissel van persoon").click()
     page.wait_for_url("**/switch")
     alert = page.locator("#door-status [role=alert]")
     alert.wait_for()
-    assert "1 gezelschap wacht op begroeting" in alert.inner_text() and "Dekker" not in alert.inner_text()
+    assert "2 gezelschappen wachten op begroeting" in alert.inner_text() and "Dekker" not in alert.inner_text()
+    assert page.locator("#door-status[data-audio]").count() == 1
     check_axe(page, f"pin screen with door alert {shape}")
     screenshot(page, f"door-pin-screen-{shape}")
+
+
+def test_without_the_managers_setting_no_tablet_rings(app, live_server, new_context, users):
+    now = clock.utcnow()
+    _seed(app, [("Dekker", 2, 0, State.ARRIVED, [], {"arrived_at": now - timedelta(seconds=80)}),
+                ("Visser", 2, 0, State.ARRIVED, [], {"arrived_at": now - timedelta(seconds=30)})])
+    page = new_context(VIEWPORTS["landscape"]).new_page()
+    _shared_tablet(page, live_server)
+    page.locator("#board-q").click()  # a tap: it would allow playback
+    page.wait_for_function("() => document.querySelectorAll('.greet-card.level-red').length === 2",
+                           timeout=40_000)  # Visser turns red after the tap
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => window.__plays") == 0
+    assert page.locator("[data-audio]").count() == 0
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)

@@ -308,3 +308,36 @@ def test_the_aftercare_draft_names_the_item_in_the_claimants_language_and_quotes
     assert subject == "Your umbrella: sent by post"
     assert "we sent your umbrella (“paraplu met houten handvat”) to you by post" in body
     assert "Your paraplu" not in subject + body
+
+
+def test_replies_go_to_the_restaurants_own_address_when_it_is_set(smtp_server, make_item, staff, manager, frozen):
+    update_settings(manager, restaurant_name="Café 't Hoekje, Utrecht", reply_to="info@hoekje.nl")
+    item = posted_item(make_item, staff, "en")
+    send_aftercare(staff, item, *aftercare_draft(item))
+    [(_recipients, message)] = smtp_server.messages
+    assert message["Reply-To"].addresses[0].addr_spec == "info@hoekje.nl"
+    assert message["Reply-To"].addresses[0].display_name == "Café 't Hoekje, Utrecht"
+    assert message["From"].addresses[0].addr_spec == "gastheer@degoudenlepel.nl"
+
+
+def test_without_an_own_address_replies_go_to_the_sender(smtp_server, manager, frozen):
+    assert send_test_email("manager@example.org") is True
+    [(_recipients, message)] = smtp_server.messages
+    assert message["Reply-To"].addresses[0].addr_spec == "gastheer@degoudenlepel.nl"
+    assert message["From"].addresses[0].addr_spec == "gastheer@degoudenlepel.nl"
+
+
+def test_the_reply_to_address_is_a_setting_managers_change_on_the_settings_page(app, client_for, frozen):
+    from tests.manager.helpers import settings_form_data
+
+    client = client_for(Role.MANAGER)
+    refused = client.post("/manager/settings", data=settings_form_data(reply_to="not an address"),
+                          headers={"Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert "Give an e-mail address like desk@example.com." in refused.get_data(as_text=True)
+    saved = client.post("/manager/settings", data=settings_form_data(reply_to="info@hoekje.nl"))
+    assert saved.status_code in (200, 302, 303)
+    with app.app_context():
+        from hostdesk.settings import get_settings
+
+        assert get_settings().reply_to == "info@hoekje.nl"

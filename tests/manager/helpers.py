@@ -11,7 +11,7 @@ def settings_form_data(settings: Settings | None = None, **overrides) -> dict[st
     s = settings or Settings()
     data: dict[str, str] = {}
     for name in ("restaurant_name", "timezone", "day_boundary", "default_language", "smtp_host", "smtp_user",
-                 "smtp_sender"):
+                 "smtp_sender", "reply_to"):
         data[name] = str(getattr(s, name))
     for name in ("greet_amber_seconds", "greet_red_seconds", "arriving_window_minutes", "no_show_grace_minutes",
                  "undo_seconds", "max_party_size", "pin_idle_minutes", "retention_days_default",
