@@ -16,4 +16,4 @@ def new_token() -> str:
 
 
 class TokenConverter(BaseConverter):
-    regex = r"[A-Za-z0-9_\-]{%d}" % TOKEN_LENGTH
+    regex = rf"[A-Za-z0-9_\-]{{{TOKEN_LENGTH}}}"
