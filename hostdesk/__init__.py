@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .floor.views import bp as floor_bp
     from .lostfound.views import bp as lostfound_bp
+    from .lostfound.views_public import bp as lost_public_bp
     from .manager.views import bp as manager_bp
     from .public import register_public
     from .reservations.views import bp as reservations_bp
@@ -58,7 +59,7 @@ def register_blueprints(app: Flask) -> None:
 
     register_login(app)
     register_public(app)
-    for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, manager_bp):
+    for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, lost_public_bp, manager_bp):
         app.register_blueprint(blueprint)
 
 

@@ -17,7 +17,7 @@ EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
     "setup.first_run": "public", "tls.authority_certificate": "public",
     "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
-    "public.language_set": "public",  # guests' pages (hostdesk/public)
+    "public.language_set": "public", "lost_public.lost_form": "public", "lost_public.status": "public",
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
