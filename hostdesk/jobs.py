@@ -68,8 +68,9 @@ def all_jobs() -> list[Job]:
     from .lostfound.mail import send_outbox
     from .lostfound.operations import purge_personal_data
     from .manager.summary import summary_job
+    from .reservations.messages import purge_waitlist_data
 
-    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
+    return [Job(PURGE, lambda: str(purge_personal_data() + purge_waitlist_data()), daily_at=time(3, 30)),
             Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job()]
 
 

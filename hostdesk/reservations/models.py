@@ -224,6 +224,23 @@ class GuestMessage(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     reservation: Mapped[Reservation] = relationship(back_populates="messages")
+    outbox: Mapped[OutboxMail | None] = relationship(lazy="joined")  # noqa: F821  (lostfound's model)
+
+    @property
+    def delivery(self) -> MessageState:
+        """How it went: an e-mail's state in the outbox as it is now (the outbox job may have sent it)."""
+        if self.outbox is None:
+            return self.state
+        mail_state = self.outbox.state.value
+        if mail_state == "sent":
+            return MessageState.SENT
+        if mail_state in ("queued", "retrying"):
+            return MessageState.QUEUED if not self.outbox.last_error else MessageState.FAILED
+        return MessageState.FAILED
+
+    @property
+    def problem(self) -> str | None:
+        return self.error or (self.outbox.last_error if self.outbox is not None else None)
 
 
 class ShiftNote(db.Model):

@@ -18,6 +18,7 @@ EXPECTED = {
     "setup.first_run": "public", "tls.authority_certificate": "public",
     "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
     "public.language_set": "public", "lost_public.lost_form": "public", "lost_public.status": "public",
+    "waitlist_public.page": "public", "waitlist_public.leave": "public",  # the guest's link (a token)
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
@@ -27,7 +28,8 @@ EXPECTED = {
         "reservations.edit_booking", "reservations.new_booking", "reservations.poll", "reservations.seat",
         "reservations.seat_walk_in", "reservations.transition", "reservations.walk_in",
         "reservations.ask", "reservations.change_size", "reservations.move", "reservations.post_note",
-        "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of"], "host"),
+        "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of",
+        "reservations.guest_link"], "host"),
     **dict.fromkeys([
         "lostfound.action_done", "lostfound.add_callback", "lostfound.aftercare", "lostfound.agree_post",
         "lostfound.arrived", "lostfound.choose_category", "lostfound.close_report", "lostfound.dispose",
