@@ -159,3 +159,12 @@ def test_the_purge_erases_waitlist_messages_contacts_and_links(frozen, floor, ho
         sa.select(OutboxMail).where(OutboxMail.kind == MailKind.WAITLIST)))
     guest = db.session.get(type(party.guest), guest_id)
     assert (guest.phone, guest.email, _party().guest_token) == (None, None, None)
+
+
+def test_the_guests_link_uses_the_public_address_when_one_is_set(app, frozen, floor, host_client, standin):
+    app.config["PUBLIC_BASE_URL"] = "https://desk.example.nl/"
+    try:
+        _join(host_client)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = None
+    assert f"https://desk.example.nl/w/{_party().guest_token}" in standin.messages[0]["Body"]
