@@ -124,10 +124,14 @@ def _send_mail(actor, res: Reservation, kind: MessageKind, email: str, subject: 
 
 
 def failures(messages: list[GuestMessage]) -> list[str]:
-    """What the host is told at once: one line per message that did not go out."""
+    """What the host is told at once: one line per message that did not go out. A text while no
+    provider is set up is not among them (the card still says so): a restaurant without texts would
+    otherwise get a red toast for every phone number it notes."""
     labels = {MessageChannel.SMS: _("Text message"), MessageChannel.EMAIL: _("E-mail")}
+    texts_off = sms.provider() is None
     return [_("%(channel)s to %(to)s not sent: %(reason)s", channel=labels[m.channel], to=m.to_address or "",
-              reason=m.error or "") for m in messages if m.state is MessageState.FAILED]
+              reason=m.error or "") for m in messages
+            if m.state is MessageState.FAILED and not (texts_off and m.channel is MessageChannel.SMS)]
 
 
 def purge_waitlist_data() -> int:

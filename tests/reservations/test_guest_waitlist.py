@@ -102,9 +102,10 @@ def test_a_refused_text_is_shown_to_the_host_at_once_and_kept_on_the_card(frozen
     assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
 
 
-def test_without_a_provider_the_text_is_kept_as_not_sent_with_the_reason(frozen, floor, host_client):
+def test_without_a_provider_the_card_says_the_text_was_not_sent_and_no_toast_nags(frozen, floor, host_client):
     html = _join(host_client).get_data(as_text=True)
-    assert "No SMS provider is set up (Manager → Settings)." in html
+    assert "No SMS provider is set up (Manager → Settings)." in html and "toast-error" not in html
+    assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
     [message] = _party().messages
     assert message.state is MessageState.FAILED and message.body.startswith("De Gouden Lepel: you are on the")
 
