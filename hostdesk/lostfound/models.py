@@ -234,7 +234,7 @@ class LostReport(db.Model):
     unlinked_item_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     # Filed by the guest on the public /lost form: more words of theirs, and their status link's token.
     details: Mapped[str] = mapped_column(sa.String(500), default="")
-    token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    token: Mapped[str | None] = mapped_column(sa.String(32), unique=True, index=True)
 
     item: Mapped[FoundItem | None] = relationship()
 

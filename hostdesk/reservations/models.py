@@ -129,7 +129,7 @@ class Reservation(db.Model):
     # The tables before the last move or release of a seated party, so that too can be undone.
     previous_table_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
     # Waitlist: the guest's own live page (hostdesk/public tokens) and the language of their messages.
-    guest_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    guest_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True, index=True)
     guest_language: Mapped[str | None] = mapped_column(sa.String(5))
 
     guest: Mapped[Guest | None] = relationship(lazy="joined")

@@ -46,23 +46,23 @@ def upgrade():
     with op.batch_alter_table('guest_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guest_messages_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_guest_messages_reservation_id'), ['reservation_id'], unique=False)
-    with op.batch_alter_table('reservations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('guest_token', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('guest_language', sa.String(length=5), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_reservations_guest_token'), ['guest_token'])
-    with op.batch_alter_table('lf_lost_reports', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('details', sa.String(length=500), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('token', sa.String(length=32), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_lf_lost_reports_token'), ['token'])
+    # Plain ADD COLUMN and unique indexes: no table is copied (on SQLite a copy would drop and
+    # recreate it, and ON DELETE CASCADE would empty the tables that refer to it).
+    op.add_column('reservations', sa.Column('guest_token', sa.String(length=32), nullable=True))
+    op.add_column('reservations', sa.Column('guest_language', sa.String(length=5), nullable=True))
+    op.create_index(op.f('ix_reservations_guest_token'), 'reservations', ['guest_token'], unique=True)
+    op.add_column('lf_lost_reports', sa.Column('details', sa.String(length=500), nullable=False, server_default=''))
+    op.add_column('lf_lost_reports', sa.Column('token', sa.String(length=32), nullable=True))
+    op.create_index(op.f('ix_lf_lost_reports_token'), 'lf_lost_reports', ['token'], unique=True)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_lf_lost_reports_token'), table_name='lf_lost_reports')
+    op.drop_index(op.f('ix_reservations_guest_token'), table_name='reservations')
     with op.batch_alter_table('lf_lost_reports', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_lf_lost_reports_token'), type_='unique')
         batch_op.drop_column('token')
         batch_op.drop_column('details')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_reservations_guest_token'), type_='unique')
         batch_op.drop_column('guest_language')
         batch_op.drop_column('guest_token')
     with op.batch_alter_table('guest_messages', schema=None) as batch_op:
