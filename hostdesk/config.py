@@ -4,7 +4,8 @@ Environment variables: DATABASE_URL, SECRET_KEY, HOSTDESK_ANSWERS_KEY (the verif
 key, the same on every app server of one database; default: instance/answers_key), HOSTDESK_TZ,
 HOSTDESK_HTTPS=1 (Secure cookies when served over HTTPS), HOSTDESK_REDIS_URL (the rate limits'
 counters and a board cache shared by several servers; RATELIMIT_STORAGE_URI for the limits alone),
-HOSTDESK_JOBS=0 (this process runs no scheduled jobs; the test suite sets it).
+HOSTDESK_JOBS=0 (this process runs no scheduled jobs; the test suite sets it), HOSTDESK_PUBLIC_URL (the
+address in guests' links, such as the waitlist page's).
 """
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ DEFAULTS = {
     "CLAIM_MAX_FAILURES_PER_STAFF": 10,
     "CLAIM_MAX_FAILURES_PER_CLAIMANT": 5,
     "CLAIM_FAILURE_WINDOW": timedelta(hours=24),
+    # Public (no-login) forms (hostdesk/public): the fill-time guard, and per-address (allowed, seconds).
+    "PUBLIC_MIN_FILL_SECONDS": 3,
+    "PUBLIC_MAX_FORM_AGE": timedelta(hours=12),
+    "PUBLIC_FORM_LIMIT": (10, 3600),
+    "PUBLIC_PAGE_LIMIT": (600, 3600),
+    "PUBLIC_BASE_URL": None,  # the address in guests' links, e.g. https://desk.example.nl (default: the request's)
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
     "HOSTDESK_ANSWERS_KEY": None,  # default: instance/answers_key (keys.py)
@@ -99,6 +106,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["JOBS_IN_BACKGROUND"] = False
     if env.get("HOSTDESK_HTTPS") == "1":
         app.config["HOSTDESK_HTTPS"] = True
+    if env.get("HOSTDESK_PUBLIC_URL"):
+        app.config["PUBLIC_BASE_URL"] = env["HOSTDESK_PUBLIC_URL"]
     if test_config:
         app.config.from_mapping(test_config)
     app.config.setdefault("JOBS_IN_BACKGROUND", not app.testing)  # tests call jobs.run_due themselves

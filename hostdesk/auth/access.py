@@ -21,6 +21,7 @@ BLUEPRINT_ROLES: dict[str, frozenset[Role] | str] = {
     "manager": frozenset({Role.MANAGER}),
     "auth": ANY_USER,
     "core": ANY_USER,
+    "public": PUBLIC,
 }
 
 

@@ -137,3 +137,5 @@ class MailKind(enum.StrEnum):
     NOTE = "note"
     TEST = "test"
     SUMMARY = "summary"  # the managers' daily summary (manager/summary.py)
+    REPORT = "report"  # to a guest who reported a loss online: we may have it
+    WAITLIST = "waitlist"  # to a waitlist guest (reservations/messages.py)
