@@ -52,11 +52,12 @@ def register_blueprints(app: Flask) -> None:
     from .floor.views import bp as floor_bp
     from .lostfound.views import bp as lostfound_bp
     from .manager.views import bp as manager_bp
+    from .online.views import bp as online_bp
     from .reservations.views import bp as reservations_bp
     from .web import bp as core_bp
 
     register_login(app)
-    for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, manager_bp):
+    for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, manager_bp, online_bp):
         app.register_blueprint(blueprint)
 
 

@@ -22,6 +22,7 @@ CATALOGUES = {
     "reservations": (PACKAGE / "reservations" / "translations", ["hostdesk/reservations", "templates/reservations"]),
     "lostfound": (PACKAGE / "lostfound" / "translations", ["hostdesk/lostfound", "templates/lostfound"]),
     "manager": (PACKAGE / "manager" / "translations", ["hostdesk/manager", "templates/manager"]),
+    "online": (PACKAGE / "online" / "translations", ["hostdesk/online", "templates/online"]),
 }
 
 

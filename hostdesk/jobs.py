@@ -68,9 +68,11 @@ def all_jobs() -> list[Job]:
     from .lostfound.mail import send_outbox
     from .lostfound.operations import purge_personal_data
     from .manager.summary import summary_job
+    from .online.mail import reminder_job
+    from .online.purge import purge_guest_data
 
-    return [Job(PURGE, lambda: str(purge_personal_data()), daily_at=time(3, 30)),
-            Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job()]
+    return [Job(PURGE, lambda: str(purge_personal_data() + purge_guest_data()), daily_at=time(3, 30)),
+            Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(), reminder_job()]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

@@ -137,3 +137,5 @@ class MailKind(enum.StrEnum):
     NOTE = "note"
     TEST = "test"
     SUMMARY = "summary"  # the managers' daily summary (manager/summary.py)
+    BOOKING = "booking"  # an online booking's confirmation (online/mail.py)
+    REMINDER = "reminder"  # the day before a booking

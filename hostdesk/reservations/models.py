@@ -128,6 +128,11 @@ class Reservation(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # The tables before the last move or release of a seated party, so that too can be undone.
     previous_table_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    # Booked online: the guest's manage link carries this random token (the only key to the booking
+    # outside the restaurant), the language of their e-mails, and when the reminder went out.
+    manage_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     guest: Mapped[Guest | None] = relationship(lazy="joined")
     preferred_area: Mapped[Area | None] = relationship(lazy="joined")

@@ -1,0 +1,44 @@
+"""online booking: the guest's manage token and language on reservations, the reminder's time,
+and the outbox's calendar attachment and booking
+
+Revision ID: e7b3a91c5d20
+Revises: c41d7e2a9b58
+Create Date: 2026-12-06 21:20:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'e7b3a91c5d20'
+down_revision = 'c41d7e2a9b58'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('manage_token', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
+        batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_unique_constraint('uq_reservations_manage_token', ['manage_token'])
+    with op.batch_alter_table('lf_outbox', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attachment', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('reservation_id', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_lf_outbox_reservation_id', ['reservation_id'], unique=False)
+        batch_op.create_foreign_key('fk_lf_outbox_reservation_id_reservations', 'reservations',
+                                    ['reservation_id'], ['id'], ondelete='SET NULL')
+
+
+def downgrade():
+    with op.batch_alter_table('lf_outbox', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_lf_outbox_reservation_id_reservations', type_='foreignkey')
+        batch_op.drop_index('ix_lf_outbox_reservation_id')
+        batch_op.drop_column('reservation_id')
+        batch_op.drop_column('attachment')
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_reservations_manage_token', type_='unique')
+        batch_op.drop_column('reminder_sent_at')
+        batch_op.drop_column('language')
+        batch_op.drop_column('manage_token')
