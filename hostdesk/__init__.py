@@ -53,10 +53,12 @@ def register_blueprints(app: Flask) -> None:
     from .lostfound.views import bp as lostfound_bp
     from .manager.views import bp as manager_bp
     from .online.views import bp as online_bp
+    from .public import register_public
     from .reservations.views import bp as reservations_bp
     from .web import bp as core_bp
 
     register_login(app)
+    register_public(app)
     for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, manager_bp, online_bp):
         app.register_blueprint(blueprint)
 

@@ -47,6 +47,11 @@ DEFAULTS = {
     "CLAIM_MAX_FAILURES_PER_STAFF": 10,
     "CLAIM_MAX_FAILURES_PER_CLAIMANT": 5,
     "CLAIM_FAILURE_WINDOW": timedelta(hours=24),
+    # Public (no-login) forms (hostdesk/public): the fill-time guard, and per-address (allowed, seconds).
+    "PUBLIC_MIN_FILL_SECONDS": 3,
+    "PUBLIC_MAX_FORM_AGE": timedelta(hours=12),
+    "PUBLIC_FORM_LIMIT": (10, 3600),
+    "PUBLIC_PAGE_LIMIT": (600, 3600),
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
     "HOSTDESK_ANSWERS_KEY": None,  # default: instance/answers_key (keys.py)

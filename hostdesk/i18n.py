@@ -2,7 +2,7 @@
 
 Each feature keeps its own `translations/` folder beside its code, so features can be
 translated independently; Flask-Babel merges them all. The language follows the user's
-setting, else the browser's, else the restaurant's default.
+setting, else a guest's own choice on a public page, else the browser's, else the restaurant's default.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ CATALOGUES = {
     "reservations": (PACKAGE / "reservations" / "translations", ["hostdesk/reservations", "templates/reservations"]),
     "lostfound": (PACKAGE / "lostfound" / "translations", ["hostdesk/lostfound", "templates/lostfound"]),
     "manager": (PACKAGE / "manager" / "translations", ["hostdesk/manager", "templates/manager"]),
+    "public": (PACKAGE / "public" / "translations", ["hostdesk/public", "templates/public"]),
     "online": (PACKAGE / "online" / "translations", ["hostdesk/online", "templates/online"]),
 }
 
@@ -32,6 +33,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
         return current_user.language
+    if request and request.cookies.get("hostdesk_guest_lang") in languages:  # a guest's switch (public/views.py)
+        return request.cookies["hostdesk_guest_lang"]
     match = request.accept_languages.best_match(languages) if request else None
     if match:
         return match

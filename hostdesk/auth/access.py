@@ -22,6 +22,7 @@ BLUEPRINT_ROLES: dict[str, frozenset[Role] | str] = {
     "online": frozenset({Role.HOST}),  # the guest's pages are @public; the rest (resend) is the host's
     "auth": ANY_USER,
     "core": ANY_USER,
+    "public": PUBLIC,
 }
 
 
