@@ -20,6 +20,7 @@ from ..jobs import Job
 from ..lostfound.enums import MailKind
 from ..lostfound.mail import queue_mail
 from ..lostfound.models import OutboxMail
+from ..public import new_token
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings, get_settings
 from .calendar import booking_ics
@@ -96,8 +97,6 @@ def send_confirmation(actor, res: Reservation, resend: bool = False) -> OutboxMa
             raise ValidationFailed(_l("There is no e-mail address for this booking. Phone the guest instead."))
         return None
     if res.manage_token is None:
-        from .tokens import new_token
-
         res.manage_token = new_token()  # a phone booking gets its manage link with its first confirmation
         db.session.flush()
     subject, body, calendar = confirmation_text(res)

@@ -23,7 +23,7 @@ from ..reservations.operations import cancel
 from ..settings import Settings, get_settings
 from . import slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
-from .tokens import new_token
+from ..public import new_token
 
 LANGUAGES = ("nl", "en")
 
