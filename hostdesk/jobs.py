@@ -27,6 +27,7 @@ LEASE = timedelta(minutes=15)  # longer than any job runs; a dead run's job is f
 MAX_RETRY_PAUSE = timedelta(hours=1)
 PURGE = "purge_personal_data"  # its result: how many records were erased
 OUTBOX = "send_outbox"  # e-mail not sent yet, tried again with growing pauses (lostfound/mail.py)
+TURN_TIMES = "learn_turn_times"  # the turn times learned again from the last weeks (reservations/turntimes.py)
 
 
 class ScheduledJob(db.Model):
@@ -70,9 +71,11 @@ def all_jobs() -> list[Job]:
     from .manager.summary import summary_job
     from .online.mail import reminder_job
     from .online.purge import purge_guest_data
+    from .reservations.turntimes import refresh
 
     return [Job(PURGE, lambda: str(purge_personal_data() + purge_guest_data()), daily_at=time(3, 30)),
-            Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(), reminder_job()]
+            Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(),
+            Job(TURN_TIMES, refresh, daily_at=time(4, 15)), reminder_job()]
 
 
 def _ensure_rows(jobs: list[Job], now: datetime) -> None:

@@ -59,7 +59,9 @@ class Settings:
     undo_seconds: int = 120
     max_party_size: int = 30
     late_after_minutes: int = 10  # a booking that arrives later than this counts as a late arrival
-    durations: list[list[int]] = field(default_factory=_durations)
+    durations: list[list[int]] = field(default_factory=_durations)  # the default turn times
+    # Pacing: the most covers that may start in a quarter hour, per service name (missing or 0: no limit).
+    pacing_limits: dict[str, int] = field(default_factory=dict)
     # Shared tablets
     pin_idle_minutes: int = 10
     # Lost and found

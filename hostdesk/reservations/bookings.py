@@ -17,7 +17,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..phones import valid_number
 from ..settings import Settings, get_settings
-from . import live
+from . import live, turntimes
 from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
 from .operations import cancel, local_hhmm
 
@@ -150,10 +150,11 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
         raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
                                   "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
                                   seats=seats), field="table_ids")
+    minutes = data.duration_minutes or turntimes.minutes_for(data.party_size, data.start_at)
     if tables:
-        check_overlap(tables, data.start_at, data.duration_minutes or s.duration_for(data.party_size), own_id)
+        check_overlap(tables, data.start_at, minutes, own_id)
     if not data.book_again:
-        check_duplicate(phone, data.start_at, data.duration_minutes or s.duration_for(data.party_size), own_id)
+        check_duplicate(phone, data.start_at, minutes, own_id)
     return phone, tables
 
 
@@ -164,7 +165,7 @@ def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table])
     res.party_size = data.party_size
     res.start_at = data.start_at
     res.service_day = clock.service_day(data.start_at, s.zone, s.boundary)
-    res.duration_minutes = data.duration_minutes or s.duration_for(data.party_size)
+    res.duration_minutes = data.duration_minutes or turntimes.minutes_for(data.party_size, data.start_at)
     for attr in ("source", "notes", "allergy", "vip", "occasion", "high_chairs", "wheelchair", "regular",
                  "preferred_area_id"):
         setattr(res, attr, getattr(data, attr))

@@ -14,13 +14,14 @@ from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..phones import valid_number
 from ..settings import get_settings
-from . import live
+from . import live, turntimes
 from .labels import STATE_LABELS
 from .models import ACTIVE, Reservation
 
 
 def change_party_size(res: Reservation, actor, size: int) -> None:
-    """A party of 4 turns out to be 5: checked against the setting and its tables' seats."""
+    """A party of 4 turns out to be 5: checked against the setting and its tables' seats; its expected
+    time at the table (and so its end) follows the learned turn time of its new size."""
     s = get_settings()
     if res.state not in ACTIVE:
         raise InvalidTransition(_l("Not possible: %(name)s is %(state)s.", name=res.display_name,
@@ -34,18 +35,21 @@ def change_party_size(res: Reservation, actor, size: int) -> None:
         raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose other tables first.",
                                   table=res.table_names, seats=res.seats), field="party_size")
     before = res.party_size
+    duration = turntimes.minutes_for(size, res.start_at)
     arrived = res.arrived_guests if res.arrived_guests is not None and res.arrived_guests < size else None
     updated = db.session.execute(
         sa.update(Reservation).where(Reservation.id == res.id, Reservation.party_size == before,
                                      Reservation.state.in_(ACTIVE))
-        .values(party_size=size, arrived_guests=arrived), execution_options={"synchronize_session": False}).rowcount
+        .values(party_size=size, arrived_guests=arrived, duration_minutes=duration),
+        execution_options={"synchronize_session": False}).rowcount
     if not updated:
         db.session.refresh(res)
         raise AlreadyDone(_l("%(name)s was just changed on another tablet: now %(size)s guests.",
                              name=res.display_name, size=res.party_size))
     set_committed_value(res, "party_size", size)
     set_committed_value(res, "arrived_guests", arrived)
-    record(actor, "reservation.party_size", res, party_size=[before, size])
+    set_committed_value(res, "duration_minutes", duration)
+    record(actor, "reservation.party_size", res, party_size=[before, size], duration_minutes=duration)
     live.bump()
 
 

@@ -107,6 +107,7 @@ class Reservation(db.Model):
     regular: Mapped[bool] = mapped_column(default=False)
     preferred_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("areas.id", ondelete="SET NULL"))
     quoted_wait_minutes: Mapped[int | None]
+    computed_wait_minutes: Mapped[int | None]  # the app's own quote; differs from the quoted one when overridden
     # Partial arrival: how many of the party are here; None when the whole party is (or nobody yet).
     arrived_guests: Mapped[int | None]
 
@@ -210,3 +211,16 @@ class BoardVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+class TurnTime(db.Model):
+    """A learned turn time: the median minutes seated for a service and party-size band, and the
+    visits it rests on (written by the scheduled job, see turntimes.py)."""
+
+    __tablename__ = "turn_times"
+
+    service: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True)
+    minutes: Mapped[int]
+    visits: Mapped[int]
+    learned_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..forms import LINE_BREAKS_AND_TABS
 from ..settings import get_settings
-from . import live, operations
+from . import live, operations, turntimes
 from .models import Assignment, Reservation, Source, State
 from .queries import Floor
 
@@ -63,7 +63,7 @@ def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reser
     now = clock.utcnow()
     res = Reservation(name=name, party_size=party_size, start_at=now, created_at=now,
                       service_day=clock.service_day(now, s.zone, s.boundary),
-                      duration_minutes=s.duration_for(party_size),
+                      duration_minutes=turntimes.minutes_for(party_size, now),
                       source=Source.WALK_IN, state=state, created_by_id=actor.id, **values)
     db.session.add(res)
     db.session.flush()
