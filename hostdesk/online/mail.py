@@ -7,10 +7,9 @@ from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from .. import clock
 from ..audit import record

@@ -16,6 +16,7 @@ from .. import clock
 from ..audit import record
 from ..errors import InvalidTransition
 from ..extensions import db
+from ..public import new_token
 from ..reservations import live
 from ..reservations.bookings import BookingData, book, edit_booking
 from ..reservations.models import Occasion, Reservation, Source, State
@@ -23,7 +24,6 @@ from ..reservations.operations import cancel
 from ..settings import Settings, get_settings
 from . import slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
-from ..public import new_token
 
 LANGUAGES = ("nl", "en")
 

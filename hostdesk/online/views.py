@@ -92,7 +92,8 @@ def book():
     try:
         res = operations.book_online(operations.GuestBooking(
             start_at=_start(form.day.data, form.time.data), party_size=form.party_size.data, name=form.name.data,
-            phone=form.phone.data or "", email=(form.email.data or "").strip(), allergy=(form.allergy.data or "").strip(),
+            phone=form.phone.data or "", email=(form.email.data or "").strip(),
+            allergy=(form.allergy.data or "").strip(),
             occasion=form.occasion.data, high_chairs=form.high_chairs.data or 0, wheelchair=form.wheelchair.data,
             notes=(form.notes.data or "").strip(), language=str(get_locale())))
     except SlotTaken as taken:

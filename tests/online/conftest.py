@@ -1,0 +1,62 @@
+"""Online booking's tests: the small floor of the host screen's tests, online booking switched on,
+and a real SMTP server (aiosmtpd) that keeps what it receives."""
+from __future__ import annotations
+
+import socket
+from datetime import date, datetime, timedelta, timezone
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from hostdesk.settings import update_settings
+from tests.reservations.conftest import actors, floor, make_res  # noqa: F401  (fixtures used here too)
+
+SATURDAY = date(2026, 11, 21)  # the day after the frozen Friday evening
+
+
+def at(hhmm: str, day: date = SATURDAY) -> datetime:
+    """A local (Amsterdam, winter: UTC+1) time of a day, in UTC."""
+    h, m = map(int, hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, h, m, tzinfo=timezone.utc) - timedelta(hours=1)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def online(app_ctx, floor):
+    """Online booking on, up to 6 guests online, 2 hours' cut-off, the restaurant's number."""
+    update_settings(None, online_booking=True, online_max_party=6, online_cutoff_hours=2, online_horizon_days=30,
+                    restaurant_phone="020 123 4567", online_public_url="https://book.example.nl")
+    from hostdesk.extensions import db
+
+    db.session.commit()
+    return floor
+
+
+@pytest.fixture
+def smtp_server(app_ctx):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    update_settings(None, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_tls=False,
+                    smtp_sender="gastheer@degoudenlepel.nl")
+    from hostdesk.extensions import db
+
+    db.session.commit()
+    yield inbox
+    controller.stop()
