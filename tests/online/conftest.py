@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def online(app_ctx, floor):
+def online(app_ctx, floor, users):
     """Online booking on, up to 6 guests online, 2 hours' cut-off, the restaurant's number."""
     update_settings(None, online_booking=True, online_max_party=6, online_cutoff_hours=2, online_horizon_days=30,
                     restaurant_phone="020 123 4567", online_public_url="https://book.example.nl")
@@ -60,3 +60,9 @@ def smtp_server(app_ctx):
     db.session.commit()
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def client(app):
+    """A guest's browser: no login."""
+    return app.test_client()
