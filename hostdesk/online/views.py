@@ -46,7 +46,7 @@ def _when_form(default_size: int = 2, default_day: date | None = None) -> WhenFo
     s = get_settings()
     form = WhenForm(request.args)
     form.party_size.choices = party_choices(s.online_max_party)
-    if not request.args:
+    if "day" not in request.args:
         form.day.data, form.party_size.data = default_day or operations.today(s), default_size
     return form
 
@@ -75,15 +75,13 @@ def book():
     form = GuestBookingForm()
     times, problem, status = None, None, 200
     if request.method == "GET":
-        if request.args and when.validate():
+        if "day" in request.args and not when.validate():
+            status = 422
+        else:
             try:
                 times = _times(when.day.data, when.party_size.data)
             except PleaseCall as refused:
                 problem, status = str(refused.message), 422
-        elif request.args:
-            status = 422
-        elif when.day.data is not None:
-            times = _times(when.day.data, when.party_size.data)
         form.day.data, form.party_size.data = when.day.data, when.party_size.data
         return _book_page(when, form, times, problem, status=status)
     when.day.data, when.party_size.data = form.day.data, form.party_size.data
@@ -117,13 +115,16 @@ def _retimes(form) -> list[datetime] | None:
         return None
 
 
-def _confirm(res: Reservation) -> None:
-    """The confirmation e-mail; the booking stands whatever the mail server says (the outbox retries)."""
+def _confirm(res: Reservation) -> bool:
+    """The confirmation e-mail, when the guest gave an address; the booking stands whatever the mail
+    server says (the outbox tries again)."""
     try:
-        send_confirmation(None, res)
+        mail = send_confirmation(None, res)
         db.session.commit()
     except DomainError:
         db.session.rollback()
+        return False
+    return mail is not None
 
 
 def _booking_or_gone(token: str) -> Reservation | None:
@@ -181,8 +182,9 @@ def change(token: str):
         res = _booking_or_gone(token)
         return _manage_page(res, when, form, None, str(refused.message), status=refused.status)
     db.session.commit()
-    flash(_("Your booking has been changed. We have sent you a new confirmation."), "success")
-    _confirm(res)
+    mailed = _confirm(res)
+    flash(_("Your booking has been changed. We have sent you a new confirmation.") if mailed else
+          _("Your booking has been changed."), "success")
     return redirect(url_for("online.manage", token=token))
 
 

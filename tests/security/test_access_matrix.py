@@ -18,6 +18,8 @@ EXPECTED = {
     "setup.first_run": "public", "tls.authority_certificate": "public",
     "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
     "public.language_set": "public",  # guests' pages (hostdesk/public)
+    "online.book": "public", "online.manage": "public", "online.change": "public", "online.cancel": "public",
+    "online.resend": "host",
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
