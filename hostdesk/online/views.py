@@ -74,7 +74,7 @@ def book():
     when = _when_form()
     form = GuestBookingForm()
     times, problem, status = None, None, 200
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the free times, nothing stored
         if "day" in request.args and not when.validate():
             status = 422
         else:
