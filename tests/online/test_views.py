@@ -135,3 +135,25 @@ def test_a_host_resends_the_confirmation_from_the_booking(frozen, online, client
     assert answer.status_code == 302
     mails = list(db.session.scalars(sa.select(OutboxMail).where(OutboxMail.reservation_id == res.id)))
     assert len(mails) == 2 and all("BEGIN:VCALENDAR" in m.attachment for m in mails)
+
+
+def test_head_on_the_booking_page_answers_like_get_and_stores_nothing(frozen, online, client):
+    assert client.head("/book").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(Reservation.id))) == 0
+
+
+def test_behind_the_trusted_proxy_each_guests_address_has_its_own_limit(database_url, tmp_path, online):
+    from tests.conftest import served_app
+
+    proxied = served_app(database_url, SECRET_KEY="proxy-secret", UPLOAD_FOLDER=str(tmp_path), PROXY_HOPS=1,
+                         WTF_CSRF_ENABLED=False)
+    allowed, _ = proxied.config["PUBLIC_FORM_LIMIT"]
+    guest = proxied.test_client()
+
+    def post(address):
+        return guest.post("/book", data={"day": DAY}, headers={"X-Forwarded-For": address},
+                          environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code
+
+    first = [post("203.0.113.7") for _ in range(allowed + 1)]
+    assert first[-1] == 429
+    assert post("198.51.100.9") == 422  # another guest behind the same proxy is not held back
