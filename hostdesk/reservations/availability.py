@@ -329,3 +329,66 @@ def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Itera
         return int(math.ceil((horizon - now).total_seconds() / 60 / ROUND_TO) * ROUND_TO)
     wait = max(0.0, (min(times) - now).total_seconds() / 60)
     return int(math.ceil(wait / ROUND_TO) * ROUND_TO)
+
+
+@dataclass
+class FormAnswer:
+    """What the booking form shows for a date, time and party size typed."""
+
+    start: datetime
+    party_size: int
+    minutes: int  # the expected turn time
+    open: bool = True
+    past: bool = False
+    options: list[Option] = field(default_factory=list)
+    before: datetime | None = None
+    after: datetime | None = None
+    pacing: Slot | None = None
+
+
+def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
+             now: datetime | None = None) -> FormAnswer:
+    """The booking form's availability: the free tables and combinations at `start`; the nearest
+    bookable times before and after when none is; the pacing warning; from one read of the day."""
+    s = get_settings()
+    now = now or clock.utcnow()
+    day = turntimes_day(start)
+    busy = Busy.load(day, now=now)
+    answer = FormAnswer(start, party_size, busy.turn.minutes_for(party_size, start))
+    answer.open = turntimes.service_name(start, s) is not None
+    answer.past = start < now.replace(second=0, microsecond=0)
+    if answer.open and not answer.past:
+        answer.options = free_options(start, party_size, own_id=own_id, busy=busy)
+        answer.pacing = pacing_over(start, party_size, own_id=own_id, busy=busy)
+    if not answer.options:
+        answer.before, answer.after = nearest_times(start, party_size, own_id=own_id, busy=busy, now=now)
+    return answer
+
+
+SOON_LEFT = 10  # minutes: a turn this close to its end is shown as ending soon
+
+
+@dataclass
+class Turn:
+    """A seated party's expected end against now, for the floor tiles, seated cards and timeline."""
+
+    until: datetime
+    over_minutes: int  # > 0: past its expected end by this much
+
+    @property
+    def level(self) -> str:
+        if self.over_minutes > 0:
+            return "over"
+        return "ok" if self.minutes_left > SOON_LEFT else "soon"
+
+    @property
+    def minutes_left(self) -> int:
+        return -self.over_minutes
+
+
+def turn_of(res: Reservation, now: datetime) -> Turn | None:
+    """When a seated party is expected to leave (seated + its expected turn), None when not seated."""
+    if res.state is not State.SEATED or res.seated_at is None:
+        return None
+    until = res.seated_at + timedelta(minutes=res.duration_minutes)
+    return Turn(until, math.floor((now - until).total_seconds() / 60))

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from .. import clock
 from ..settings import Settings, get_settings
 from . import live, queries
+from .availability import Turn, turn_of
 from .models import Reservation, ShiftNote, State
 from .operations import can_undo
 
@@ -29,6 +30,7 @@ class Card:
     # (another party sits there or it is still to clear), "small", or "" (no table yet).
     table_state: str = ""
     options: list[queries.Option] = field(default_factory=list)  # free tables that fit, when not ready
+    turn: Turn | None = None  # seated: the expected free time
 
     @property
     def id(self) -> int:
@@ -104,6 +106,7 @@ def sort_board(reservations: list[Reservation], now: datetime, day: date, s: Set
         elif state is State.GREETED:
             board.walk.append(card)
         elif state is State.SEATED:
+            card.turn = turn_of(res, now)
             board.seated.append(card)
         elif state is State.WAITING:
             card.waited_seconds = max(0, int((now - res.created_at).total_seconds()))

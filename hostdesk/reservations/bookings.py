@@ -12,12 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..audit import record
-from ..errors import InvalidTransition, ValidationFailed
+from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..floor.models import Table
 from ..phones import valid_number
 from ..settings import Settings, get_settings
-from . import live, turntimes
+from . import availability, live, turntimes
+from .availability import Slot
 from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
 from .operations import cancel, local_hhmm
 
@@ -41,10 +42,37 @@ class BookingData:
     regular: bool = False
     preferred_area_id: int | None = None
     book_again: bool = False  # the host saw that this phone already has a booking at this time
+    pacing_reason: str = ""  # why it may go over the pacing limit (audited)
 
 
 class DuplicateBooking(ValidationFailed):
     """The same phone already has a booking at about this time: the host confirms before booking again."""
+
+
+class OverPacing(ValidationFailed):
+    """The booking takes its quarter hour's covers over the pacing limit: it needs a reason."""
+
+
+PACING_REASON_MAX = 200
+
+
+def check_pacing(data: BookingData, own: Reservation | None) -> Slot | None:
+    """The slot this booking takes over the pacing limit (None when within it); over it, a reason
+    is needed. An edit that keeps its time and size is not asked again."""
+    if own is not None and own.start_at == data.start_at and own.party_size >= data.party_size:
+        return None
+    over = availability.pacing_over(data.start_at, data.party_size, own_id=own.id if own is not None else None)
+    if over is None:
+        return None
+    if len(data.pacing_reason.strip()) > PACING_REASON_MAX:
+        raise ValidationFailed(_l("The reason is too long: at most %(max)s characters.", max=PACING_REASON_MAX),
+                               field="pacing_reason")
+    if not data.pacing_reason.strip():
+        raise OverPacing(_l("%(time)s already has %(covers)s of at most %(limit)s covers starting in its quarter "
+                            "hour with this booking. Give a reason to book it anyway.",
+                            time=local_hhmm(over.start), covers=over.covers, limit=over.limit),
+                         field="pacing_reason")
+    return over
 
 
 def normalise_phone(raw: str) -> str:
@@ -158,6 +186,12 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
     return phone, tables
 
 
+def _record_pacing(actor, res: Reservation, over: Slot | None, reason: str) -> None:
+    if over is not None:
+        record(actor, "reservation.pacing_override", res, reason=reason.strip(), slot=over.start,
+               covers=over.covers, limit=over.limit)
+
+
 def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table]) -> None:
     s = get_settings()
     res.guest = find_or_add_guest(data.name.strip(), phone, data.email.strip().lower())
@@ -179,12 +213,14 @@ def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table])
 
 def book(actor, data: BookingData) -> Reservation:
     phone, tables = _validate(data)
+    over = check_pacing(data, None)
     res = Reservation(state=State.BOOKED, created_by_id=getattr(actor, "id", None), created_at=clock.utcnow())
     _apply(res, data, phone, tables)
     db.session.add(res)
     db.session.flush()
     record(actor, "reservation.book", res, party_size=res.party_size, start_at=res.start_at,
            tables=[t.id for t in tables], source=res.source)
+    _record_pacing(actor, res, over, data.pacing_reason)
     live.bump()
     return res
 
@@ -193,10 +229,12 @@ def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
     if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
         raise InvalidTransition(_l("This reservation can no longer be changed."))
     phone, tables = _validate(data, own=res)
+    over = check_pacing(data, res)
     _apply(res, data, phone, tables)
     db.session.flush()
     record(actor, "reservation.edit", res, party_size=res.party_size, start_at=res.start_at,
            tables=[t.id for t in tables])
+    _record_pacing(actor, res, over, data.pacing_reason)
     live.bump()
     return res
 
@@ -236,4 +274,70 @@ def dismiss_note(note: ShiftNote, actor) -> None:
     set_committed_value(note, "dismissed_at", now)
     set_committed_value(note, "dismissed_by_id", actor.id)
     record(actor, "shift_note.dismiss", note)
+    live.bump()
+
+
+MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)
+
+
+def _last_changer(res: Reservation) -> tuple[str, datetime | None]:
+    from ..audit import AuditEntry
+
+    entry = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.subject_type == "reservations", AuditEntry.subject_id == res.id)
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (entry.actor_name or "?", entry.at) if entry is not None else ("?", None)
+
+
+def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, *, seen_start: datetime,
+                 seen_tables: list[int], pacing_reason: str = "") -> None:
+    """Move a booking not yet seated to other tables and/or another time (the timeline), with the
+    booking form's checks. `seen_*`: what the tablet showed; if another tablet changed the booking
+    since, nothing changes (409 naming who). The reservation and target tables are locked first,
+    so two tablets cannot both move into one free slot (PostgreSQL; SQLite writes one at a time)."""
+    db.session.execute(sa.select(Reservation.id).where(Reservation.id == res.id).with_for_update())
+    locked = db.session.scalars(sa.select(Reservation).where(Reservation.id == res.id)
+                                .execution_options(populate_existing=True)).one()
+    current = sorted(db.session.scalars(sa.select(Assignment.table_id).where(Assignment.reservation_id == res.id)))
+    if locked.start_at != seen_start or current != sorted(seen_tables):
+        who, when = _last_changer(locked)
+        raise AlreadyDone(_l("%(name)s was just changed on another tablet by %(by)s at %(time)s: look again.",
+                             name=locked.display_name, by=who, time=local_hhmm(when) if when else "?"))
+    if locked.state not in MOVABLE:
+        raise InvalidTransition(_l("Only a booking not seated yet can be moved here; move a seated party from its "
+                                   "card."))
+    if not tables:
+        raise ValidationFailed(_l("Choose a table."), field="table_ids")
+    s = get_settings()
+    if not is_open(start, s):
+        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
+                                  hours=opening_hours(s)), field="time")
+    if start != locked.start_at and start < clock.utcnow().replace(second=0, microsecond=0):
+        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
+                                  time=local_hhmm(start)), field="time")
+    seats = sum(t.max_seats for t in tables)
+    if seats < locked.party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
+                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
+                                  seats=seats), field="table_ids")
+    ids = sorted(t.id for t in tables)
+    db.session.execute(sa.select(Table.id).where(Table.id.in_(ids)).order_by(Table.id).with_for_update())
+    try:
+        check_overlap(tables, start, locked.duration_minutes, locked.id)
+    except ValidationFailed as taken:  # the tablet showed it free: another tablet was first
+        raise AlreadyDone(taken.message) from None
+    data = BookingData(name=locked.name, party_size=locked.party_size, start_at=start, pacing_reason=pacing_reason)
+    over = check_pacing(data, locked)
+    before = {"start_at": locked.start_at, "tables": current}
+    locked.start_at = start
+    locked.service_day = clock.service_day(start, s.zone, s.boundary)
+    for assignment in list(locked.assignments):
+        if assignment.table_id not in ids:
+            locked.assignments.remove(assignment)
+    have = {a.table_id for a in locked.assignments}
+    locked.assignments.extend(Assignment(table=t, occupied=False) for t in tables if t.id not in have)
+    db.session.flush()
+    record(actor, "reservation.move_booking", locked, start_at=[before["start_at"], start],
+           tables=[before["tables"], ids])
+    _record_pacing(actor, locked, over, pacing_reason)
     live.bump()

@@ -66,11 +66,13 @@ class BookingForm(AppForm):
     regular = BooleanField(_l("Regular guest"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=500)])
     book_again = BooleanField(_l("Yes, book again for this phone number"))
+    pacing_reason = StringField(_l("Reason to book over the pacing limit"), validators=[Optional(), Length(max=200)])
 
     duplicate = False  # set when the phone already has a booking then: the form shows book_again
+    pacing = False  # set when the booking goes over the pacing limit: the form asks for a reason
 
     FIELD_OF_ERROR = {"table_ids": "table_ids", "phone": "phone", "name": "name", "party_size": "party_size",
-                      "time": "time", "email": "email"}
+                      "time": "time", "email": "email", "pacing_reason": "pacing_reason"}
 
 
 class WaitlistForm(AppForm):

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
-from . import bookings, door, fragments, live, operations, queries, seating, walkins
+from . import availability, bookings, door, fragments, live, operations, queries, seating, walkins
 from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import ShiftNote
@@ -38,7 +38,7 @@ TRANSITIONS = {
 @bp.app_context_processor
 def host_helpers():
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl")}
+            "lang": str(get_locale() or "nl"), "turn_of": availability.turn_of}
 
 
 @bp.app_template_filter("format_day")
@@ -296,4 +296,4 @@ def dismiss_note(note_id: int):
     return done()
 
 
-from . import views_bookings, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
+from . import views_bookings, views_timeline, views_walkins  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,7 +1,7 @@
 """The phone booking form (any date): create, edit, cancel; and a day's list of bookings."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
@@ -11,11 +11,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
+from ..database import MAX_ID
 from ..errors import ValidationFailed
 from ..extensions import db
 from ..floor.models import Area, Table
 from ..settings import get_settings
-from . import bookings, queries
+from . import availability, bookings, queries
 from .forms import BookingForm
 from .labels import STATE_LABELS
 from .models import Source
@@ -40,7 +41,7 @@ def _data(form: BookingForm) -> bookings.BookingData:
         notes=form.notes.data or "", allergy=(form.allergy.data or "").strip(), vip=form.vip.data,
         occasion=form.occasion.data, high_chairs=form.high_chairs.data or 0, wheelchair=form.wheelchair.data,
         regular=form.regular.data, preferred_area_id=form.preferred_area.data or None,
-        book_again=bool(form.book_again.data))
+        book_again=bool(form.book_again.data), pacing_reason=form.pacing_reason.data or "")
 
 
 def _save(form: BookingForm, res=None):
@@ -55,6 +56,7 @@ def _save(form: BookingForm, res=None):
     except ValidationFailed as error:
         db.session.rollback()
         form.duplicate = isinstance(error, bookings.DuplicateBooking)
+        form.pacing = isinstance(error, bookings.OverPacing) or bool(form.pacing_reason.data)
         field = getattr(form, BookingForm.FIELD_OF_ERROR.get(error.details.get("field"), "name"))
         field.errors = [*field.errors, str(error.message)] if isinstance(field.errors, list) else [str(error.message)]
         return None
@@ -103,6 +105,24 @@ def edit_booking(reservation_id: int):
     status = 422 if request.method == "POST" else 200
     return render_template("reservations/booking_form.html", form=form, res=res,
                            opening_hours=bookings.opening_hours(get_settings())), status
+
+
+@bp.get("/bookings/availability")
+def booking_availability():
+    """The booking form's fragment: what is free for the date, time and party size typed."""
+    s = get_settings()
+    day = clock.parse_day(request.args.get("day"))
+    try:
+        at = time.fromisoformat(request.args.get("time") or "")
+        size = int(request.args.get("party_size") or "")
+    except ValueError:
+        at = size = None
+    own = request.args.get("own", type=int)
+    if day is None or at is None or size is None or not 1 <= size <= s.max_party_size:
+        return render_template("reservations/_availability.html", answer=None)
+    start = datetime.combine(day, at.replace(tzinfo=None), tzinfo=s.zone).astimezone(timezone.utc)
+    answer = availability.for_form(start, size, own_id=own if own and 0 < own <= MAX_ID else None)
+    return render_template("reservations/_availability.html", answer=answer, slot=availability.SLOT)
 
 
 @bp.post("/bookings/<int:reservation_id>/cancel")

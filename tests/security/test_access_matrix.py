@@ -29,7 +29,9 @@ EXPECTED = {
         "reservations.edit_booking", "reservations.new_booking", "reservations.poll", "reservations.seat",
         "reservations.seat_walk_in", "reservations.transition", "reservations.walk_in",
         "reservations.ask", "reservations.change_size", "reservations.move", "reservations.post_note",
-        "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of"], "host"),
+        "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of",
+        "reservations.booking_availability", "reservations.timeline_page", "reservations.timeline_move",
+        "reservations.timeline_party", "reservations.timeline_poll"], "host"),
     **dict.fromkeys([
         "lostfound.action_done", "lostfound.add_callback", "lostfound.aftercare", "lostfound.agree_post",
         "lostfound.arrived", "lostfound.choose_category", "lostfound.close_report", "lostfound.dispose",
