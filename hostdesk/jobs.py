@@ -71,9 +71,11 @@ def all_jobs() -> list[Job]:
     from .manager.summary import summary_job
     from .online.mail import reminder_job
     from .online.purge import purge_guest_data
+    from .reservations.messages import purge_waitlist_data
     from .reservations.turntimes import refresh
 
-    return [Job(PURGE, lambda: str(purge_personal_data() + purge_guest_data()), daily_at=time(3, 30)),
+    return [Job(PURGE, lambda: str(purge_personal_data() + purge_waitlist_data() + purge_guest_data()),
+                daily_at=time(3, 30)),
             Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(),
             Job(TURN_TIMES, refresh, daily_at=time(4, 15)), reminder_job()]
 

@@ -81,6 +81,12 @@ class Settings:
     smtp_sender: str = ""
     daily_summary: bool = False  # e-mail each manager the figures of the service day after it ends
     daily_summary_addresses: dict[str, str] = field(default_factory=dict)  # manager's user id: address
+    # Text messages to waitlist guests (sms.py): the provider and its account
+    sms_provider: str = ""  # "" (none) or "twilio"
+    sms_account_sid: str = ""
+    sms_auth_token: str = ""
+    sms_sender: str = ""  # the number (E.164) or sender name texts come from
+    sms_api_base: str = "https://api.twilio.com"
     # Exports
     csv_delimiter: str = ";"
     # Online booking (the public page /book)
@@ -149,7 +155,7 @@ def update_settings(actor, **changes: Any) -> Settings:
             db.session.add(SettingValue(key=key, value=value))
         else:
             row.value = value
-        changed[key] = "(changed)" if key == "smtp_password" else value
+        changed[key] = "(changed)" if key in ("smtp_password", "sms_auth_token") else value
     g.hostdesk_settings = load_settings()
     if changed:
         record(actor, "settings.update", None, **changed)

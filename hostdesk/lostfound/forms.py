@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from ..forms import AppForm, NumberRange, SensibleDate, options
+from ..public import PublicForm
 from .models import CATEGORY_LABELS, Category, Channel, DisposalMethod
 
 LANGUAGE_CHOICES = [("nl", _l("Dutch")), ("en", _l("English"))]
@@ -119,3 +120,26 @@ class ReportForm(ContactFields, AppForm):
 class AftercareForm(AppForm):
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 12})
+
+
+class GuestLostForm(PublicForm):
+    """The guest's own lost report on the public /lost page (no login)."""
+
+    category = SelectField(_l("What kind of thing"), choices=lambda: options(category_choices()))
+    what = StringField(_l("What did you lose?"), validators=[DataRequired(_l("Say what you lost.")), Length(max=200)])
+    lost_on = DateField(_l("When did you lose it?"), validators=[SensibleDate(), InputRequired(_l("Give the day."))])
+    where = StringField(_l("Where in the restaurant?"), validators=[Optional(), Length(max=120)])
+    details = TextAreaField(_l("Description (colour, brand, what was in it)"), validators=[Optional(), Length(max=500)])
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Give your name.")), Length(max=120)])
+    email = StringField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)],
+                        render_kw={"type": "email", "autocomplete": "email"})
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)],
+                        render_kw={"type": "tel", "autocomplete": "tel"})
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.email.data or "").strip() and not (self.phone.data or "").strip():
+            reach = _l("Give an e-mail address or a phone number, so we can reach you.")
+            self.email.errors = [*self.email.errors, reach]
+            return False
+        return valid

@@ -135,9 +135,11 @@ def _try_send(mail_id: int) -> bool:
 
 
 def queue_mail(actor, to_address: str, subject: str, body: str, *, item: FoundItem | None = None,
-               language: str | None = None, kind: MailKind = MailKind.AFTERCARE, reservation_id: int | None = None,
-               attachment: str | None = None) -> OutboxMail:
-    """Keep the message in the outbox and try to send it now: its state says how that went."""
+               language: str | None = None, kind: MailKind = MailKind.AFTERCARE, send_now: bool = True,
+               reservation_id: int | None = None, attachment: str | None = None) -> OutboxMail:
+    """Keep the message in the outbox and try to send it now: its state says how that went.
+    `send_now=False` inside a larger change (it must not commit halfway): the outbox job sends it
+    within a minute of the commit. `attachment`: a booking's calendar file (.ics text)."""
     to_address = _valid_address(to_address)
     subject = " ".join(subject.split())
     _refuse_without_sender()
@@ -147,12 +149,12 @@ def queue_mail(actor, to_address: str, subject: str, body: str, *, item: FoundIt
                       to_address=to_address, subject=subject, body=body, created_at=now, kind=kind,
                       language=language, state=MailState.QUEUED, next_attempt_at=now,
                       reservation_id=reservation_id, attachment=attachment,
-                      lease_until=now + LEASE if ready else None)
+                      lease_until=now + LEASE if ready and send_now else None)
     if not ready and kind is MailKind.TEST:
         mail.state = MailState.NOT_SENT
     db.session.add(mail)
     db.session.flush()
-    if ready:
+    if ready and send_now:
         _try_send(mail.id)
     return mail
 
@@ -311,4 +313,35 @@ def send_note(actor, item: FoundItem, note: str) -> OutboxMail | None:
     subject, body = _check_text(item, subject, body)
     mail = queue_mail(actor, claim.email, subject, body, item=item, language=_language(claim), kind=MailKind.NOTE)
     record(actor, "lostfound.note_sent", item, language=claim.language, state=mail.state.value)
+    return mail
+
+
+def report_matched_message(report) -> tuple[str, str]:
+    """To a guest who reported a loss online, in their language: we may have found it and will
+    contact them to check it is theirs. Nothing of the item beyond the guest's own words."""
+    settings = get_settings()
+    with force_locale(report.language if report.language in LANGUAGES else "nl"):
+        subject = _("We may have found your %(what)s (%(reference)s)", what=report.what, reference=report.reference)
+        greeting = _("Dear %(name)s,", name=report.name) if report.name else _("Hello,")
+        news = _("Thank you for reporting your loss to us. We may have found it: something we have looks like "
+                 "what you described (“%(what)s”).", what=report.what)
+        next_step = _("We will contact you to check that it is yours. Please keep your reference %(reference)s "
+                      "at hand.", reference=report.reference)
+        closing = _("Kind regards,")
+        body = "\n\n".join([greeting, news, next_step, f"{closing}\n{settings.restaurant_name}"])
+    return subject, body
+
+
+def send_report_matched(actor, report, item: FoundItem) -> OutboxMail | None:
+    """Queue the guest's "we may have it" mail (sent by the outbox job: this runs inside the change
+    that links the report, which must not commit halfway)."""
+    if not report.email:
+        return None
+    subject, body = report_matched_message(report)
+    try:
+        mail = queue_mail(actor, report.email, subject, body, item=item, language=report.language,
+                          kind=MailKind.REPORT, send_now=False)
+    except ValidationFailed:  # no sender address yet: the link stands, staff phone the guest
+        return None
+    record(actor, "lostfound.report_mail_queued", report, item=item.reference)
     return mail

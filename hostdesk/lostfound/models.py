@@ -232,8 +232,21 @@ class LostReport(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     # Items staff unlinked as a wrong match: never suggested or linked to this report again.
     unlinked_item_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    # Filed by the guest on the public /lost form: more words of theirs, and their status link's token.
+    details: Mapped[str] = mapped_column(sa.String(500), default="")
+    token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
 
     item: Mapped[FoundItem | None] = relationship()
+
+    @property
+    def reference(self) -> str:
+        """What the guest quotes when they call: "V-" and the report's number."""
+        return f"V-{self.id:05d}"
+
+    @property
+    def match_text(self) -> str:
+        """The words matching compares with found items' descriptions."""
+        return f"{self.what} {self.details or ''}".strip()
 
 
 class ActionPoint(db.Model):

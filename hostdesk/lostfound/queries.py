@@ -264,3 +264,10 @@ def due_count() -> int:
     """How many open action points are due now (the header's count)."""
     return db.session.scalar(sa.select(sa.func.count(ActionPoint.id)).where(
         ActionPoint.done_at.is_(None), ActionPoint.due_at <= clock.utcnow())) or 0
+
+
+def report_by_token(token: str):
+    """The lost report behind a guest's status link, or None."""
+    from .models import LostReport
+
+    return db.session.scalar(sa.select(LostReport).where(LostReport.token == token))

@@ -20,12 +20,15 @@ WINDOW_AFTER = timedelta(days=14)
 
 
 def report_lost(actor, *, category: Category, what: str, lost_on: date, where: str = "", name: str,
-                phone: str = "", email: str = "", language: str = "nl") -> LostReport:
+                phone: str = "", email: str = "", language: str = "nl", details: str = "",
+                token: str | None = None) -> LostReport:
+    """A lost report, by staff or (actor None, with the status link's `token`) by the guest on /lost."""
     from .claims import _contact
     from .matching import refuse_card_numbers
 
     what = _check_length(what, 200, _("What"))
     where = _check_length(where, 120, _("Where"))
+    details = _check_length(details, 500, _("Description"))
     name = _check_length(name, 120, _("Name"))
     if not what:
         raise ValidationFailed(_l("Describe what was lost."))
@@ -36,14 +39,14 @@ def report_lost(actor, *, category: Category, what: str, lost_on: date, where: s
         raise ValidationFailed(_l("The day lost must be within the last year, not in the future."))
     category = Category(category)
     refuse_card_numbers(category in (Category.BANK_CARD, Category.ID_DOCUMENT),
-                        card_fields(what=what, where=where, claimant_name=name, email=email))
+                        card_fields(what=what, where=where, claimant_name=name, email=email, description=details))
     phone, email, language = _contact(None, phone, email, language)
     report = LostReport(category=category, what=what, lost_on=lost_on, where=where, name=name, phone=phone or None,
                         email=email or None, language=language, created_by_id=getattr(actor, "id", None),
-                        created_at=clock.utcnow())
+                        created_at=clock.utcnow(), details=details, token=token)
     db.session.add(report)
     db.session.flush()
-    record(actor, "lostfound.report_lost", report, category=category, lost_on=lost_on)
+    record(actor, "lostfound.report_lost", report, category=category, lost_on=lost_on, online=token is not None)
     return report
 
 
@@ -95,7 +98,7 @@ def rematch_report(actor, report: LostReport) -> LostReport | None:
 def _is_match(item: FoundItem, report: LostReport) -> bool:
     """The automatic rule: same category and a shared word (or a category whose items are told apart
     without words), or two shared words whatever the category."""
-    shared = description_words(item.description) & description_words(report.what)
+    shared = description_words(item.description) & description_words(report.match_text)
     same_category = report.category is item.category
     loose = item.category in (Category.OTHER, Category.CLOTHING, Category.BAG)
     return (same_category and (bool(shared) or not loose)) or len(shared) >= 2
@@ -108,6 +111,10 @@ def _link(actor, report: LostReport, item: FoundItem, owner) -> None:
     record(actor, "lostfound.report_matched", report, item=item.reference)
     add_action_point(actor, ActionKind.CONTACT_GUEST, item=item, report=report, due_at=clock.utcnow(), owner=owner,
                      note=_("Lost report of %(day)s: %(what)s", day=report.lost_on.isoformat(), what=report.what))
+    if report.token and report.email:  # filed online: the guest hears we may have it
+        from .mail import send_report_matched
+
+        send_report_matched(actor, report, item)
 
 
 def _day_start(day: date):
@@ -120,7 +127,7 @@ def matching_items_query(report: LostReport) -> sa.Select:
     """Found items that could be the guest's: same category (or 'other'), in the window, sharing a word."""
     start = _day_start(report.lost_on) - WINDOW_BEFORE
     end = _day_start(report.lost_on) + WINDOW_AFTER
-    words = description_words(report.what)
+    words = description_words(report.match_text)
     shared = (sa.select(sa.func.count()).where(ItemWord.item_id == FoundItem.id, ItemWord.word.in_(words or {""}))
               .correlate(FoundItem).scalar_subquery())
     category_ok = FoundItem.category.in_({report.category, Category.OTHER}) if report.category is not Category.OTHER \

@@ -97,6 +97,16 @@ class BaseSettingsForm(RowChecks, AppForm):
     online_public_url = StringField(_l("Public address of the booking site"), validators=[
         Optional(), Length(max=200), URL(require_tld=False, message=_l("Give an address like https://book.example.nl."))])
     guest_erasure_days = _number(_l("Erase guests' personal data after (days since the visit)"), 1, 3650)
+    sms_provider = SelectField(_l("SMS provider"), choices=options([("", _l("None: no text messages")),
+                                                                    ("twilio", "Twilio")]))
+    sms_account_sid = StringField(_l("Account SID"), validators=[
+        Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9]+$", message=_l("Only letters and digits."))])
+    sms_auth_token = PasswordField(_l("Auth token"), validators=[Optional(), Length(max=200)],
+                                   description=_l("Leave empty to keep the stored token."))
+    sms_sender = StringField(_l("Sender (phone number or name)"), validators=[Optional(), Length(max=20)])
+    sms_api_base = StringField(_l("Address of the SMS service"), validators=[
+        Optional(), Length(max=200), Regexp(r"^https?://[A-Za-z0-9.:\-\[\]]+/?$",
+                                            message=_l("Give a web address like https://api.twilio.com."))])
     csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
         ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),
         ("tab", _l("Tab")), ("pipe", _l("Vertical bar |"))]))
@@ -141,10 +151,12 @@ class BaseSettingsForm(RowChecks, AppForm):
             changes["smtp_password"] = ""  # nosec B105
         elif self.smtp_password.data:
             changes["smtp_password"] = self.smtp_password.data
+        if self.sms_auth_token.data:
+            changes["sms_auth_token"] = self.sms_auth_token.data
         return changes
 
 
-SPECIAL = {"services", "durations", "retention_days", "csv_delimiter", "smtp_password"}
+SPECIAL = {"services", "durations", "retention_days", "csv_delimiter", "smtp_password", "sms_auth_token"}
 
 
 def initial_data(settings: Settings) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def manage_url(token: str) -> str:
 
 
 def _language(res: Reservation, s: Settings) -> str:
-    return res.language if res.language in ("nl", "en") else s.default_language
+    return res.guest_language if res.guest_language in ("nl", "en") else s.default_language
 
 
 def _when(res: Reservation, s: Settings) -> tuple[str, str]:

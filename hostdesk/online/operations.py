@@ -100,7 +100,7 @@ def book_online(data: GuestBooking) -> Reservation:
         table_ids=table_ids, source=Source.ONLINE, notes=data.notes, allergy=data.allergy, occasion=data.occasion,
         high_chairs=data.high_chairs, wheelchair=data.wheelchair, book_again=True))
     res.manage_token = new_token()
-    res.language = data.language if data.language in LANGUAGES else s.default_language
+    res.guest_language = data.language if data.language in LANGUAGES else s.default_language
     db.session.flush()
     return res
 

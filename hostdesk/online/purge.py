@@ -28,7 +28,7 @@ def purge_guest_data() -> int:
                                                    OutboxMail.erased_at.is_(None))
                        .values(to_address=None, body=None, attachment=None, erased_at=now), **nothing)
     bookings = db.session.execute(sa.update(Reservation).where(old).values(
-        name="", notes="", allergy="", manage_token=None, language=None), **nothing).rowcount
+        name="", notes="", allergy="", manage_token=None, guest_language=None), **nothing).rowcount
     recent = sa.select(Reservation.guest_id).where(Reservation.guest_id.is_not(None), Reservation.start_at >= cutoff)
     stale = sa.and_(Guest.created_at < cutoff, sa.or_(Guest.last_visit_at.is_(None), Guest.last_visit_at < cutoff),
                     Guest.id.not_in(recent))

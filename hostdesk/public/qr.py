@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import segno
-from markupsafe import Markup
 
 
-def qr_svg(url: str, title: str = "", scale: int = 4) -> Markup:
-    """The SVG element alone (no XML declaration), dark on light whatever the page's theme."""
-    svg = segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff",
-                                                title=title or None, svgclass="qr")
-    return Markup(svg)  # noqa: S704  (segno's own markup; the title is escaped by segno)
+def qr_svg(url: str, title: str = "", scale: int = 4) -> str:
+    """The SVG element alone (no XML declaration), dark on light whatever the page's theme; segno
+    writes it and escapes the title, so a template outputs it with `|safe` (as the item label does)."""
+    return segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff",
+                                                 title=title or None, svgclass="qr")

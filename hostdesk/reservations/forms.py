@@ -1,6 +1,7 @@
 """The phone booking form and the walk-in form: input checks only; the rules live in bookings.py."""
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -79,4 +80,9 @@ class WaitlistForm(AppForm):
     party_size = IntegerField(_l("Party size"), validators=[InputRequired(), PartySize()])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=80, message=NAME_TOO_LONG)])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=30)])
+    email = EmailField(_l("E-mail (optional)"), validators=[
+        Optional(), Length(max=254), Email(message=_l("That e-mail address does not look right."))])
+    language = SelectField(_l("Language of the messages"), choices=[SelectChoice("nl", _l("Dutch")),
+                                                                    SelectChoice("en", _l("English"))],
+                           default=lambda: str(get_locale() or "nl"))
     quoted_wait = IntegerField(_l("Quoted wait (minutes)"), validators=[InputRequired(), NumberRange(min=0, max=240)])

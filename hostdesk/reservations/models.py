@@ -129,10 +129,12 @@ class Reservation(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     # The tables before the last move or release of a seated party, so that too can be undone.
     previous_table_ids: Mapped[list[int] | None] = mapped_column(sa.JSON)
+    # Waitlist: the guest's own live page (hostdesk/public tokens) and the language of their messages.
+    guest_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    guest_language: Mapped[str | None] = mapped_column(sa.String(5))
     # Booked online: the guest's manage link carries this random token (the only key to the booking
-    # outside the restaurant), the language of their e-mails, and when the reminder went out.
+    # outside the restaurant); when the reminder went out. Their e-mails' language: guest_language.
     manage_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    language: Mapped[str | None] = mapped_column(sa.String(5))
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     guest: Mapped[Guest | None] = relationship(lazy="joined")
@@ -143,6 +145,8 @@ class Reservation(db.Model):
     left_by: Mapped[User | None] = relationship(foreign_keys=[left_by_id], lazy="joined")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="reservation", cascade="all, delete-orphan",
                                                          lazy="selectin")
+    messages: Mapped[list[GuestMessage]] = relationship(back_populates="reservation", cascade="all, delete-orphan",
+                                                        order_by="GuestMessage.id", lazy="selectin")
 
     @property
     def tables(self) -> list[Table]:
@@ -185,6 +189,63 @@ class Reservation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Reservation {self.id} {self.name} {self.party_size} {self.state.value}>"
+
+
+class MessageChannel(enum.StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class MessageKind(enum.StrEnum):
+    JOINED = "joined"  # on the waitlist, with the link to the live page
+    READY = "ready"  # the host called: the table is ready
+
+
+class MessageState(enum.StrEnum):
+    SENDING = "sending"
+    SENT = "sent"  # taken by the SMS provider or the mail server
+    QUEUED = "queued"  # e-mail waiting in the outbox (no mail server, or it will be tried again)
+    FAILED = "failed"
+
+
+class GuestMessage(db.Model):
+    """A message to a waitlist guest: its text as sent, when, to whom and how delivery went.
+    E-mail goes through the lost-and-found outbox (`outbox_id`); its state there is the truth."""
+
+    __tablename__ = "guest_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(sa.ForeignKey("reservations.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[MessageChannel] = mapped_column(enum_type(MessageChannel))
+    kind: Mapped[MessageKind] = mapped_column(enum_type(MessageKind))
+    to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=clock.utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[MessageState] = mapped_column(enum_type(MessageState), default=MessageState.SENDING)
+    provider_id: Mapped[str | None] = mapped_column(sa.String(64))  # the SMS provider's id of the message
+    error: Mapped[str | None] = mapped_column(sa.String(200))
+    outbox_id: Mapped[int | None] = mapped_column(sa.ForeignKey("lf_outbox.id", ondelete="SET NULL"))
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    reservation: Mapped[Reservation] = relationship(back_populates="messages")
+    outbox: Mapped[OutboxMail | None] = relationship(lazy="joined")  # noqa: F821  (lostfound's model)
+
+    @property
+    def delivery(self) -> MessageState:
+        """How it went: an e-mail's state in the outbox as it is now (the outbox job may have sent it)."""
+        if self.outbox is None:
+            return self.state
+        mail_state = self.outbox.state.value
+        if mail_state == "sent":
+            return MessageState.SENT
+        if mail_state in ("queued", "retrying"):
+            return MessageState.QUEUED if not self.outbox.last_error else MessageState.FAILED
+        return MessageState.FAILED
+
+    @property
+    def problem(self) -> str | None:
+        return self.error or (self.outbox.last_error if self.outbox is not None else None)
 
 
 class ShiftNote(db.Model):

@@ -238,3 +238,17 @@ def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None
                         combos.append(Option([x.table for x in run], first))
                         break
     return sorted(singles, key=order)[:limit] + sorted(combos, key=order)[:limit]
+
+
+def place_in_line(res: Reservation) -> int:
+    """1 for the first waiting party of the day, 2 for the next, and so on."""
+    ahead = db.session.scalar(sa.select(sa.func.count(Reservation.id)).where(
+        Reservation.state == State.WAITING, Reservation.service_day == res.service_day,
+        sa.or_(Reservation.created_at < res.created_at,
+               sa.and_(Reservation.created_at == res.created_at, Reservation.id < res.id))))
+    return (ahead or 0) + 1
+
+
+def by_guest_token(token: str) -> Reservation | None:
+    """The party behind a waitlist guest's link, or None."""
+    return db.session.scalar(sa.select(Reservation).where(Reservation.guest_token == token))

@@ -19,7 +19,7 @@ from ..security import generated
 from . import availability, bookings, door, fragments, live, operations, queries, seating, walkins
 from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
-from .models import ShiftNote
+from .models import MessageKind, ShiftNote
 
 bp = Blueprint("reservations", __name__, url_prefix="/host")
 
@@ -60,15 +60,40 @@ def render_page():
                            now_iso=clock.utcnow().isoformat())
 
 
-def done():
+def done(problems: list[str] | None = None):
+    """After a change: the board (or floor) again; `problems` (messages that did not go out) as
+    error toasts, so the host sees them at once."""
     db.session.commit()
+    for problem in problems or []:
+        if not is_htmx():
+            flash(problem, "error")
     if request.values.get("view") == "floor":  # the tap came from the floor view
         from ..floor.views import floor_response
 
-        return floor_response() if is_htmx() else redirect(url_for("floor.floor"))
+        return with_toasts(floor_response(), problems) if is_htmx() else redirect(url_for("floor.floor"))
     if is_htmx():
-        return board_response(clear_dialog=True)
+        return with_toasts(board_response(clear_dialog=True), problems)
     return redirect(url_for("reservations.board"))
+
+
+def with_toasts(answer, problems: list[str] | None):
+    """An htmx answer with an error toast out of band for each problem."""
+    if not problems:
+        return answer
+    response = make_response(answer)
+    toasts = "".join(render_template("_out_of_band.html", oob_target="#toasts", oob_swap="beforeend",
+                                     oob_template="_toast.html", message=problem, level="error")
+                     for problem in problems)
+    response.set_data(response.get_data(as_text=True) + toasts)
+    return response
+
+
+def send_after_commit(res, kind) -> list:
+    """Commit the change that calls for a message to the waitlist guest, then send it (messages.py)."""
+    from .messages import send
+
+    db.session.commit()
+    return send(current_user._get_current_object(), res, kind)
 
 
 def changed(res):
@@ -155,15 +180,20 @@ def _whole_number(raw: str | None, field: str) -> int | None:
 def transition(reservation_id: int, action: str):
     res = reservation_or_404(reservation_id)
     actor = current_user._get_current_object()
+    problems: list[str] = []
     if action == "arrive":
         operations.arrive(res, actor, _whole_number(request.form.get("guests"), "guests"))
     else:
         TRANSITIONS[action](res, actor)
+    if action == "call":  # "table ready": the guest hears it by text and e-mail
+        from .messages import failures
+
+        problems = failures(send_after_commit(res, MessageKind.READY))
     if request.values.get("view") == "bookings":  # cancelled or undone on the Bookings page
         db.session.commit()
         flash(str(_l("%(name)s: %(state)s.", name=res.display_name, state=STATE_LABELS[res.state])), "success")
         return redirect(url_for("reservations.bookings_of_day", day=res.service_day.isoformat()))
-    return done() if action == "undo" else changed(res)
+    return done() if action == "undo" else with_toasts(changed(res), problems)
 
 
 @bp.get("/reservations/<int:reservation_id>/ask/<any(arrive, cancel, size):step>")
@@ -275,8 +305,10 @@ def seat_chooser(res):
 def call_next():
     chosen = parse_ids(request.form.get("table_id"))
     table = tables_by_ids(chosen)[0] if chosen else None
-    walkins.call_next(current_user, table)
-    return done()
+    party = walkins.call_next(current_user, table)
+    from .messages import failures
+
+    return done(failures(send_after_commit(party, MessageKind.READY)))
 
 
 @bp.post("/shift-note")
@@ -297,3 +329,18 @@ def dismiss_note(note_id: int):
 
 
 from . import views_bookings, views_timeline, views_walkins  # noqa: E402,F401  (routes on the same blueprint)
+
+
+@bp.get("/reservations/<int:reservation_id>/guest-link")
+def guest_link(reservation_id: int):
+    """The waitlist guest's link as a QR code to scan at the door, and as text to read out."""
+    from ..public import qr_svg
+    from .messages import guest_link as link_of
+
+    res = reservation_or_404(reservation_id)
+    if not res.guest_token:
+        raise NotFound(_l("This party has no waitlist link."))
+    link = link_of(res)
+    return dialog("reservations/_guest_link_dialog.html", "reservations/ask.html", res=res, link=link,
+                  qr=qr_svg(link, title=str(_l("Link to %(name)s's place on the waitlist", name=res.display_name))),
+                  view="board")

@@ -8,10 +8,11 @@ from flask_login import current_user
 from ..errors import ValidationFailed
 from ..htmx import dialog
 from ..settings import get_settings
-from . import queries, walkins
+from . import messages, queries, walkins
 from .board import load_board
 from .forms import WaitlistForm
-from .views import bp, done, free_tables, parse_ids, tables_by_ids
+from .models import MessageKind
+from .views import bp, done, free_tables, parse_ids, send_after_commit, tables_by_ids
 
 
 def _party_size(raw: str | None) -> int | None:
@@ -61,6 +62,6 @@ def add_to_waitlist():
     if not form.validate():
         message = next(iter(e for errors in form.errors.values() for e in errors), _l("Check the form."))
         raise ValidationFailed(message)
-    walkins.add_to_waitlist(current_user, form.party_size.data, form.quoted_wait.data, form.name.data or "",
-                            form.phone.data or "")
-    return done()
+    res = walkins.add_to_waitlist(current_user, form.party_size.data, form.quoted_wait.data, form.name.data or "",
+                                  form.phone.data or "", form.email.data or "", form.language.data)
+    return done(messages.failures(send_after_commit(res, MessageKind.JOINED)))

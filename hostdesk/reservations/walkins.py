@@ -82,16 +82,28 @@ def seat_walk_in(actor, party_size: int, tables: list[Table], name: str = "") ->
     return res
 
 
-def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str = "", phone: str = "") -> Reservation:
+def add_to_waitlist(actor, party_size: int, quoted_wait_minutes: int, name: str = "", phone: str = "",
+                    email: str = "", language: str | None = None) -> Reservation:
+    """A party on the waitlist with its quote, and the link to the guest's own live page."""
     if not 0 <= quoted_wait_minutes <= 240:
         raise ValidationFailed(_l("The quoted wait must be between 0 and 240 minutes."), field="quoted_wait")
+    from ..public import new_token
     from .bookings import find_or_add_guest, normalise_phone
 
-    res = _walk_in(actor, party_size, name, State.WAITING, quoted_wait_minutes=quoted_wait_minutes)
     phone = normalise_phone(phone)
-    if phone:
-        res.guest = find_or_add_guest(res.name, phone, "")
+    email = (email or "").strip().lower()
+    res = _walk_in(actor, party_size, name, State.WAITING, quoted_wait_minutes=quoted_wait_minutes,
+                   guest_token=new_token(), guest_language=language if language in ("nl", "en") else None)
+    if phone or email:
+        res.guest = find_or_add_guest(res.name, phone, email)
+        db.session.flush()
     return res
+
+
+def leave_waitlist(res: Reservation) -> None:
+    """The guest leaves the list from their own page (no person of ours acts)."""
+    operations.cancel(res, None)
+
 
 
 def _open_for(view, party: Reservation, now: datetime) -> bool:

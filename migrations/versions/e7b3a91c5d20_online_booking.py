@@ -1,4 +1,4 @@
-"""online booking: the guest's manage token and language on reservations, the reminder's time,
+"""online booking: the guest's manage token on reservations, the reminder's time,
 and the outbox's calendar attachment and booking
 
 Revision ID: e7b3a91c5d20
@@ -20,7 +20,6 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('manage_token', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('language', sa.String(length=5), nullable=True))
         batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_unique_constraint('uq_reservations_manage_token', ['manage_token'])
     with op.batch_alter_table('lf_outbox', schema=None) as batch_op:
@@ -40,5 +39,4 @@ def downgrade():
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_constraint('uq_reservations_manage_token', type_='unique')
         batch_op.drop_column('reminder_sent_at')
-        batch_op.drop_column('language')
         batch_op.drop_column('manage_token')

@@ -24,7 +24,8 @@ LIMIT_MS = 3000
 TEXT = {
     "nl": {"locale": "nl-NL", "subject": "Uw reservering", "booked": "Uw tafel is gereserveerd",
            "show": "Toon vrije tijden", "book": "Reserveren", "change": "Reservering wijzigen",
-           "cancel": "Reservering annuleren", "cancelled": "Reservering geannuleerd", "gone": "Geen reservering te zien"},
+           "cancel": "Reservering annuleren", "cancelled": "Reservering geannuleerd",
+           "gone": "Geen reservering te zien"},
     "en": {"locale": "en-GB", "subject": "Your booking", "booked": "Your table is booked",
            "show": "Show free times", "book": "Book", "change": "Change booking",
            "cancel": "Cancel booking", "cancelled": "Booking cancelled", "gone": "No booking to show"},

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def online(app_ctx, floor, users):
+def online(app_ctx, floor, users):  # noqa: F811  (the floor fixture imported above)
     """Online booking on, up to 6 guests online, 2 hours' cut-off, the restaurant's number."""
     update_settings(None, online_booking=True, online_max_party=6, online_cutoff_hours=2, online_horizon_days=30,
                     restaurant_phone="020 123 4567", online_public_url="https://book.example.nl")

@@ -13,7 +13,8 @@ from hostdesk.extensions import db
 from hostdesk.jobs import all_jobs
 from hostdesk.lostfound.enums import MailKind, MailState
 from hostdesk.lostfound.models import OutboxMail
-from hostdesk.online import mail, operations as ops
+from hostdesk.online import mail
+from hostdesk.online import operations as ops
 from hostdesk.online.purge import purge_guest_data
 from hostdesk.reservations.models import Guest, Reservation
 from hostdesk.settings import update_settings

@@ -33,7 +33,7 @@ def test_an_online_booking_is_marked_online_holds_a_table_and_its_wishes_become_
     assert res.tables and res.seats >= 2
     assert (res.allergy, res.occasion, res.high_chairs, res.wheelchair, res.notes) == (
         "nuts", Occasion.BIRTHDAY, 1, True, "by the window please")
-    assert res.language == "en" and len(res.manage_token) == 32
+    assert res.guest_language == "en" and len(res.manage_token) == 32
     assert res.guest.phone == "+31612345678" and res.guest.email == "fleur@example.nl"
     assert queries.booking_by_token(res.manage_token) is res
 

@@ -55,7 +55,7 @@ def test_two_guests_book_the_last_table_at_once_one_gets_it_the_other_gets_the_n
     body = answers[loser].body
     assert ("These times are still free" if loser == 0 else "Deze tijden zijn nog vrij") in body
     assert 'value="20:30"' in body and 'value="19:00"' not in body  # the next free time, not the taken one
-    assert 'value="Guest %d"' % loser in body  # what the guest typed is kept
+    assert f'value="Guest {loser}"' in body  # what the guest typed is kept
     db.session.expire_all()
     booked = list(db.session.scalars(sa.select(Reservation)))
     assert len(booked) == 1 and booked[0].name == f"Guest {1 - loser}"

@@ -47,7 +47,7 @@ def test_a_booking_is_made_and_the_guest_lands_on_the_manage_page(frozen, online
     assert answer.status_code == 302
     res = db.session.scalars(sa.select(Reservation)).one()
     assert answer.headers["Location"].endswith(f"/book/manage/{res.manage_token}?booked=1")
-    assert res.source is Source.ONLINE and res.language == "en" and res.allergy == "nuts" and res.high_chairs == 1
+    assert res.source is Source.ONLINE and res.guest_language == "en" and res.allergy == "nuts" and res.high_chairs == 1
     page = client.get(answer.headers["Location"], headers={"Accept-Language": "en"})
     assert "Your table is booked" in page.text and "Fleur Jansen" in page.text and "19:00" in page.text
     assert db.session.scalar(sa.select(OutboxMail.to_address)) == "fleur@example.nl"  # kept: no mail server

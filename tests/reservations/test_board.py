@@ -152,7 +152,7 @@ def test_statement_count_is_constant(frozen, floor, make_res, app, capsys):
     with capsys.disabled():
         print(f"\nboard statements: 10 reservations -> {ten}, 300 reservations -> {three_hundred}")
     assert ten == three_hundred
-    assert ten <= 6
+    assert ten <= 7  # one of them: the waitlist guests' messages, for every card at once
 
 
 def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client, capsys):

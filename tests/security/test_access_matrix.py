@@ -17,9 +17,10 @@ EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
     "setup.first_run": "public", "tls.authority_certificate": "public",
     "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
-    "public.language_set": "public",  # guests' pages (hostdesk/public)
     "online.book": "public", "online.manage": "public", "online.change": "public", "online.cancel": "public",
     "online.resend": "host",
+    "public.language_set": "public", "lost_public.lost_form": "public", "lost_public.status": "public",
+    "waitlist_public.page": "public", "waitlist_public.leave": "public",  # the guest's link (a token)
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
     "manager.me": "any", "manager.me_language": "any", "manager.me_password": "any", "manager.me_pin": "any",
     **dict.fromkeys([
@@ -31,7 +32,7 @@ EXPECTED = {
         "reservations.ask", "reservations.change_size", "reservations.move", "reservations.post_note",
         "reservations.release", "reservations.rest_arrived", "reservations.search", "reservations.tables_of",
         "reservations.booking_availability", "reservations.timeline_page", "reservations.timeline_move",
-        "reservations.timeline_party", "reservations.timeline_poll"], "host"),
+        "reservations.timeline_party", "reservations.timeline_poll", "reservations.guest_link"], "host"),
     **dict.fromkeys([
         "lostfound.action_done", "lostfound.add_callback", "lostfound.aftercare", "lostfound.agree_post",
         "lostfound.arrived", "lostfound.choose_category", "lostfound.close_report", "lostfound.dispose",
