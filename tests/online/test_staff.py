@@ -72,3 +72,10 @@ def test_the_figures_count_online_bookings_and_online_cancellations_by_source(fr
     figures = service_figures(Period("day", today, today), get_settings())
     online_group = dict(figures.sources)[Source.ONLINE]
     assert (online_group.parties, online_group.bookings, online_group.cancellations) == (2, 1, 1)
+
+
+def test_the_timeline_marks_online_bookings(frozen, online, host_client):
+    ops.book_online(guest(start_at=at("21:00", date(2026, 11, 20))))
+    db.session.commit()
+    page = host_client.get("/host/timeline?day=2026-11-20", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'Fleur Jansen · 2 · <span class="source-online">online</span>' in page
