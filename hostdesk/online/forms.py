@@ -37,12 +37,17 @@ class WhenForm(AppForm):
                              validators=[InputRequired(_l("Give the number of guests."))])
 
 
-class GuestBookingForm(PublicForm):
+class ChosenTime:
+    """The day, party size and free time the guest chose (a mixin of the booking and change forms)."""
+
     day = DateField(_l("Date"), validators=[SensibleDate(), DataRequired(_l("Give a date."))])
     party_size = IntegerField(_l("Number of guests"), validators=[InputRequired(_l("Give the number of guests.")),
                                                                   NumberRange(min=1, max=500)])
     time = StringField(_l("Time"), validators=[DataRequired(_l("Choose a time.")),
                                                Regexp(HHMM, message=_l("Choose a time."))])
+
+
+class GuestBookingForm(ChosenTime, PublicForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Give your name.")),
                                                Length(max=80, message=NAME_TOO_LONG)],
                        render_kw={"autocomplete": "name"})
@@ -68,12 +73,8 @@ class GuestBookingForm(PublicForm):
         return valid
 
 
-class ChangeForm(AppForm):
-    day = DateField(_l("Date"), validators=[SensibleDate(), DataRequired(_l("Give a date."))])
-    party_size = IntegerField(_l("Number of guests"), validators=[InputRequired(_l("Give the number of guests.")),
-                                                                  NumberRange(min=1, max=500)])
-    time = StringField(_l("Time"), validators=[DataRequired(_l("Choose a time.")),
-                                               Regexp(HHMM, message=_l("Choose a time."))])
+class ChangeForm(ChosenTime, AppForm):
+    """A new time or party size for the booking behind a manage link."""
 
 
 class CancelForm(AppForm):

@@ -4,11 +4,8 @@ axe-core on every public page."""
 from __future__ import annotations
 
 import re
-import socket
 import time
 from datetime import timedelta
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -18,6 +15,7 @@ from hostdesk.auth.models import Role
 from hostdesk.extensions import db
 from hostdesk.floor.models import Area, Table
 from hostdesk.settings import update_settings
+from tests.lostfound.test_mail import Inbox, free_port
 
 PHONE = (390, 844)
 LIMIT_MS = 3000
@@ -32,24 +30,12 @@ TEXT = {
 }
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
 def smtp_inbox():
     inbox = Inbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    yield inbox, port
+    yield inbox, controller.port
     controller.stop()
 
 
@@ -116,7 +102,7 @@ def test_a_guest_books_changes_and_cancels_on_a_phone_and_the_host_sees_each_ste
     deadline = time.monotonic() + 10
     while not inbox.messages and time.monotonic() < deadline:
         time.sleep(0.1)
-    (message,) = inbox.messages
+    ((_to, message),) = inbox.messages
     assert words["subject"] in message["Subject"]
     body = message.get_body(("plain",)).get_content()
     link = re.search(rf"{re.escape(live_server)}/book/manage/\S+", body).group(0)

@@ -2,15 +2,13 @@
 and a real SMTP server (aiosmtpd) that keeps what it receives."""
 from __future__ import annotations
 
-import socket
 from datetime import date, datetime, timedelta, timezone
-from email import message_from_bytes
-from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from hostdesk.settings import update_settings
+from tests.lostfound.test_mail import Inbox, free_port
 from tests.reservations.conftest import actors, floor, make_res  # noqa: F401  (fixtures used here too)
 
 SATURDAY = date(2026, 11, 21)  # the day after the frozen Friday evening
@@ -20,21 +18,6 @@ def at(hhmm: str, day: date = SATURDAY) -> datetime:
     """A local (Amsterdam, winter: UTC+1) time of a day, in UTC."""
     h, m = map(int, hhmm.split(":"))
     return datetime(day.year, day.month, day.day, h, m, tzinfo=timezone.utc) - timedelta(hours=1)
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default)))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
