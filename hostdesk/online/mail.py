@@ -25,7 +25,8 @@ from ..settings import Settings, get_settings
 from .calendar import booking_ics
 
 REMINDERS = "booking_reminders"
-
+REMIND_FROM = time(10, 0)  # the restaurant's local time: no reminder in the night
+FRESH = timedelta(hours=12)  # a booking made this recently has its confirmation fresh: no reminder
 
 def manage_url(token: str) -> str:
     """The absolute manage link: the manager's public address of the booking page, else this request's."""
@@ -114,13 +115,16 @@ def _tomorrow(now: datetime) -> tuple[datetime, datetime]:
 
 
 def send_reminders() -> str:
-    """The scheduled job: remind each online booking for tomorrow with an e-mail address, once. The
-    conditional UPDATE claims it, so two processes never send one reminder twice."""
+    """The scheduled job: remind each online booking for tomorrow with an e-mail address, once, from
+    REMIND_FROM on, unless it was made within FRESH. The conditional UPDATE claims each booking, so
+    two processes never send one reminder twice."""
     now = clock.utcnow()
+    if now.astimezone(get_settings().zone).time() < REMIND_FROM:
+        return "0 reminders"
     begin, end = _tomorrow(now)
     due = (Reservation.source == Source.ONLINE, Reservation.state == State.BOOKED,
            Reservation.reminder_sent_at.is_(None), Reservation.manage_token.is_not(None),
-           Reservation.start_at >= begin, Reservation.start_at < end)
+           Reservation.start_at >= begin, Reservation.start_at < end, Reservation.created_at < now - FRESH)
     ids = list(db.session.scalars(sa.select(Reservation.id).where(*due).order_by(Reservation.start_at)))
     sent = 0
     for res_id in ids:

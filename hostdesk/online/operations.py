@@ -87,8 +87,12 @@ def _tables_or_alternatives(start: datetime, party_size: int, own: Reservation |
     tables = slots.tables_for(start, party_size, own)
     if tables:
         return tables
-    raise SlotTaken(_l("Sorry, %(time)s has just been taken. These times are still free:",
-                       time=slots.local_hhmm(start)), times=slots.times_near(start, party_size, own), field="time")
+    times = slots.times_near(start, party_size, own)
+    if times:
+        raise SlotTaken(_l("Sorry, %(time)s has just been taken. These times are still free:",
+                           time=slots.local_hhmm(start)), times=times, field="time")
+    raise SlotTaken(_l("Sorry, %(time)s has just been taken, and no other time is free that day.",
+                       time=slots.local_hhmm(start)), times=[], field="time")
 
 
 def book_online(data: GuestBooking) -> Reservation:

@@ -67,6 +67,7 @@ def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str 
 @bp.route("/book", methods=["GET", "POST"])
 @public
 @limit_per_address("book")
+@limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def book():
     s = get_settings()
     if not s.online_booking:
@@ -96,7 +97,7 @@ def book():
             notes=(form.notes.data or "").strip(), language=str(get_locale())))
     except SlotTaken as taken:
         db.session.rollback()
-        return _book_page(when, form, None, str(taken.message), taken.details.get("times"), status=409)
+        return _book_page(when, form, [], str(taken.message), taken.details.get("times"), status=409)
     except (ValidationFailed, PleaseCall, OnlineClosed) as refused:
         db.session.rollback()
         _attach(form, refused)
@@ -144,6 +145,7 @@ def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: 
 
 @bp.get("/book/manage/<token:token>")
 @public
+@limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def manage(token: str):
     res = _booking_or_gone(token)
     if res is None:
@@ -176,7 +178,7 @@ def change(token: str):
     except SlotTaken as taken:
         db.session.rollback()
         res = _booking_or_gone(token)
-        return _manage_page(res, when, form, None, str(taken.message), taken.details.get("times"), status=409)
+        return _manage_page(res, when, form, [], str(taken.message), taken.details.get("times"), status=409)
     except DomainError as refused:
         db.session.rollback()
         res = _booking_or_gone(token)

@@ -67,27 +67,40 @@ def test_a_guest_without_e_mail_gets_none_and_a_resend_says_why(frozen, online):
         mail.send_confirmation(None, res, resend=True)
 
 
-def test_the_reminder_goes_once_the_day_before_with_the_manage_link(frozen, online, smtp_server):
-    tomorrow = ops.book_online(guest(language="nl"))
-    later = ops.book_online(guest(start_at=at("19:00", SATURDAY + timedelta(days=2)), name="Later",
-                                  phone="0622222222", email="later@example.nl"))
+def test_the_reminder_goes_once_the_day_before_from_ten_with_the_manage_link(frozen, online, smtp_server):
+    sunday, monday = SATURDAY + timedelta(days=1), SATURDAY + timedelta(days=2)
+    remind = ops.book_online(guest(start_at=at("19:00", sunday), language="nl"))
+    later = ops.book_online(guest(start_at=at("19:00", monday), name="Later", phone="0622222222",
+                                  email="later@example.nl"))
+    db.session.commit()
+    assert mail.send_reminders() == "0 reminders"  # Friday evening: Sunday is not tomorrow yet
+    clock.advance(timedelta(hours=14))  # Saturday 09:00
+    assert mail.send_reminders() == "0 reminders"  # not before ten in the morning
+    clock.advance(timedelta(hours=1))  # Saturday 10:00
+    fresh = ops.book_online(guest(start_at=at("20:30", sunday), name="Fresh", phone="0633333333",
+                                  email="fresh@example.nl"))
     db.session.commit()
     assert mail.send_reminders() == "1 reminders"
     assert mail.send_reminders() == "0 reminders"
     (to, message), = smtp_server.messages
     assert to == ["fleur@example.nl"] and "Herinnering" in message["Subject"]
     body, (calendar,) = _parts(message)
-    assert tomorrow.manage_token in body and "BEGIN:VEVENT" in calendar.get_content()
+    assert remind.manage_token in body and "BEGIN:VEVENT" in calendar.get_content()
     assert db.session.get(Reservation, later.id).reminder_sent_at is None
+    assert db.session.get(Reservation, fresh.id).reminder_sent_at is None  # its confirmation is fresh
     assert any(job.name == mail.REMINDERS for job in all_jobs())
 
 
 def test_a_cancelled_booking_gets_no_reminder(frozen, online, smtp_server):
-    res = ops.book_online(guest())
+    sunday = SATURDAY + timedelta(days=1)
+    gone = ops.book_online(guest(start_at=at("19:00", sunday)))
+    ops.book_online(guest(start_at=at("20:00", sunday), name="Stays", phone="0622222222", email="stays@example.nl"))
     db.session.commit()
-    ops.cancel_online(res)
+    ops.cancel_online(gone)
     db.session.commit()
-    assert mail.send_reminders() == "0 reminders" and smtp_server.messages == []
+    clock.advance(timedelta(hours=15))  # Saturday 10:00
+    assert mail.send_reminders() == "1 reminders"
+    assert [to for to, _message in smtp_server.messages] == [["stays@example.nl"]]
 
 
 def test_the_purge_erases_guests_personal_data_after_the_period(frozen, online):
