@@ -18,10 +18,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('reservations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('manage_token', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_unique_constraint('uq_reservations_manage_token', ['manage_token'])
+    # Plain ALTER TABLE ADD COLUMN and a unique index: on SQLite a unique constraint would rebuild
+    # `reservations`, and dropping the old table would cascade to its table assignments.
+    op.add_column('reservations', sa.Column('manage_token', sa.String(length=64), nullable=True))
+    op.add_column('reservations', sa.Column('reminder_sent_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index('ix_reservations_manage_token', 'reservations', ['manage_token'], unique=True)
     with op.batch_alter_table('lf_outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('attachment', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('reservation_id', sa.Integer(), nullable=True))
@@ -36,7 +37,7 @@ def downgrade():
         batch_op.drop_index('ix_lf_outbox_reservation_id')
         batch_op.drop_column('reservation_id')
         batch_op.drop_column('attachment')
+    op.drop_index('ix_reservations_manage_token', table_name='reservations')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
-        batch_op.drop_constraint('uq_reservations_manage_token', type_='unique')
         batch_op.drop_column('reminder_sent_at')
         batch_op.drop_column('manage_token')
