@@ -104,9 +104,10 @@ class BaseSettingsForm(RowChecks, AppForm):
     sms_auth_token = PasswordField(_l("Auth token"), validators=[Optional(), Length(max=200)],
                                    description=_l("Leave empty to keep the stored token."))
     sms_sender = StringField(_l("Sender (phone number or name)"), validators=[Optional(), Length(max=20)])
-    sms_api_base = StringField(_l("Address of the SMS service"), validators=[
-        Optional(), Length(max=200), Regexp(r"^https?://[A-Za-z0-9.:\-\[\]]+/?$",
-                                            message=_l("Give a web address like https://api.twilio.com."))])
+    sms_api_base = StringField(
+        _l("Address of the SMS service"), description=_l("Empty: Twilio's own address."),
+        validators=[Optional(), Length(max=200), Regexp(r"^https?://[A-Za-z0-9.:\-\[\]]+/?$",
+                                                        message=_l("Give a web address like https://api.twilio.com."))])
     csv_delimiter = SelectField(_l("Separator in CSV exports"), choices=options([
         ("semicolon", _l("Semicolon ; (Dutch Excel)")), ("comma", _l("Comma , (English Excel)")),
         ("tab", _l("Tab")), ("pipe", _l("Vertical bar |"))]))
@@ -153,6 +154,7 @@ class BaseSettingsForm(RowChecks, AppForm):
             changes["smtp_password"] = self.smtp_password.data
         if self.sms_auth_token.data:
             changes["sms_auth_token"] = self.sms_auth_token.data
+        changes["sms_api_base"] = changes.get("sms_api_base") or Settings().sms_api_base  # empty: Twilio's own
         return changes
 
 

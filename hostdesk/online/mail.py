@@ -29,9 +29,10 @@ REMIND_FROM = time(10, 0)  # the restaurant's local time: no reminder in the nig
 FRESH = timedelta(hours=12)  # a booking made this recently has its confirmation fresh: no reminder
 
 def manage_url(token: str) -> str:
-    """The absolute manage link: the manager's public address of the booking page, else this request's."""
+    """The absolute manage link: the manager's public address of the booking site, else the guests'
+    pages' address from the configuration (HOSTDESK_PUBLIC_URL), else this request's."""
     path = current_app.url_map.bind("localhost").build("online.manage", {"token": token})
-    base = get_settings().online_public_url.strip().rstrip("/")
+    base = (get_settings().online_public_url.strip() or current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     if not base and has_request_context():
         base = request.url_root.rstrip("/")
     return f"{base}{path}"

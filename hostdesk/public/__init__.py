@@ -9,7 +9,8 @@ Names other features rely on (keep them stable):
 - `limit_per_address(scope, setting)` (limits.py): a view decorator counting requests per address
   in the Flask-Limiter storage every worker shares (ratelimits.hit); over the limit: a translated 429.
 - `new_token()` and the `<token:...>` URL converter (tokens.py): unguessable status-link tokens.
-- `qr_svg(url, title)` (qr.py): an inline SVG QR code (segno) of a link for a phone to scan; `|safe` in templates.
+- `qr_svg(url)` (qr.py): an inline SVG QR code (segno) of a link for a phone to scan; `|safe` in
+  templates, inside an element with role="img" and an aria-label.
 - `templates/public/base.html`: the mobile-first page of every public page, language from the
   browser with a Dutch/English switch (`guest_language()`, the cookie `hostdesk_guest_lang`).
 - `register_public(app)`: the converter and the language switch; before the other blueprints.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -27,8 +27,11 @@ LANGUAGES = ("nl", "en")
 
 
 def guest_link(res: Reservation) -> str:
-    """The guest's live page, as a full address for a text, a mail or a QR code."""
-    return url_for("waitlist_public.page", token=res.guest_token, _external=True)
+    """The guest's live page, as a full address for a text, a mail or a QR code: under
+    PUBLIC_BASE_URL when set (the address guests' phones reach), else the address this request came to."""
+    path = url_for("waitlist_public.page", token=res.guest_token)
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    return base.rstrip("/") + path if base else url_for("waitlist_public.page", token=res.guest_token, _external=True)
 
 
 def _language(res: Reservation) -> str:
@@ -121,10 +124,14 @@ def _send_mail(actor, res: Reservation, kind: MessageKind, email: str, subject: 
 
 
 def failures(messages: list[GuestMessage]) -> list[str]:
-    """What the host is told at once: one line per message that did not go out."""
+    """What the host is told at once: one line per message that did not go out. A text while no
+    provider is set up is not among them (the card still says so): a restaurant without texts would
+    otherwise get a red toast for every phone number it notes."""
     labels = {MessageChannel.SMS: _("Text message"), MessageChannel.EMAIL: _("E-mail")}
+    texts_off = sms.provider() is None
     return [_("%(channel)s to %(to)s not sent: %(reason)s", channel=labels[m.channel], to=m.to_address or "",
-              reason=m.error or "") for m in messages if m.state is MessageState.FAILED]
+              reason=m.error or "") for m in messages
+            if m.state is MessageState.FAILED and not (texts_off and m.channel is MessageChannel.SMS)]
 
 
 def purge_waitlist_data() -> int:

@@ -342,5 +342,4 @@ def guest_link(reservation_id: int):
         raise NotFound(_l("This party has no waitlist link."))
     link = link_of(res)
     return dialog("reservations/_guest_link_dialog.html", "reservations/ask.html", res=res, link=link,
-                  qr=qr_svg(link, title=str(_l("Link to %(name)s's place on the waitlist", name=res.display_name))),
-                  view="board")
+                  qr=qr_svg(link, scale=6), view="board")

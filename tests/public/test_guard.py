@@ -22,10 +22,16 @@ def _post(app, data: dict):
     return app.test_request_context("/x", method="POST", data=data, headers={"Accept-Language": "en"})
 
 
-def test_a_form_sent_after_the_minimum_time_with_an_empty_honeypot_passes(app, frozen):
+def _stamp_then_wait(app, wait: timedelta) -> str:
+    """A stamp as the form was shown, and `wait` of filling in after it."""
     with app.test_request_context("/x"):
         stamp = new_stamp()
-    clock.advance(timedelta(seconds=app.config["PUBLIC_MIN_FILL_SECONDS"]))
+    clock.advance(wait)
+    return stamp
+
+
+def test_a_form_sent_after_the_minimum_time_with_an_empty_honeypot_passes(app, frozen):
+    stamp = _stamp_then_wait(app, timedelta(seconds=app.config["PUBLIC_MIN_FILL_SECONDS"]))
     with _post(app, {"name": "Ann", "started": stamp, "website": ""}):
         form = NameForm(meta={"csrf": False})
         assert form.validate(), form.errors
@@ -33,9 +39,7 @@ def test_a_form_sent_after_the_minimum_time_with_an_empty_honeypot_passes(app, f
 
 
 def test_a_form_sent_too_quickly_is_refused_in_the_guests_language_and_gets_a_new_stamp(app, frozen):
-    with app.test_request_context("/x"):
-        stamp = new_stamp()
-    clock.advance(timedelta(seconds=1))
+    stamp = _stamp_then_wait(app, timedelta(seconds=1))
     with _post(app, {"name": "Ann", "started": stamp, "website": ""}):
         form = NameForm(meta={"csrf": False})
         with force_locale("nl"):
@@ -46,9 +50,7 @@ def test_a_form_sent_too_quickly_is_refused_in_the_guests_language_and_gets_a_ne
 
 
 def test_a_filled_honeypot_is_refused_without_naming_the_trap(app, frozen):
-    with app.test_request_context("/x"):
-        stamp = new_stamp()
-    clock.advance(timedelta(minutes=1))
+    stamp = _stamp_then_wait(app, timedelta(minutes=1))
     with _post(app, {"name": "Ann", "started": stamp, "website": "http://spam.example"}):
         form = NameForm(meta={"csrf": False})
         assert not form.validate()
@@ -112,6 +114,7 @@ def test_the_language_switch_sets_the_cookie_and_never_leaves_the_site(app, user
     assert "Set-Cookie" not in client.get("/language/de?next=/lost").headers
 
 
-def test_the_qr_code_is_inline_svg_with_an_escaped_title(app):
-    svg = str(qr_svg("https://example.org/w/abc", title="<b>scan</b>"))
-    assert svg.startswith("<svg") and "&lt;b&gt;scan&lt;/b&gt;" in svg and "<b>" not in svg
+def test_the_qr_code_is_bare_inline_svg_sized_by_its_scale(app):
+    small, large = qr_svg("https://example.org/w/abc"), qr_svg("https://example.org/w/abc", scale=8)
+    assert small.startswith("<svg") and "<title>" not in small and "<?xml" not in small
+    assert 'width="' in large and large != small  # decoded from the screen in tests/browser/test_guests.py

@@ -102,9 +102,10 @@ def test_a_refused_text_is_shown_to_the_host_at_once_and_kept_on_the_card(frozen
     assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
 
 
-def test_without_a_provider_the_text_is_kept_as_not_sent_with_the_reason(frozen, floor, host_client):
+def test_without_a_provider_the_card_says_the_text_was_not_sent_and_no_toast_nags(frozen, floor, host_client):
     html = _join(host_client).get_data(as_text=True)
-    assert "No SMS provider is set up (Manager → Settings)." in html
+    assert "No SMS provider is set up (Manager → Settings)." in html and "toast-error" not in html
+    assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
     [message] = _party().messages
     assert message.state is MessageState.FAILED and message.body.startswith("De Gouden Lepel: you are on the")
 
@@ -159,3 +160,12 @@ def test_the_purge_erases_waitlist_messages_contacts_and_links(frozen, floor, ho
         sa.select(OutboxMail).where(OutboxMail.kind == MailKind.WAITLIST)))
     guest = db.session.get(type(party.guest), guest_id)
     assert (guest.phone, guest.email, _party().guest_token) == (None, None, None)
+
+
+def test_the_guests_link_uses_the_public_address_when_one_is_set(app, frozen, floor, host_client, standin):
+    app.config["PUBLIC_BASE_URL"] = "https://desk.example.nl/"
+    try:
+        _join(host_client)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = None
+    assert f"https://desk.example.nl/w/{_party().guest_token}" in standin.messages[0]["Body"]
