@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from .lostfound.views import bp as lostfound_bp
     from .lostfound.views_public import bp as lost_public_bp
     from .manager.views import bp as manager_bp
+    from .online.views import bp as online_bp
     from .public import register_public
     from .reservations.views import bp as reservations_bp
     from .reservations.views_guest import bp as waitlist_public_bp
@@ -61,7 +62,7 @@ def register_blueprints(app: Flask) -> None:
     register_login(app)
     register_public(app)
     for blueprint in (core_bp, auth_bp, reservations_bp, floor_bp, lostfound_bp, lost_public_bp,
-                      waitlist_public_bp, manager_bp):
+                      waitlist_public_bp, manager_bp, online_bp):
         app.register_blueprint(blueprint)
 
 

@@ -92,11 +92,12 @@ def backup_command(path: Path) -> None:
 @click.command("purge-personal-data")
 @with_appcontext
 def purge_personal_data_command() -> None:
-    """Erase claimants' and lost reports' personal data past the erasure period."""
+    """Erase claimants', lost reports' and guests' personal data past the erasure periods."""
     from .lostfound.operations import purge_personal_data
+    from .online.purge import purge_guest_data
 
     with write_intent():
-        count = purge_personal_data()
+        count = purge_personal_data() + purge_guest_data()
         db.session.commit()
     click.echo(f"erased personal data of {count} records")
 

@@ -5,7 +5,8 @@ key, the same on every app server of one database; default: instance/answers_key
 HOSTDESK_HTTPS=1 (Secure cookies when served over HTTPS), HOSTDESK_REDIS_URL (the rate limits'
 counters and a board cache shared by several servers; RATELIMIT_STORAGE_URI for the limits alone),
 HOSTDESK_JOBS=0 (this process runs no scheduled jobs; the test suite sets it), HOSTDESK_PUBLIC_URL (the
-address in guests' links, such as the waitlist page's).
+address in guests' links, such as the waitlist page's), HOSTDESK_PROXIES=1 (the number of reverse
+proxies in front whose X-Forwarded-For/-Proto are trusted: docs/deployment.md).
 """
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ DEFAULTS = {
     "PUBLIC_BASE_URL": None,  # the address in guests' links, e.g. https://desk.example.nl (default: the request's)
     "UPLOAD_FOLDER": None,  # default: instance/uploads
     "HOSTDESK_HTTPS": False,
+    "PROXY_HOPS": 0,  # reverse proxies in front (HOSTDESK_PROXIES): the guest's address comes from them
     "HOSTDESK_ANSWERS_KEY": None,  # default: instance/answers_key (keys.py)
     # The shared board fragment (reservations/fragments.py): each process its own, or Redis when
     # HOSTDESK_REDIS_URL is set, so that several servers render a board version once.
@@ -108,6 +110,8 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["HOSTDESK_HTTPS"] = True
     if env.get("HOSTDESK_PUBLIC_URL"):
         app.config["PUBLIC_BASE_URL"] = env["HOSTDESK_PUBLIC_URL"]
+    if env.get("HOSTDESK_PROXIES", "").isdigit():
+        app.config["PROXY_HOPS"] = int(env["HOSTDESK_PROXIES"])
     if test_config:
         app.config.from_mapping(test_config)
     app.config.setdefault("JOBS_IN_BACKGROUND", not app.testing)  # tests call jobs.run_due themselves

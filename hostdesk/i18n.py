@@ -23,6 +23,7 @@ CATALOGUES = {
     "lostfound": (PACKAGE / "lostfound" / "translations", ["hostdesk/lostfound", "templates/lostfound"]),
     "manager": (PACKAGE / "manager" / "translations", ["hostdesk/manager", "templates/manager"]),
     "public": (PACKAGE / "public" / "translations", ["hostdesk/public", "templates/public"]),
+    "online": (PACKAGE / "online" / "translations", ["hostdesk/online", "templates/online"]),
 }
 
 

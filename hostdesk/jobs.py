@@ -71,12 +71,15 @@ def all_jobs() -> list[Job]:
     from .manager.rollup import JOB as FIGURES
     from .manager.rollup import summarise
     from .manager.summary import summary_job
+    from .online.mail import reminder_job
+    from .online.purge import purge_guest_data
     from .reservations.messages import purge_waitlist_data
     from .reservations.turntimes import refresh
 
-    return [Job(PURGE, lambda: str(purge_personal_data() + purge_waitlist_data()), daily_at=time(3, 30)),
+    return [Job(PURGE, lambda: str(purge_personal_data() + purge_waitlist_data() + purge_guest_data()),
+                daily_at=time(3, 30)),
             Job(OUTBOX, send_outbox, every=timedelta(minutes=1)), summary_job(),
-            Job(TURN_TIMES, refresh, daily_at=time(4, 15)),
+            Job(TURN_TIMES, refresh, daily_at=time(4, 15)), reminder_job(),
             Job(FIGURES, summarise, every=timedelta(minutes=5))]
 
 

@@ -91,6 +91,17 @@ class Settings:
     sms_api_base: str = "https://api.twilio.com"
     # Exports
     csv_delimiter: str = ";"
+    # Online booking (the public page /book)
+    online_booking: bool = False
+    online_horizon_days: int = 60  # how far ahead a guest may book
+    online_max_party: int = 8  # larger parties are asked to call
+    online_cutoff_hours: int = 2  # a guest changes or cancels until this long before the visit
+    online_area_ids: list[int] = field(default_factory=list)  # empty: every area
+    online_table_ids: list[int] = field(default_factory=list)  # tables bookable online besides those areas
+    online_text: str = ""  # a short text shown on the booking page
+    restaurant_phone: str = ""  # shown to parties too large to book online
+    online_public_url: str = ""  # where guests reach /book (for the links in e-mails), e.g. https://book.example.nl
+    guest_erasure_days: int = 365  # guests' personal data is erased this long after their last visit
 
     @property
     def zone(self) -> ZoneInfo:

@@ -19,6 +19,7 @@ BLUEPRINT_ROLES: dict[str, frozenset[Role] | str] = {
     "floor": frozenset({Role.HOST}),
     "lostfound": frozenset({Role.STAFF}),
     "manager": frozenset({Role.MANAGER}),
+    "online": frozenset({Role.HOST}),  # the guest's pages are @public; the rest (resend) is the host's
     "auth": ANY_USER,
     "core": ANY_USER,
     "public": PUBLIC,

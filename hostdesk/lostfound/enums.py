@@ -137,5 +137,7 @@ class MailKind(enum.StrEnum):
     NOTE = "note"
     TEST = "test"
     SUMMARY = "summary"  # the managers' daily summary (manager/summary.py)
+    BOOKING = "booking"  # an online booking's confirmation (online/mail.py)
+    REMINDER = "reminder"  # the day before a booking
     REPORT = "report"  # to a guest who reported a loss online: we may have it
     WAITLIST = "waitlist"  # to a waitlist guest (reservations/messages.py)

@@ -68,9 +68,10 @@ def _refuse_without_sender() -> None:
                                   "replies go to it."))
 
 
-def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
+def build_message(to_address: str, subject: str, body: str, calendar: str | None = None) -> EmailMessage:
     """The message with its headers built by the standard library: display names are encoded, never
-    pasted into a header; Reply-To is the restaurant's own address (its setting, else the sender)."""
+    pasted into a header; Reply-To is the restaurant's own address (its setting, else the sender).
+    `calendar` (an .ics text) goes along as the attachment `booking.ics`."""
     settings = get_settings()
     sender = settings.smtp_sender.strip()
     reply_to = settings.reply_to.strip() or sender
@@ -82,6 +83,9 @@ def build_message(to_address: str, subject: str, body: str) -> EmailMessage:
     message["Date"] = format_datetime(clock.utcnow())
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(body)
+    if calendar:
+        message.add_attachment(calendar.encode(), maintype="text", subtype="calendar", filename="booking.ics",
+                               params={"method": "PUBLISH"})
     return message
 
 
@@ -111,7 +115,7 @@ def _pause(attempts: int) -> timedelta:
 def _try_send(mail_id: int) -> bool:
     """Send one outbox message whose lease this process holds; no transaction is open meanwhile."""
     mail = db.session.get(OutboxMail, mail_id)
-    message = build_message(mail.to_address, mail.subject, mail.body or "")
+    message = build_message(mail.to_address, mail.subject, mail.body or "", mail.attachment)
     db.session.commit()
     try:
         _deliver(message)
@@ -132,10 +136,11 @@ def _try_send(mail_id: int) -> bool:
 
 
 def queue_mail(actor, to_address: str, subject: str, body: str, *, item: FoundItem | None = None,
-               language: str | None = None, kind: MailKind = MailKind.AFTERCARE, send_now: bool = True) -> OutboxMail:
+               language: str | None = None, kind: MailKind = MailKind.AFTERCARE, send_now: bool = True,
+               reservation_id: int | None = None, attachment: str | None = None) -> OutboxMail:
     """Keep the message in the outbox and try to send it now: its state says how that went.
     `send_now=False` inside a larger change (it must not commit halfway): the outbox job sends it
-    within a minute of the commit."""
+    within a minute of the commit. `attachment`: a booking's calendar file (.ics text)."""
     to_address = _valid_address(to_address)
     subject = " ".join(subject.split())
     _refuse_without_sender()
@@ -144,6 +149,7 @@ def queue_mail(actor, to_address: str, subject: str, body: str, *, item: FoundIt
     mail = OutboxMail(item_id=item.id if item else None, created_by_id=getattr(actor, "id", None),
                       to_address=to_address, subject=subject, body=body, created_at=now, kind=kind,
                       language=language, state=MailState.QUEUED, next_attempt_at=now,
+                      reservation_id=reservation_id, attachment=attachment,
                       lease_until=now + LEASE if ready and send_now else None)
     if not ready and kind is MailKind.TEST:
         mail.state = MailState.NOT_SENT

@@ -302,5 +302,9 @@ class OutboxMail(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.String(200))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A booking's confirmation or reminder: the guest's calendar file (.ics text) sent with it.
+    reservation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reservations.id", ondelete="SET NULL"),
+                                                       index=True)
+    attachment: Mapped[str | None] = mapped_column(sa.Text)
 
     item: Mapped[FoundItem | None] = relationship()

@@ -12,9 +12,19 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FieldList, FormField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from ..forms import AppForm, NumberRange
 from ..settings import FIELDS, Settings
@@ -81,6 +91,17 @@ class BaseSettingsForm(RowChecks, AppForm):
         Optional(), Length(max=254), Email(message=_l("Give an e-mail address like desk@example.com."))],
         description=_l("The restaurant's own address, where guests' replies arrive. Empty: the sender address."))
     daily_summary = BooleanField(_l("E-mail the managers a summary of each service day"))
+    online_booking = BooleanField(_l("Guests can book online (the page /book)"))
+    online_horizon_days = _number(_l("Book online up to (days ahead)"), 1, 365)
+    online_max_party = _number(_l("Largest party online (guests)"), 1, 500)
+    online_cutoff_hours = _number(_l("Guests change or cancel online until (hours before the visit)"), 0, 168)
+    online_area_ids = SelectMultipleField(_l("Areas bookable online"), coerce=int, validators=[Optional()])
+    online_table_ids = SelectMultipleField(_l("Further tables bookable online"), coerce=int, validators=[Optional()])
+    online_text = TextAreaField(_l("Short text on the booking page"), validators=[Optional(), Length(max=500)])
+    restaurant_phone = StringField(_l("The restaurant's phone number"), validators=[Optional(), Length(max=30)])
+    online_public_url = StringField(_l("Public address of the booking site"), validators=[
+        Optional(), Length(max=200), URL(require_tld=False, message=_l("Give an address like https://book.example.nl."))])
+    guest_erasure_days = _number(_l("Erase guests' personal data after (days since the visit)"), 1, 3650)
     sms_provider = SelectField(_l("SMS provider"), choices=options([("", _l("None: no text messages")),
                                                                     ("twilio", "Twilio")]))
     sms_account_sid = StringField(_l("Account SID"), validators=[
@@ -110,6 +131,9 @@ class BaseSettingsForm(RowChecks, AppForm):
         amber, red = self.greet_amber_seconds.data, self.greet_red_seconds.data
         if amber is not None and red is not None and amber >= red:
             self.greet_red_seconds.errors.append(_l("Red must come later than amber."))
+        online_max, largest = self.online_max_party.data, self.max_party_size.data
+        if online_max is not None and largest is not None and online_max > largest:
+            self.online_max_party.errors.append(_l("At most the largest party (%(max)s).", max=largest))
         self._check_services()
         self._check_durations()
         self._check_pacing()
@@ -178,12 +202,25 @@ def settings_form_class() -> type[BaseSettingsForm]:
     return type("SettingsForm", (BaseSettingsForm,), extra)
 
 
+def online_choices():
+    """The areas and the active tables, for the choice of what guests may book online."""
+    import sqlalchemy as sa
+
+    from ..extensions import db
+    from ..floor.models import Area, Table
+
+    areas = db.session.scalars(sa.select(Area).order_by(Area.position, Area.name))
+    tables = db.session.scalars(sa.select(Table).where(Table.active.is_(True)).order_by(Table.position, Table.name))
+    return options((a.id, a.name) for a in areas), options((t.id, t.label) for t in tables)
+
+
 def make_settings_form(settings: Settings, fresh: bool = False) -> BaseSettingsForm:
     """The form for `settings`; from the request's input when it was submitted (unless `fresh`)."""
     from flask import request
 
     kwargs = {"formdata": None} if fresh else {}
     form = settings_form_class()(data=initial_data(settings), **kwargs)
+    form.online_area_ids.choices, form.online_table_ids.choices = online_choices()
     form.extra_names = [name for name in extra_setting_names() if name in form._fields]
     if fresh or request.method == "GET":
         for rows in (form.services, form.durations, form.pacing_limits, form.retention_days):

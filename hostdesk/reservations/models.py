@@ -132,6 +132,10 @@ class Reservation(db.Model):
     # Waitlist: the guest's own live page (hostdesk/public tokens) and the language of their messages.
     guest_token: Mapped[str | None] = mapped_column(sa.String(32), unique=True, index=True)
     guest_language: Mapped[str | None] = mapped_column(sa.String(5))
+    # Booked online: the guest's manage link carries this random token (the only key to the booking
+    # outside the restaurant); when the reminder went out. Their e-mails' language: guest_language.
+    manage_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     guest: Mapped[Guest | None] = relationship(lazy="joined")
     preferred_area: Mapped[Area | None] = relationship(lazy="joined")

@@ -21,7 +21,7 @@ from ..settings import get_settings
 from . import availability, live, queries, turntimes
 from .availability import Turn, turn_of
 from .bookings import MOVABLE
-from .models import Assignment, Reservation, State
+from .models import Assignment, Reservation, Source, State
 
 STEP = 5  # minutes per position step; a step is 10 px (static/timeline.css), a quarter hour 30 px
 STEPS = 300  # the most steps timeline.css has classes for (25 hours)
@@ -40,6 +40,7 @@ class Party:
     duration_minutes: int
     seated_at: datetime | None
     left_at: datetime | None
+    source: Source
 
     @property
     def end_at(self) -> datetime:
@@ -145,7 +146,8 @@ def _parties(day: date) -> tuple[list[Party], dict[int, list[tuple[int, bool]]]]
     Core statements."""
     r, a = Reservation.__table__.c, Assignment.__table__.c
     rows = db.session.execute(
-        sa.select(r.id, r.name, r.party_size, r.state, r.start_at, r.duration_minutes, r.seated_at, r.left_at)
+        sa.select(r.id, r.name, r.party_size, r.state, r.start_at, r.duration_minutes, r.seated_at, r.left_at,
+                  r.source)
         .where(r.service_day == day, r.state.in_(availability.COUNTED)).order_by(r.start_at, r.id))
     parties = [Party(*row) for row in rows]
     tables: dict[int, list[tuple[int, bool]]] = {}

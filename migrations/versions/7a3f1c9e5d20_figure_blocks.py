@@ -1,7 +1,7 @@
 """figure_blocks: the stored figures of closed service days and months, kept right by a trigger
 
 Revision ID: 7a3f1c9e5d20
-Revises: e7a1c93d5f20
+Revises: e7b3a91c5d20
 Create Date: 2026-12-06 21:15:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a3f1c9e5d20'
-down_revision = 'e7a1c93d5f20'
+down_revision = 'e7b3a91c5d20'
 branch_labels = None
 depends_on = None
 

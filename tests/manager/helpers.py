@@ -11,17 +11,20 @@ def settings_form_data(settings: Settings | None = None, **overrides) -> dict[st
     s = settings or Settings()
     data: dict[str, str] = {}
     for name in ("restaurant_name", "timezone", "day_boundary", "default_language", "smtp_host", "smtp_user",
-                 "smtp_sender", "reply_to"):
+                 "smtp_sender", "reply_to", "online_text", "restaurant_phone", "online_public_url"):
         data[name] = str(getattr(s, name))
     for name in ("greet_amber_seconds", "greet_red_seconds", "arriving_window_minutes", "no_show_grace_minutes",
                  "undo_seconds", "max_party_size", "pin_idle_minutes", "retention_days_default",
                  "personal_data_erasure_days", "verification_required_matches", "bank_card_min_questions",
-                 "claim_lock_after_failures", "arrival_check_days", "smtp_port", "late_after_minutes"):
+                 "claim_lock_after_failures", "arrival_check_days", "smtp_port", "late_after_minutes",
+                 "online_horizon_days", "online_max_party", "online_cutoff_hours", "guest_erasure_days"):
         data[name] = str(getattr(s, name))
     if s.smtp_tls:
         data["smtp_tls"] = "y"
     if s.daily_summary:
         data["daily_summary"] = "y"
+    if s.online_booking:
+        data["online_booking"] = "y"
     data["csv_delimiter"] = DELIMITER_NAMES[s.csv_delimiter]
     for i, service in enumerate(s.services):
         for key in ("name", "start", "end"):

@@ -17,6 +17,8 @@ EXPECTED = {
     "static": "public", "auth.login": "public", "auth.switch": "public", "core.healthz": "public",
     "setup.first_run": "public", "tls.authority_certificate": "public",
     "reservations.door_status": "public",  # counts only, and only for an enrolled tablet's cookie
+    "online.book": "public", "online.manage": "public", "online.change": "public", "online.cancel": "public",
+    "online.resend": "host",
     "public.language_set": "public", "lost_public.lost_form": "public", "lost_public.status": "public",
     "waitlist_public.page": "public", "waitlist_public.leave": "public",  # the guest's link (a token)
     "auth.leave": "any", "auth.logout": "any", "core.index": "any",
