@@ -75,17 +75,21 @@ def test_floor_poll(frozen, floor, host_client):
     from hostdesk.reservations import live
 
     assert host_client.get(f"/host/floor/poll?v={live.token()}", headers=HX).status_code == 204
-    assert host_client.get("/host/floor/poll?v=old", headers=HX).status_code == 200
+    changed = host_client.get("/host/floor/poll?v=old", headers=HX)
+    assert changed.status_code == 200
+    assert changed.get_data(as_text=True).lstrip().startswith('<div id="floor"')
+    assert tile_states(changed.get_data(as_text=True))[str(floor["10"].id)] == "free"
 
 
 def test_managers_edit_tables_hosts_may_not(frozen, floor, host_client, manager_client):
     assert host_client.get("/host/floor/tables").status_code == 403
     assert host_client.post("/host/floor/tables/new", data={"name": "99"}).status_code == 403
-    assert manager_client.get("/host/floor/tables").status_code == 200
+    listed = manager_client.get("/host/floor/tables", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Tables and areas</h1>" in listed and "main room" in listed
     area_id = floor["10"].area_id
     created = manager_client.post("/host/floor/tables/new", data={
         "name": "20", "area_id": str(area_id), "min_seats": "2", "max_seats": "4", "position": "20", "active": "y"})
-    assert created.status_code == 302
+    assert created.status_code == 302 and created.headers["Location"] == "/host/floor/tables"
     table = db.session.scalars(db.select(Table).where(Table.name == "20")).one()
     assert (table.min_seats, table.max_seats, table.active) == (2, 4, True)
     assert [e.action for e in entries_for("tables", table.id)] == ["table.create"]
@@ -95,7 +99,8 @@ def test_managers_edit_tables_hosts_may_not(frozen, floor, host_client, manager_
     bad = manager_client.post(f"/host/floor/tables/{table.id}", data={
         "name": "20", "area_id": str(area_id), "min_seats": "6", "max_seats": "4", "position": "0"})
     assert bad.status_code == 422
-    assert manager_client.post("/host/floor/areas/new", data={"name": "Terrace", "position": "3"}).status_code == 302
+    area = manager_client.post("/host/floor/areas/new", data={"name": "Terrace", "position": "3"})
+    assert area.status_code == 302 and area.headers["Location"] == "/host/floor/tables"
     assert db.session.scalars(db.select(Area).where(Area.name == "Terrace")).one()
     for nasty in ({"name": ""}, {"name": "x", "area_id": "abc"}, {"name": "x", "area_id": "999",
                                                                     "min_seats": "1", "max_seats": "2"}):
