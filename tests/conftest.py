@@ -46,6 +46,38 @@ def _database_url(tmp_path_factory, worker: str) -> str:
     return f"{base}/{worker_db}"
 
 
+# Fixtures that make a test PostgreSQL-only (it skips on SQLite).
+POSTGRESQL_FIXTURES = {"postgresql", "proxied"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the tests that use a PostgreSQL-only fixture; under mutmut, a mutant runs only its module's own
+    test files, the quickest first (tests/mutation.py)."""
+    from tests.mutation import files_for_mutant
+
+    for item in items:
+        if POSTGRESQL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgresql)
+    files = files_for_mutant(os.environ.get("MUTANT_UNDER_TEST", ""))
+    if files is None:
+        return
+    keep = sorted((item for item in items if item.nodeid.split("::")[0] in files),
+                  key=lambda item: files.index(item.nodeid.split("::")[0]))
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In a run on PostgreSQL (TEST_DATABASE_URL), a PostgreSQL-only test that skips fails instead:
+    that run is where it must run (a missing pg_dump, say, is then a failure, not a skip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("TEST_DATABASE_URL") and item.get_closest_marker("postgresql"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome, report.longrepr = "failed", f"PostgreSQL-only test skipped on PostgreSQL: {reason}"
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     return _database_url(tmp_path_factory, os.environ.get("PYTEST_XDIST_WORKER", "master"))
@@ -94,10 +126,35 @@ def served_app(database_url: str, **config):
     return served
 
 
+# Rows a module keeps between its tests (keep_rows): table name -> the highest id kept (None: all its rows).
+KEPT: dict[str, int | None] = {}
+
+
+def keep_rows(app, tables: list[str]) -> None:
+    """Keep the rows now in `tables` until forget_kept_rows(): a large data set built once for a module.
+    Every row a test adds, in these tables too, still goes after each test."""
+    with app.app_context():
+        for name in tables:
+            table = db.metadata.tables[name]
+            KEPT[name] = db.session.scalar(sa.select(sa.func.max(table.c.id))) if "id" in table.c else None
+
+
+def forget_kept_rows(app) -> None:
+    KEPT.clear()
+    with app.app_context():
+        _wipe()
+
+
 def _wipe() -> None:
-    """Empty every table: far quicker than recreating the schema for each test."""
+    """Empty every table (but the rows kept by keep_rows): far quicker than recreating the schema for each test."""
     tables = db.metadata.sorted_tables
-    if db.engine.dialect.name == "postgresql":
+    if KEPT:
+        for table in reversed(tables):
+            if table.name not in KEPT:
+                db.session.execute(table.delete())
+            elif KEPT[table.name] is not None:
+                db.session.execute(table.delete().where(table.c.id > KEPT[table.name]))
+    elif db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:
