@@ -50,3 +50,9 @@ def test_a_view_of_its_own_overrides_its_blueprint(app):
         assert [may_access(p, "manager.open") for p in (ANONYMOUS, HOST, STAFF, MANAGER)] == [True] * 4
         assert [may_access(p, "manager.staff") for p in (ANONYMOUS, HOST, STAFF, MANAGER)] == [
             False, False, True, True]
+
+
+def test_no_user_at_all_gets_only_the_public_pages(app):
+    with app.test_request_context():
+        assert may_access(None, "auth.login") and may_access(None, "static")
+        assert not may_access(None, "core.index") and not may_access(None, "manager.users")
