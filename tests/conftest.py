@@ -1,6 +1,16 @@
 """Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), a clean
 database for every test, users of each role, logged-in clients and a frozen clock.
 
+The one way to get each (docs/testing.md; every name means the same in every folder):
+- app: the test app; app_ctx: a request context of it, for operations called without HTTP
+- users: {Role: id} of one user per role (PASSWORDS[role], PINS[role]); make_user: a further user
+- client_for(role): a Flask test client signed in as that role; host_client, staff_client,
+  manager_client: client_for of that role (tests/reservations' host_client_en and the others
+  ask for English unless a request says otherwise)
+- frozen: the clock frozen on a Friday evening
+- tablet_page (tests/browser): a Chromium page signed in on the live server; live_client
+  (tests/reliability): an HTTP client signed in on a gunicorn of the test database
+
 Each pytest-xdist worker gets its own database (a file, or a PostgreSQL database of its own).
 """
 from __future__ import annotations
