@@ -1,6 +1,16 @@
 """Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), a clean
 database for every test, users of each role, logged-in clients and a frozen clock.
 
+The one way to get each (docs/testing.md; every name means the same in every folder):
+- app: the test app; app_ctx: a request context of it, for operations called without HTTP
+- users: {Role: id} of one user per role (PASSWORDS[role], PINS[role]); make_user: a further user
+- client_for(role): a Flask test client signed in as that role; host_client, staff_client,
+  manager_client: client_for of that role (tests/reservations' host_client_en and the others
+  ask for English unless a request says otherwise)
+- frozen: the clock frozen on a Friday evening
+- tablet_page (tests/browser): a Chromium page signed in on the live server; live_client
+  (tests/reliability): an HTTP client signed in on a gunicorn of the test database
+
 Each pytest-xdist worker gets its own database (a file, or a PostgreSQL database of its own).
 """
 from __future__ import annotations
@@ -44,6 +54,38 @@ def _database_url(tmp_path_factory, worker: str) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{worker_db}"'))
     engine.dispose()
     return f"{base}/{worker_db}"
+
+
+# Fixtures that make a test PostgreSQL-only (it skips on SQLite).
+POSTGRESQL_FIXTURES = {"postgresql", "proxied"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks the tests that use a PostgreSQL-only fixture; under mutmut, a mutant runs only its module's own
+    test files, the quickest first (tests/mutation.py)."""
+    from tests.mutation import files_for_mutant
+
+    for item in items:
+        if POSTGRESQL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgresql)
+    files = files_for_mutant(os.environ.get("MUTANT_UNDER_TEST", ""))
+    if files is None:
+        return
+    keep = sorted((item for item in items if item.nodeid.split("::")[0] in files),
+                  key=lambda item: files.index(item.nodeid.split("::")[0]))
+    config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+    items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In a run on PostgreSQL (TEST_DATABASE_URL), a PostgreSQL-only test that skips fails instead:
+    that run is where it must run (a missing pg_dump, say, is then a failure, not a skip)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("TEST_DATABASE_URL") and item.get_closest_marker("postgresql"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome, report.longrepr = "failed", f"PostgreSQL-only test skipped on PostgreSQL: {reason}"
 
 
 @pytest.fixture(scope="session")
@@ -94,10 +136,35 @@ def served_app(database_url: str, **config):
     return served
 
 
+# Rows a module keeps between its tests (keep_rows): table name -> the highest id kept (None: all its rows).
+KEPT: dict[str, int | None] = {}
+
+
+def keep_rows(app, tables: list[str]) -> None:
+    """Keep the rows now in `tables` until forget_kept_rows(): a large data set built once for a module.
+    Every row a test adds, in these tables too, still goes after each test."""
+    with app.app_context():
+        for name in tables:
+            table = db.metadata.tables[name]
+            KEPT[name] = db.session.scalar(sa.select(sa.func.max(table.c.id))) if "id" in table.c else None
+
+
+def forget_kept_rows(app) -> None:
+    KEPT.clear()
+    with app.app_context():
+        _wipe()
+
+
 def _wipe() -> None:
-    """Empty every table: far quicker than recreating the schema for each test."""
+    """Empty every table (but the rows kept by keep_rows): far quicker than recreating the schema for each test."""
     tables = db.metadata.sorted_tables
-    if db.engine.dialect.name == "postgresql":
+    if KEPT:
+        for table in reversed(tables):
+            if table.name not in KEPT:
+                db.session.execute(table.delete())
+            elif KEPT[table.name] is not None:
+                db.session.execute(table.delete().where(table.c.id > KEPT[table.name]))
+    elif db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
         db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     else:

@@ -11,4 +11,7 @@ def test_login_page_renders(app):
 
 
 def test_login_and_board(host_client):
-    assert host_client.get("/host/").status_code == 200
+    response = host_client.get("/host/", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<title>Host screen" in page and 'id="board"' in page and 'id="cards-greet"' in page

@@ -37,14 +37,25 @@ def test_replayed_cookie_after_logout_is_refused(app, users):
     assert replay.get("/host/").status_code == 302
 
 
-@pytest.mark.parametrize("username,password", [("host", "wrong-pass-1"), ("nobody", "wrong-pass-1"), ("", ""),
-                                               ("host\x00", "x" * 10000)])
-def test_unknown_user_and_wrong_password_get_the_same_answer(app, users, username, password):
-    response = login(app.test_client(), username, password)
-    assert response.status_code in (401, 422)
+@pytest.mark.parametrize("username,password,status,message", [
+    ("host", "wrong-pass-1", 401, "Unknown user name or wrong password."),
+    ("nobody", "wrong-pass-1", 401, "Unknown user name or wrong password."),
+    ("", "", 422, "This field is required."),
+    ("host\x00", "x" * 10000, 422, "The request could not be understood."),
+])
+def test_unknown_user_and_wrong_password_get_the_same_answer(app, users, username, password, status, message):
+    response = app.test_client().post("/login", data={"username": username, "password": password},
+                                      headers={"Accept-Language": "en"})
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
+def test_the_wrong_password_answer_is_in_dutch_for_a_dutch_browser(app, users):
+    response = app.test_client().post("/login", data={"username": "host", "password": "wrong-pass-1"},
+                                      headers={"Accept-Language": "nl"})
     body = response.get_data(as_text=True)
-    if response.status_code == 401:
-        assert "Unknown user name or wrong password." in body or "Onbekende gebruikersnaam" in body
+    assert response.status_code == 401
+    assert "Onbekende gebruikersnaam" in body and "Unknown user name" not in body
 
 
 def test_wrong_password_and_unknown_user_responses_are_identical(app, users):
@@ -112,3 +123,24 @@ def test_next_parameter_only_goes_to_this_site(app, users):
     client = app.test_client()
     response = client.post("/login?next=/host/", data={"username": "host", "password": PASSWORDS[Role.HOST]})
     assert response.headers["Location"] == "/host/"
+
+
+def test_deactivating_ends_the_sessions_and_reactivating_revives_none(app, users):
+    host_id = users[Role.HOST]
+    desk, tablet, manager = app.test_client(), app.test_client(), app.test_client()
+    for client in (desk, tablet):
+        assert login(client, "host", PASSWORDS[Role.HOST]).status_code == 302
+        assert client.get("/host/").status_code == 200
+    assert login(manager, "manager", PASSWORDS[Role.MANAGER]).status_code == 302
+    assert manager.post(f"/manager/users/{host_id}/active").status_code == 302  # switched off
+    with app.app_context():
+        rows = db.session.scalars(sa.select(AuthSession).where(AuthSession.user_id == host_id)).all()
+        assert len(rows) == 2 and all(row.ended_at is not None for row in rows)
+    assert manager.post(f"/manager/users/{host_id}/active").status_code == 302  # and on again
+    with app.app_context():
+        assert db.session.get(User, host_id).active is True
+    for client in (desk, tablet):  # the old cookies stay signed out
+        response = client.get("/host/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert login(desk, "host", PASSWORDS[Role.HOST]).status_code == 302  # a new sign-in works
+    assert desk.get("/host/").status_code == 200

@@ -84,3 +84,20 @@ def test_a_password_sign_in_or_a_managers_new_pin_lifts_the_lock(app, users):
     assert desk.post(f"/manager/users/{users[Role.STAFF]}/pin", data={"new_pin": "80514"}).status_code == 302
     tablet.post("/switch/leave")
     assert switch(tablet, users[Role.STAFF], "80514").status_code == 302
+
+
+def test_a_password_sign_in_resets_the_persons_wrong_pin_count(app, users):
+    host = users[Role.HOST]
+    with app.app_context():
+        db.session.get(User, host).pin_failures = 4  # one wrong PIN short of the lock
+        db.session.commit()
+    tablet = enrolled_tablet(app)  # the host signs in with a password
+    with app.app_context():
+        person = db.session.get(User, host)
+        assert (person.pin_failures, person.pin_locked_at) == (0, None)
+    assert entries(app, "pin.unlocked") == [{"by": "password"}]
+    guesses = iter(["4000", "4001", "4002", "4003"])
+    for _ in range(4):  # four wrong PINs count from zero again: no lock yet
+        assert switch(tablet, host, next(guesses)).status_code == 401
+    assert switch(tablet, host, PINS[Role.HOST]).status_code == 302
+    assert entries(app, "pin.locked") == []

@@ -3,7 +3,7 @@
 Fixtures
 - live_server: base URL of the app served from a thread (same database as the `app` fixture,
   CSRF on, as in production).
-- tablet(role, viewport=(1024, 768), locale="nl-NL"): a new browser context at tablet size,
+- tablet_page(role, viewport=(1024, 768), locale="nl-NL"): a new browser context at tablet size,
   logged in through the login form as that role (users are created for you); returns the page.
 - check_axe(page, name): runs axe-core in the page; fails on serious or critical violations.
 - screenshot(page, name): saves tests/browser/screenshots/<name>.png (git-ignored) to look at.
@@ -84,7 +84,7 @@ def new_context(playwright_browser):
 
 
 @pytest.fixture
-def tablet(live_server, new_context, users):
+def tablet_page(live_server, new_context, users):
     pages = []
 
     def make(role, viewport=(1024, 768), locale="nl-NL"):

@@ -47,11 +47,11 @@ def _wait_ms(page, selector: str, start: float, state: str = "attached") -> floa
     return (time.monotonic() - start) * 1000
 
 
-def test_two_tablets_see_each_others_taps(app, live_server, tablet, check_axe, screenshot, capsys):
+def test_two_tablets_see_each_others_taps(app, live_server, tablet_page, check_axe, screenshot, capsys):
     ids = _seed(app)
     card = f'[data-reservation-id="{ids["De Waard"]}"]'
-    a = tablet(Role.HOST, (1024, 768))
-    b = tablet(Role.MANAGER, (768, 1024))
+    a = tablet_page(Role.HOST, (1024, 768))
+    b = tablet_page(Role.MANAGER, (768, 1024))
     for page in (a, b):
         page.goto(f"{live_server}/host/")
     b_floor = b.context.new_page()
@@ -98,9 +98,9 @@ def test_two_tablets_see_each_others_taps(app, live_server, tablet, check_axe, s
     assert all(v <= PROPAGATION_LIMIT_MS for v in timings.values()), timings
 
 
-def test_open_sections_survive_polls_and_offline_tap_fails_visibly(app, live_server, tablet, screenshot):
+def test_open_sections_survive_polls_and_offline_tap_fails_visibly(app, live_server, tablet_page, screenshot):
     ids = _seed(app)
-    page = tablet(Role.HOST, (1024, 768))
+    page = tablet_page(Role.HOST, (1024, 768))
     page.goto(f"{live_server}/host/")
     page.locator("#sec-later summary").click()
     assert page.locator("#sec-later").get_attribute("open") is not None
@@ -126,9 +126,9 @@ def test_open_sections_survive_polls_and_offline_tap_fails_visibly(app, live_ser
     page.hostdesk_errors[:] = [e for e in page.hostdesk_errors if not any(x in e for x in expected)]
 
 
-def test_walk_in_dialog_seats_in_two_taps(app, live_server, tablet, check_axe, screenshot):
+def test_walk_in_dialog_seats_in_two_taps(app, live_server, tablet_page, check_axe, screenshot):
     ids = _seed(app)
-    page = tablet(Role.HOST, (768, 1024))
+    page = tablet_page(Role.HOST, (768, 1024))
     page.goto(f"{live_server}/host/")
     page.get_by_role("link", name="Walk-in").click()
     page.locator("#walkin-dialog a", has_text="2").first.click()
@@ -177,7 +177,7 @@ def test_board_buttons_work_without_javascript(app, live_server, playwright_brow
         assert db.session.get(Reservation, ids["De Waard"]).state is State.ARRIVED
 
 
-def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(app, live_server, tablet, check_axe,
+def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(app, live_server, tablet_page, check_axe,
                                                                                screenshot):
     """The seat button of a party without a free table answers with the table chooser, swapped into
     #dialog out of band (htmx.py, elsewhere), which takes the focus as the other dialogs do."""
@@ -185,7 +185,7 @@ def test_seat_without_a_table_offers_the_tables_and_the_dialog_takes_the_focus(a
 
     ids = _seed(app)
     party = add_parties(app, 1, state=State.GREETED, prefix="Smit")[0]
-    page = tablet(Role.HOST)
+    page = tablet_page(Role.HOST)
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     page.evaluate("""id => htmx.ajax('POST', `/host/reservations/${id}/seat`,

@@ -61,8 +61,8 @@ def _tables_of(app, rid: int) -> str:
         return db.session.get(Reservation, rid).table_names
 
 
-def _board(tablet, live_server, viewport):
-    page = tablet(Role.HOST, viewport)
+def _board(tablet_page, live_server, viewport):
+    page = tablet_page(Role.HOST, viewport)
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     return page
@@ -74,10 +74,10 @@ def _dialog_open(page, selector: str) -> None:
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_move_a_seated_party_from_its_card_and_undo(app, live_server, tablet, check_axe, screenshot, shape):
+def test_move_a_seated_party_from_its_card_and_undo(app, live_server, tablet_page, check_axe, screenshot, shape):
     now = clock.utcnow()
     ids = _seed(app, [("Dekker", 2, -30, State.SEATED, ["12"], {"seated_at": now, "allergy": "pinda"})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     page.locator("#sec-seated summary").click()
     card = page.locator(f"#res-{ids['Dekker']}")
     assert "Allergie: pinda" in card.inner_text()  # warnings stay on the seated card
@@ -97,9 +97,10 @@ def test_move_a_seated_party_from_its_card_and_undo(app, live_server, tablet, ch
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_combine_by_hand_then_release_one_table_on_the_floor(app, live_server, tablet, check_axe, screenshot, shape):
+def test_combine_by_hand_then_release_one_table_on_the_floor(app, live_server, tablet_page, check_axe, screenshot,
+                                                             shape):
     ids = _seed(app, [("Visser", 4, 0, State.GREETED, [], {"greeted_at": clock.utcnow()})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     page.get_by_role("button", name="Kies een tafel: Visser, 4 gasten").click()  # no table yet: the chooser
     _dialog_open(page, "#seat-dialog")
     page.get_by_label("6 (Raam, 2 plaatsen)").check()
@@ -121,10 +122,10 @@ def test_combine_by_hand_then_release_one_table_on_the_floor(app, live_server, t
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_part_of_a_party_arrives_and_the_size_changes_at_the_door(app, live_server, tablet, check_axe, screenshot,
+def test_part_of_a_party_arrives_and_the_size_changes_at_the_door(app, live_server, tablet_page, check_axe, screenshot,
                                                                   shape):
     ids = _seed(app, [("Dekker", 5, 10, State.BOOKED, ["12"], {})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     page.get_by_role("link", name="Deel is er: Dekker, 5 gasten").click()
     _dialog_open(page, "#ask-dialog")
     check_axe(page, f"how many are here {shape}")
@@ -146,10 +147,11 @@ def test_part_of_a_party_arrives_and_the_size_changes_at_the_door(app, live_serv
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_search_finds_a_party_in_a_closed_section_in_one_tap(app, live_server, tablet, check_axe, screenshot, shape):
+def test_search_finds_a_party_in_a_closed_section_in_one_tap(app, live_server, tablet_page, check_axe, screenshot,
+                                                             shape):
     ids = _seed(app, [("Van der Berg", 2, 240, State.BOOKED, ["14"], {}),
                       ("Jansen", 2, 5, State.BOOKED, ["12"], {})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     assert page.locator("#sec-later").get_attribute("open") is None
     page.fill("#board-q", "berg")
     page.wait_for_selector("#search-results .found-link")
@@ -163,10 +165,10 @@ def test_search_finds_a_party_in_a_closed_section_in_one_tap(app, live_server, t
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_cancel_asks_first_and_a_no_show_is_undone_on_its_card(app, live_server, tablet, check_axe, screenshot,
+def test_cancel_asks_first_and_a_no_show_is_undone_on_its_card(app, live_server, tablet_page, check_axe, screenshot,
                                                                 shape):
     ids = _seed(app, [("Smit", 2, 10, State.BOOKED, [], {}), ("Laat", 2, -30, State.BOOKED, [], {})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     page.get_by_role("link", name="Annuleren: Smit, 2 gasten").click()
     _dialog_open(page, "#ask-dialog")
     check_axe(page, f"cancel dialog {shape}")
@@ -186,11 +188,12 @@ def test_cancel_asks_first_and_a_no_show_is_undone_on_its_card(app, live_server,
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_walk_prompt_never_sends_a_party_to_an_occupied_table(app, live_server, tablet, check_axe, screenshot, shape):
+def test_walk_prompt_never_sends_a_party_to_an_occupied_table(app, live_server, tablet_page, check_axe, screenshot,
+                                                              shape):
     now = clock.utcnow()
     ids = _seed(app, [("Vorige", 2, -100, State.SEATED, ["6"], {"seated_at": now - timedelta(minutes=90)}),
                       ("Dekker", 2, 0, State.GREETED, ["6"], {"greeted_at": now, "arrived_at": now})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     card = page.locator(f"#res-{ids['Dekker']}")
     text = card.inner_text()
     assert "Breng ze naar tafel 6" not in text and "Tafel 6 (Raam) is nog bezet." in text
@@ -202,12 +205,13 @@ def test_walk_prompt_never_sends_a_party_to_an_occupied_table(app, live_server, 
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_table_ready_on_the_floor_calls_who_fits_that_table(app, live_server, tablet, check_axe, screenshot, shape):
+def test_table_ready_on_the_floor_calls_who_fits_that_table(app, live_server, tablet_page, check_axe, screenshot,
+                                                            shape):
     now = clock.utcnow()
     ids = _seed(app, [("Groot", 6, 0, State.WAITING, [], {"quoted_wait_minutes": 30, "created_at": now}),
                       ("Past", 2, 0, State.WAITING, [], {"quoted_wait_minutes": 15,
                                                          "created_at": now + timedelta(seconds=30)})])
-    page = tablet(Role.HOST, VIEWPORTS[shape])
+    page = tablet_page(Role.HOST, VIEWPORTS[shape])
     page.goto(f"{live_server}/host/floor/")
     page.locator(f'[data-table-id="{ids["table 7"]}"]').click()
     _dialog_open(page, "#tile-dialog")
@@ -222,10 +226,10 @@ def test_table_ready_on_the_floor_calls_who_fits_that_table(app, live_server, ta
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_a_host_writes_notes_and_dismissing_one_keeps_the_other(app, live_server, tablet, check_axe, screenshot,
+def test_a_host_writes_notes_and_dismissing_one_keeps_the_other(app, live_server, tablet_page, check_axe, screenshot,
                                                                  shape):
     _seed(app, [])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     for text in ("Terras dicht", "Tafel 12 voor de bruiloft"):
         page.locator("#sec-note-form summary").click() if page.locator("#sec-note-form").get_attribute(
             "open") is None else None
@@ -299,9 +303,9 @@ def test_without_the_managers_setting_no_tablet_rings(app, live_server, new_cont
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_dialogs_hold_the_focus_and_give_it_back(app, live_server, tablet, screenshot, shape):
+def test_dialogs_hold_the_focus_and_give_it_back(app, live_server, tablet_page, screenshot, shape):
     _seed(app, [("Visser", 4, 0, State.GREETED, [], {"greeted_at": clock.utcnow()})])
-    page = _board(tablet, live_server, VIEWPORTS[shape])
+    page = _board(tablet_page, live_server, VIEWPORTS[shape])
     opener = page.get_by_role("link", name="Walk-in")
     opener.focus()
     page.keyboard.press("Enter")
@@ -329,9 +333,9 @@ def test_dialogs_hold_the_focus_and_give_it_back(app, live_server, tablet, scree
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_bookings_page_cancel_asks_and_undoes(app, live_server, tablet, check_axe, screenshot, shape):
+def test_bookings_page_cancel_asks_and_undoes(app, live_server, tablet_page, check_axe, screenshot, shape):
     ids = _seed(app, [("Smit", 2, 120, State.BOOKED, [], {})])
-    page = tablet(Role.HOST, VIEWPORTS[shape])
+    page = tablet_page(Role.HOST, VIEWPORTS[shape])
     page.goto(f"{live_server}/host/bookings")
     page.get_by_role("link", name="Annuleren: Smit, 2 gasten").click()
     page.wait_for_selector("#ask-dialog")
@@ -347,10 +351,10 @@ def test_bookings_page_cancel_asks_and_undoes(app, live_server, tablet, check_ax
 
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_booking_form_refuses_the_past_and_asks_before_booking_a_phone_twice(app, live_server, tablet, check_axe,
+def test_booking_form_refuses_the_past_and_asks_before_booking_a_phone_twice(app, live_server, tablet_page, check_axe,
                                                                               screenshot, shape):
     _seed(app, [])
-    page = tablet(Role.HOST, VIEWPORTS[shape])
+    page = tablet_page(Role.HOST, VIEWPORTS[shape])
     with app.app_context():
         s = get_settings()
         local_now = clock.utcnow().astimezone(s.zone)

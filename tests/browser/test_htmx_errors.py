@@ -2,8 +2,8 @@
 from hostdesk.auth.models import Role
 
 
-def test_refused_htmx_request_shows_its_message(tablet, live_server, screenshot):
-    page = tablet(Role.HOST, locale="en-GB")
+def test_refused_htmx_request_shows_its_message(tablet_page, live_server, screenshot):
+    page = tablet_page(Role.HOST, locale="en-GB")
     page.goto(f"{live_server}/host/")
     page.evaluate("() => htmx.ajax('GET', '/manager/', {target: '#main', swap: 'innerHTML'})")
     toast = page.locator("#toasts .toast-error")
@@ -12,8 +12,8 @@ def test_refused_htmx_request_shows_its_message(tablet, live_server, screenshot)
     screenshot(page, "htmx-refused-403")
 
 
-def test_expired_session_sends_the_tablet_to_login_and_back(tablet, live_server):
-    page = tablet(Role.HOST, locale="en-GB")
+def test_expired_session_sends_the_tablet_to_login_and_back(tablet_page, live_server):
+    page = tablet_page(Role.HOST, locale="en-GB")
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     page.context.clear_cookies()  # as when the session ended elsewhere; the board's next poll notices
@@ -24,8 +24,8 @@ def test_expired_session_sends_the_tablet_to_login_and_back(tablet, live_server)
     page.wait_for_url(f"{live_server}/host/")
 
 
-def test_offline_tap_fails_visibly_and_the_banner_clears_when_back(tablet, live_server, screenshot):
-    page = tablet(Role.HOST, locale="en-GB")
+def test_offline_tap_fails_visibly_and_the_banner_clears_when_back(tablet_page, live_server, screenshot):
+    page = tablet_page(Role.HOST, locale="en-GB")
     page.goto(f"{live_server}/host/")
     page.context.set_offline(True)  # the board's next poll fails
     banner = page.locator("#offline-banner")
@@ -45,7 +45,7 @@ DETACH_ON_SEND = """id => document.addEventListener('htmx:beforeSend', event => 
 })"""
 
 
-def test_refusal_shows_when_the_board_was_swapped_during_the_tap(app, tablet, live_server, screenshot):
+def test_refusal_shows_when_the_board_was_swapped_during_the_tap(app, tablet_page, live_server, screenshot):
     """HX-Retarget is searched from the element that asked; a poll may have replaced it meanwhile
     (a JS error and no message, seen in the benchmark). The refusal must still show."""
     import time
@@ -57,7 +57,7 @@ def test_refusal_shows_when_the_board_was_swapped_during_the_tap(app, tablet, li
     from tests.reliability.data import add_parties
 
     party = add_parties(app, 1, state=State.BOOKED)[0]
-    page = tablet(Role.HOST, locale="en-GB")
+    page = tablet_page(Role.HOST, locale="en-GB")
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     with app.app_context():  # another tablet was first
@@ -70,5 +70,5 @@ def test_refusal_shows_when_the_board_was_swapped_during_the_tap(app, tablet, li
     page.locator(f'#res-{party} button[data-action="arrive"]').click()
     toast = page.locator("#toasts .toast-error")
     toast.wait_for()
-    assert "Already marked arrived by" in toast.inner_text()  # the tablet fixture fails on a JS error
+    assert "Already marked arrived by" in toast.inner_text()  # the tablet_page fixture fails on a JS error
     screenshot(page, "htmx-refused-after-swap")

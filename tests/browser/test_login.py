@@ -25,8 +25,8 @@ def test_login_at_tablet_size(orientation, live_server, new_context, users, chec
     screenshot(page, f"after-login-{orientation}")
 
 
-def test_host_cannot_open_manager_pages(tablet, live_server):
-    page = tablet(Role.HOST)
+def test_host_cannot_open_manager_pages(tablet_page, live_server):
+    page = tablet_page(Role.HOST)
     response = page.goto(f"{live_server}/manager/")
     assert response.status == 403
 

@@ -66,9 +66,9 @@ def mail_server(app, users):
 
 @pytest.mark.parametrize("orientation", VIEWPORTS)
 @pytest.mark.parametrize("language", WORDS)
-def test_card_story_on_a_tablet(language, orientation, tablet, live_server, mail_server, check_axe, screenshot):
+def test_card_story_on_a_tablet(language, orientation, tablet_page, live_server, mail_server, check_axe, screenshot):
     w = WORDS[language]
-    page = tablet(Role.STAFF, VIEWPORTS[orientation], locale=w["locale"])
+    page = tablet_page(Role.STAFF, VIEWPORTS[orientation], locale=w["locale"])
     name = f"lostfound-{language}-{orientation}"
 
     def step(label):

@@ -40,8 +40,8 @@ def seeded(app, frozen, make_user):
         db.session.commit()
 
 
-def test_dashboard_and_log_at_1024x768(tablet, live_server, seeded, check_axe, screenshot):
-    page = tablet(Role.MANAGER)
+def test_dashboard_and_log_at_1024x768(tablet_page, live_server, seeded, check_axe, screenshot):
+    page = tablet_page(Role.MANAGER)
     page.goto(f"{live_server}/manager/?period=day&day=2026-11-20")
     assert page.locator("#chart-greet svg").is_visible()
     check_axe(page, "dashboard")
@@ -63,8 +63,8 @@ def test_dashboard_and_log_at_1024x768(tablet, live_server, seeded, check_axe, s
     screenshot(page, "manager-item-landscape")
 
 
-def test_settings_and_users_pages(tablet, live_server, seeded, check_axe, screenshot):
-    page = tablet(Role.MANAGER, viewport=(768, 1024))
+def test_settings_and_users_pages(tablet_page, live_server, seeded, check_axe, screenshot):
+    page = tablet_page(Role.MANAGER, viewport=(768, 1024))
     page.goto(f"{live_server}/manager/settings")
     check_axe(page, "settings")
     page.fill("#greet_red_seconds", "10")
@@ -79,7 +79,7 @@ def test_settings_and_users_pages(tablet, live_server, seeded, check_axe, screen
 
 
 @pytest.mark.parametrize(("viewport", "name"), [((1024, 768), "landscape"), ((768, 1024), "portrait")])
-def test_settings_test_email(app, tablet, live_server, check_axe, screenshot, viewport, name):
+def test_settings_test_email(app, tablet_page, live_server, check_axe, screenshot, viewport, name):
     """The test e-mail button: a bad address is refused in Dutch and stores
     nothing; a good one, with no mail server set up, goes to the outbox."""
     import sqlalchemy as sa
@@ -90,7 +90,7 @@ def test_settings_test_email(app, tablet, live_server, check_axe, screenshot, vi
         with app.app_context():
             return db.session.scalar(sa.select(sa.func.count(OutboxMail.id)))
 
-    page = tablet(Role.MANAGER, viewport=viewport)
+    page = tablet_page(Role.MANAGER, viewport=viewport)
     page.goto(f"{live_server}/manager/settings")
     page.fill("#test-email input[name=to_address]", "geen adres")
     page.click("#test-email button[type=submit]")
@@ -113,9 +113,9 @@ SIZES = [((1024, 768), "landscape"), ((768, 1024), "portrait"), ((1440, 900), "d
 
 @pytest.mark.parametrize(("viewport", "size"), SIZES)
 @pytest.mark.parametrize("locale", ["nl-NL", "en-GB"])
-def test_figures_history_and_log_at_every_size(tablet, live_server, seeded, check_axe, screenshot, viewport, size,
+def test_figures_history_and_log_at_every_size(tablet_page, live_server, seeded, check_axe, screenshot, viewport, size,
                                                locale):
-    page = tablet(Role.MANAGER, viewport=viewport, locale=locale)
+    page = tablet_page(Role.MANAGER, viewport=viewport, locale=locale)
     page.goto(f"{live_server}/manager/?period=month&day=2026-11-20&compare=1")
     assert page.locator("#chart-greet svg").is_visible() and page.locator("#chart-hours svg").is_visible()
     smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('.chart-svg text')].map(
@@ -136,8 +136,8 @@ def test_figures_history_and_log_at_every_size(tablet, live_server, seeded, chec
     screenshot(page, f"manager-log-{size}-{locale}")
 
 
-def test_printable_figures(tablet, live_server, seeded, check_axe, screenshot):
-    page = tablet(Role.MANAGER, viewport=(1024, 768))
+def test_printable_figures(tablet_page, live_server, seeded, check_axe, screenshot):
+    page = tablet_page(Role.MANAGER, viewport=(1024, 768))
     page.goto(f"{live_server}/manager/figures/print?period=range&start=2026-10-24&end=2026-11-20")
     check_axe(page, "print page")
     page.emulate_media(media="print")
@@ -149,8 +149,8 @@ def test_printable_figures(tablet, live_server, seeded, check_axe, screenshot):
     screenshot(page, "manager-figures-print")
 
 
-def test_refused_settings_focus_the_first_error(tablet, live_server, seeded):
-    page = tablet(Role.MANAGER, viewport=(768, 1024))
+def test_refused_settings_focus_the_first_error(tablet_page, live_server, seeded):
+    page = tablet_page(Role.MANAGER, viewport=(768, 1024))
     page.goto(f"{live_server}/manager/settings")
     page.fill("#late_after_minutes", "0")
     page.fill("#greet_red_seconds", "10")

@@ -12,18 +12,18 @@ SEAT = """([party, table]) => new Promise(done => {
 })"""
 
 
-def _board(tablet, live_server, role: Role):
-    page = tablet(role)
+def _board(tablet_page, live_server, role: Role):
+    page = tablet_page(role)
     page.goto(f"{live_server}/host/")
     page.wait_for_load_state("networkidle")
     return page
 
 
-def test_second_tablet_is_shown_who_has_the_table(app, tablet, live_server):
+def test_second_tablet_is_shown_who_has_the_table(app, tablet_page, live_server):
     table = add_tables(app, 1)[0]
     first_party, second_party = add_parties(app, 2)
-    first = _board(tablet, live_server, Role.HOST)
-    second = _board(tablet, live_server, Role.MANAGER)
+    first = _board(tablet_page, live_server, Role.HOST)
+    second = _board(tablet_page, live_server, Role.MANAGER)
     assert first.evaluate(SEAT, [first_party, table]) == 200
     assert second.evaluate(SEAT, [second_party, table]) == 409
     toast = second.locator("#toasts .toast-error")

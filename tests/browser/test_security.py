@@ -19,10 +19,10 @@ document.addEventListener('securitypolicyviolation',
 """
 
 
-def test_no_dialog_no_stray_request_no_csp_violation(app, users, live_server, tablet, client_for):
+def test_no_dialog_no_stray_request_no_csp_violation(app, users, live_server, tablet_page, client_for):
     world = populate(app, users)
     inject(app)
-    page = tablet(Role.MANAGER)
+    page = tablet_page(Role.MANAGER)
     page.add_init_script(WATCH)
     dialogs, stray, console = [], [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -55,9 +55,9 @@ def test_no_dialog_no_stray_request_no_csp_violation(app, users, live_server, ta
     assert violations == [] and console == [], (violations, console)
 
 
-def test_nothing_about_a_claim_in_browser_storage(app, users, live_server, tablet):
+def test_nothing_about_a_claim_in_browser_storage(app, users, live_server, tablet_page):
     item_id, _ = _secret_item(app, users[Role.STAFF])
-    page = tablet(Role.STAFF)
+    page = tablet_page(Role.STAFF)
     page.goto(f"{live_server}/lost-found/item/{item_id}")
     page.fill("input[name=claimant_name]", "Claimant Kwartelkoning")
     answers = page.locator("form.lf-verify input[name^=answer_]")

@@ -2,9 +2,9 @@
 from tests.reservations.conftest import (  # noqa: F401
     actors,
     floor,
-    host_client,
+    host_client_en,
     make_res,
-    manager_client,
+    manager_client_en,
     minutes,
-    staff_client,
+    staff_client_en,
 )

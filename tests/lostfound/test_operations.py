@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from hostdesk import clock
 from hostdesk.audit import AuditEntry, entries_for
@@ -108,10 +109,8 @@ def test_lockout_after_three_failures_and_manager_unlock(make_item, staff, manag
         ops.unlock_claims(staff, item)
     ops.unlock_claims(manager, item)
     assert not item.claims_locked and item.failed_attempts == 0
-    assert [e.action for e in entries_for("lf_item", item.id)][-2:] == ["lostfound.claims_locked",
-                                                                        "lostfound.claims_unlocked"][-2:] or True
     actions = [e.action for e in entries_for("lf_item", item.id)]
-    assert "lostfound.claims_locked" in actions and actions[-1] == "lostfound.claims_unlocked"
+    assert actions[-5:] == ["lostfound.claim_failed"] * 3 + ["lostfound.claims_locked", "lostfound.claims_unlocked"]
     assert entries_for("lf_item", item.id)[-1].actor_id == manager.id
     assert verify(staff, item, right_answers(item)).outcome is AttemptOutcome.VERIFIED
     with pytest.raises(InvalidTransition):
@@ -314,8 +313,10 @@ def test_card_item_refuses_card_number_in_every_text_field(make_item, field, app
             register_found_item(None, new)
         else:
             make_item(questions=questions, **extra)
-    message = str(refused.value.message).lower()
-    assert "pasnummer" in message or "card number" in message
+    with force_locale("en"):
+        assert "card number" in str(refused.value.message)
+    with force_locale("nl"):
+        assert "pasnummer" in str(refused.value.message)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("lf_items"))) == 0
 
 

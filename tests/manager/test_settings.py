@@ -167,8 +167,24 @@ def test_test_email_failure_is_reported(manager_client, monkeypatch):
     assert "could not be sent" in response.get_data(as_text=True)
 
 
-def test_default_settings_match_the_form_defaults():
-    assert Settings().csv_delimiter == ";"
+def test_default_settings_match_the_form_defaults(app):
+    from hostdesk.manager.settings_form import SPECIAL, make_settings_form
+
+    defaults = Settings()
+    with app.test_request_context("/manager/settings"):
+        shown = make_settings_form(defaults)
+        for name in FIELDS:
+            if name not in SPECIAL and name in shown._fields:
+                assert shown[name].data == getattr(defaults, name), name
+        assert shown.csv_delimiter.data == "semicolon"
+    with app.test_request_context("/manager/settings", method="POST", data=settings_form_data()):
+        posted = make_settings_form(defaults)
+        assert posted.validate(), posted.errors
+        changes = posted.changes()
+    assert "smtp_password" not in changes  # an empty field keeps the stored password
+    different = {name: value for name, value in changes.items() if value != getattr(defaults, name)}
+    assert different == {}
+    assert set(changes) == set(FIELDS) - {"smtp_password", "daily_summary_addresses"}
 
 
 def test_a_setting_added_later_gets_a_plain_field(app, monkeypatch):

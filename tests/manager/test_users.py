@@ -30,8 +30,8 @@ def test_list_and_create_user(app, manager_client):
     page = manager_client.get("/manager/users", headers=EN).get_data(as_text=True)
     assert "Host" in page and "Staff" in page
     response = manager_client.post("/manager/users", data=NEW)
-    assert response.status_code == 302
     lotte = get_user(app, "lotte")
+    assert response.status_code == 302 and response.headers["Location"] == "/manager/users"
     assert (lotte.role, lotte.language, lotte.active) == (Role.STAFF, "en", True)
     assert verify_secret(lotte.pin_hash, "4867")
     assert "user.create" in actions(app)
@@ -63,7 +63,7 @@ def test_edit_role_name_and_language(app, manager_client, users):
     host_id = users[Role.HOST]
     response = manager_client.post(f"/manager/users/{host_id}",
                                    data={"display_name": "Sanne", "role": "staff", "language": "nl"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == f"/manager/users/{host_id}"
     host = get_user(app, "host")
     assert (host.display_name, host.role, host.language) == ("Sanne", Role.STAFF, "nl")
     assert "user.update" in actions(app)
@@ -72,7 +72,8 @@ def test_edit_role_name_and_language(app, manager_client, users):
 
 def test_deactivate_and_activate(app, manager_client, users):
     host_id = users[Role.HOST]
-    manager_client.post(f"/manager/users/{host_id}/active")
+    off = manager_client.post(f"/manager/users/{host_id}/active")
+    assert off.status_code == 302 and off.headers["Location"] == f"/manager/users/{host_id}"
     assert get_user(app, "host").active is False
     assert login(app.test_client(), "host", PASSWORDS[Role.HOST]).status_code == 401
     manager_client.post(f"/manager/users/{host_id}/active")
@@ -92,8 +93,9 @@ def test_manager_cannot_deactivate_self(app, manager_client, users):
 def test_reset_password_and_pin(app, manager_client, users):
     host_id = users[Role.HOST]
     response = manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "brand-new-pass"})
-    assert response.status_code == 302
-    assert manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "98145"}).status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == f"/manager/users/{host_id}"
+    response = manager_client.post(f"/manager/users/{host_id}/pin", data={"new_pin": "98145"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/manager/users/{host_id}"
     host = get_user(app, "host")
     assert verify_secret(host.password_hash, "brand-new-pass") and verify_secret(host.pin_hash, "98145")
     bad = manager_client.post(f"/manager/users/{host_id}/password", data={"new_password": "x"}, headers=EN)
@@ -110,8 +112,9 @@ def test_host_cannot_manage_users(host_client, users):
 
 def test_own_page_for_every_role(app, client_for):
     for role in Role:
-        client = client_for(role)
-        assert client.get("/manager/me").status_code == 200
+        page = client_for(role).get("/manager/me", headers=EN)
+        assert page.status_code == 200
+        assert f"<h1>My account: {role.value.title()}</h1>" in page.get_data(as_text=True)
 
 
 def test_change_own_password_pin_and_language(app, host_client):

@@ -1,1 +1,1 @@
-from .fixtures import private_postgres, run_sh_gunicorn, server, tablet  # noqa: F401
+from .fixtures import live_client, private_postgres, run_sh_gunicorn, server  # noqa: F401

@@ -56,8 +56,8 @@ def sign_in(base: str, role: Role = Role.HOST, language: str = "en", **extra) ->
 
 
 @pytest.fixture
-def tablet(server, users):
-    """tablet(Role.HOST, language="nl"): a logged-in HTTP client of the live server."""
+def live_client(server, users):
+    """live_client(Role.HOST, language="nl"): a logged-in HTTP client of the live server."""
     def make(role: Role = Role.HOST, language: str = "en", base: str | None = None) -> Client:
         return sign_in(base or server, role, language)
 

@@ -204,6 +204,7 @@ def test_backup_during_writes_then_restore(app, users, tmp_path):
     print(f"backup during writes: {len(must_have)} committed before, {len(names)} in the copy, {written} written")
 
 
+@pytest.mark.postgresql
 def test_pg_dump_during_writes_then_restore(app, users, database_url, tmp_path):
     import shutil
     import subprocess

@@ -38,10 +38,10 @@ def _together(jobs: list, timeout: float = 60) -> list:
         return list(pool.map(run, jobs))
 
 
-def test_twenty_tablets_seat_one_table_exactly_one_wins(app, tablet):
+def test_twenty_tablets_seat_one_table_exactly_one_wins(app, live_client):
     table = add_tables(app, 1)[0]
     parties = add_parties(app, 20)
-    tablets = [tablet(Role.HOST, language="nl" if n % 2 else "en") for n in range(20)]
+    tablets = [live_client(Role.HOST, language="nl" if n % 2 else "en") for n in range(20)]
     started = time.monotonic()
     answers = _together([
         (lambda t=t, p=p: t.post(f"/host/reservations/{p}/seat", {"table_ids": str(table)}))
@@ -91,10 +91,10 @@ def test_four_processes_against_gunicorn_ten_rounds(app, users, database_url, tm
     assert audit_count(app, "reservation.seat") == rounds
 
 
-def test_stale_tablet_is_told_the_new_state_and_loses_nothing(app, tablet, users):
+def test_stale_tablet_is_told_the_new_state_and_loses_nothing(app, live_client, users):
     table = add_tables(app, 1)[0]
     party = add_parties(app, 1)[0]
-    a, b = tablet(Role.HOST), tablet(Role.MANAGER)
+    a, b = live_client(Role.HOST), live_client(Role.MANAGER)
     old_view = b.get("/host/").body  # B loaded the board before A acted
     assert "Party 1" in old_view
     assert a.post(f"/host/reservations/{party}/greet").status == 200
@@ -111,9 +111,9 @@ def test_stale_tablet_is_told_the_new_state_and_loses_nothing(app, tablet, users
 
 
 @pytest.mark.parametrize("together", [False, True], ids=["one-after-the-other", "same-moment"])
-def test_double_tap_changes_once_with_one_audit_entry(app, tablet, together):
+def test_double_tap_changes_once_with_one_audit_entry(app, live_client, together):
     party = add_parties(app, 1)[0]
-    t = tablet(Role.HOST)
+    t = live_client(Role.HOST)
 
     def tap():
         return t.post(f"/host/reservations/{party}/greet")
@@ -143,9 +143,9 @@ def _found_card(app, staff_id: int) -> tuple[int, list[int]]:
         return item.id, [q.id for q in item.questions]
 
 
-def test_ten_wrong_claim_answers_at_once_lock_at_exactly_three(app, tablet, users):
+def test_ten_wrong_claim_answers_at_once_lock_at_exactly_three(app, live_client, users):
     item_id, questions = _found_card(app, users[Role.STAFF])
-    two_tablets = [tablet(Role.STAFF), tablet(Role.STAFF)]
+    two_tablets = [live_client(Role.STAFF), live_client(Role.STAFF)]
     wrong = {"claimant_name": "Someone Else", "channel": "phone", **{f"answer_{q}": "0000" for q in questions}}
     answers = _together([(lambda t=two_tablets[n % 2]: t.post(f"/lost-found/item/{item_id}/verify", wrong))
                          for n in range(10)])

@@ -86,21 +86,21 @@ class FreshClient:
 
 
 @pytest.fixture
-def host_client(client_for):
+def host_client_en(client_for):
     from hostdesk.auth.models import Role
 
     return FreshClient(client_for(Role.HOST))
 
 
 @pytest.fixture
-def staff_client(client_for):
+def staff_client_en(client_for):
     from hostdesk.auth.models import Role
 
     return FreshClient(client_for(Role.STAFF))
 
 
 @pytest.fixture
-def manager_client(client_for):
+def manager_client_en(client_for):
     from hostdesk.auth.models import Role
 
     return FreshClient(client_for(Role.MANAGER))

@@ -155,7 +155,7 @@ def test_statement_count_is_constant(frozen, floor, make_res, app, capsys):
     assert ten <= 7  # one of them: the waitlist guests' messages, for every card at once
 
 
-def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client, capsys):
+def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client_en, capsys):
     """204 No Content: the login session and the board version, nothing rendered."""
     from hostdesk.reservations import live
 
@@ -169,7 +169,7 @@ def test_unchanged_poll_is_two_reads(frozen, floor, make_res, host_client, capsy
 
     sa.event.listen(sa.engine.Engine, "before_cursor_execute", listen)  # the app's and the poll shortcut's
     try:
-        response = host_client.get(f"/host/board/poll?v={token}", headers={"HX-Request": "true"})
+        response = host_client_en.get(f"/host/board/poll?v={token}", headers={"HX-Request": "true"})
     finally:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", listen)
     assert response.status_code == 204 and response.data == b""

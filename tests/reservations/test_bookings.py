@@ -23,8 +23,8 @@ def _count() -> int:
     return db.session.scalar(db.select(db.func.count(Reservation.id)))
 
 
-def test_booking_is_stored_with_guest_and_table(frozen, floor, host_client):
-    response = host_client.post("/host/bookings/new", data=form(table_ids=str(floor["10"].id), allergy="gluten",
+def test_booking_is_stored_with_guest_and_table(frozen, floor, host_client_en):
+    response = host_client_en.post("/host/bookings/new", data=form(table_ids=str(floor["10"].id), allergy="gluten",
                                                                  occasion="anniversary", vip="y"))
     assert response.status_code == 302
     res = db.session.scalars(db.select(Reservation)).one()
@@ -48,23 +48,24 @@ CASES = [
 
 
 @pytest.mark.parametrize(("changes", "english", "dutch"), CASES)
-def test_validation_messages_in_both_languages(frozen, floor, host_client, changes, english, dutch):
+def test_validation_messages_in_both_languages(frozen, floor, host_client_en, changes, english, dutch):
     for language, message in (("en", english), ("nl", dutch)):
-        response = host_client.post("/host/bookings/new", data=form(**changes), headers={"Accept-Language": language})
+        response = host_client_en.post("/host/bookings/new", data=form(**changes),
+                                       headers={"Accept-Language": language})
         assert response.status_code == 422
         assert message in response.get_data(as_text=True), (language, message)
     assert _count() == 0
 
 
-def test_overlapping_booking_names_the_conflict(frozen, floor, host_client):
+def test_overlapping_booking_names_the_conflict(frozen, floor, host_client_en):
     table = str(floor["10"].id)
-    assert host_client.post("/host/bookings/new", data=form(table_ids=table)).status_code == 302
+    assert host_client_en.post("/host/bookings/new", data=form(table_ids=table)).status_code == 302
     for language, message in (("en", "Table 10 is already booked from 19:30 to 21:15 for De Waard (4)."),
                               ("nl", "Tafel 10 is al gereserveerd van 19:30 tot 21:15 voor De Waard (4).")):
-        clash = host_client.post("/host/bookings/new", data=form(name="Jansen", time="21:00", table_ids=table),
+        clash = host_client_en.post("/host/bookings/new", data=form(name="Jansen", time="21:00", table_ids=table),
                                  headers={"Accept-Language": language})
         assert clash.status_code == 422 and message in clash.get_data(as_text=True)
-    assert host_client.post("/host/bookings/new", data=form(name="Jansen", time="21:15", table_ids=table)
+    assert host_client_en.post("/host/bookings/new", data=form(name="Jansen", time="21:15", table_ids=table)
                             ).status_code == 302
     assert _count() == 2
 
@@ -75,26 +76,27 @@ def test_overlapping_booking_names_the_conflict(frozen, floor, host_client):
     {"source": "carrier-pigeon"}, {"duration": "5"}, {"preferred_area": "77"}, {"phone": "+31 6 1234 5678 9999 9999"},
     {"name": "<script>alert(1)</script>", "notes": "' OR 1=1 --"},
 ])
-def test_nasty_input_never_500(frozen, floor, host_client, nasty):
-    response = host_client.post("/host/bookings/new", data=form(**nasty))
+def test_nasty_input_never_500(frozen, floor, host_client_en, nasty):
+    response = host_client_en.post("/host/bookings/new", data=form(**nasty))
     assert response.status_code in (302, 422)
     if response.status_code == 422:
         assert _count() == 0
-    assert "<script>alert(1)" not in host_client.get("/host/bookings?day=2026-11-20").get_data(as_text=True)
+    assert "<script>alert(1)" not in host_client_en.get("/host/bookings?day=2026-11-20").get_data(as_text=True)
 
 
-def test_edit_and_cancel(frozen, floor, host_client):
-    host_client.post("/host/bookings/new", data=form())
+def test_edit_and_cancel(frozen, floor, host_client_en):
+    host_client_en.post("/host/bookings/new", data=form())
     res = db.session.scalars(db.select(Reservation)).one()
-    page = host_client.get(f"/host/bookings/{res.id}/edit")
+    page = host_client_en.get(f"/host/bookings/{res.id}/edit")
     assert page.status_code == 200 and 'value="De Waard"' in page.get_data(as_text=True)
-    assert host_client.post(f"/host/bookings/{res.id}/edit", data=form(party_size="6", time="20:00")).status_code == 302
+    edited = host_client_en.post(f"/host/bookings/{res.id}/edit", data=form(party_size="6", time="20:00"))
+    assert edited.status_code == 302
     db.session.expire_all()
     assert res.party_size == 6 and res.duration_minutes == 120
-    assert host_client.post(f"/host/bookings/{res.id}/cancel").status_code == 302
+    assert host_client_en.post(f"/host/bookings/{res.id}/cancel").status_code == 302
     db.session.expire_all()
     assert res.state is State.CANCELLED
-    assert host_client.get("/host/bookings?day=not-a-day").status_code == 200
+    assert host_client_en.get("/host/bookings?day=not-a-day").status_code == 200
 
 
 def test_guest_recognised_by_phone_or_email(frozen, floor, app_ctx, actors):
@@ -110,11 +112,11 @@ def test_guest_recognised_by_phone_or_email(frozen, floor, app_ctx, actors):
     assert find_or_add_guest("x", "", "") is None
 
 
-def test_a_phone_number_that_looks_like_a_card_number_is_booked(frozen, floor, host_client):
+def test_a_phone_number_that_looks_like_a_card_number_is_booked(frozen, floor, host_client_en):
     """"0031 6 …" is 13 digits, Luhn-valid one time in ten: a phone number all the same (security.py)."""
     from tests.security.test_card_guard_phones import PHONE
 
-    response = host_client.post("/host/bookings/new", data=form(phone=PHONE))
+    response = host_client_en.post("/host/bookings/new", data=form(phone=PHONE))
     assert response.status_code == 302, response.get_data(as_text=True)
     res = db.session.scalars(db.select(Reservation)).one()
     assert res.guest.phone == "+31" + PHONE.removeprefix("0031").replace(" ", "")
@@ -156,16 +158,16 @@ def test_booking_checks_past_seats_duplicates_and_long_names(frozen, floor, app_
         "The name is too long: at most 80 characters.")
 
 
-def test_form_messages_say_the_real_limits(frozen, floor, host_client):
-    response = host_client.post("/host/bookings/new", data=form(party_size="999"))
+def test_form_messages_say_the_real_limits(frozen, floor, host_client_en):
+    response = host_client_en.post("/host/bookings/new", data=form(party_size="999"))
     assert "The party size must be between 1 and 30." in response.get_data(as_text=True)
-    long_name = host_client.post("/host/bookings/new", data=form(name="x" * 81))
+    long_name = host_client_en.post("/host/bookings/new", data=form(name="x" * 81))
     assert long_name.status_code == 422 and "The name is too long: at most 80 characters." in long_name.get_data(
         as_text=True)
-    first = host_client.post("/host/bookings/new", data=form())
+    first = host_client_en.post("/host/bookings/new", data=form())
     assert first.status_code == 302
-    twice = host_client.post("/host/bookings/new", data=form(name="Jansen"))
+    twice = host_client_en.post("/host/bookings/new", data=form(name="Jansen"))
     assert twice.status_code == 422 and "Book again?" in twice.get_data(as_text=True)
     assert 'name="book_again"' in twice.get_data(as_text=True)
-    assert host_client.post("/host/bookings/new", data=form(name="Jansen", book_again="y")).status_code == 302
+    assert host_client_en.post("/host/bookings/new", data=form(name="Jansen", book_again="y")).status_code == 302
     assert _count() == 2

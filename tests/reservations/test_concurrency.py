@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import pytest
+
 from hostdesk.auth.models import Role, User
 from hostdesk.database import write_intent
 from hostdesk.extensions import db
@@ -103,6 +105,7 @@ def test_double_greet_race(frozen, floor, make_res, client_for):
     assert len([e for e in entries_for("reservations", rid) if e.action == "reservation.greet"]) == 1
 
 
+@pytest.mark.postgresql
 def test_a_tap_catches_a_change_committed_after_its_read(frozen, floor, make_res, client_for, app, users,
                                                          monkeypatch):
     """PostgreSQL: another tablet may commit between a tap's read and its write; the conditional

@@ -23,23 +23,23 @@ def _poll(client, token, **headers):
     return client.get(f"/host/board/poll?v={token}", headers={**HX, **headers})
 
 
-def test_fragment_rendered_once_per_token(frozen, floor, make_res, host_client, actors):
+def test_fragment_rendered_once_per_token(frozen, floor, make_res, host_client_en, actors):
     res = make_res("De Waard", 2, frozen + minutes(10))
-    first = _poll(host_client, "0.0").get_data(as_text=True)
+    first = _poll(host_client_en, "0.0").get_data(as_text=True)
     with Statements(db.engine) as statements:
-        again = _poll(host_client, "0.0").get_data(as_text=True)
+        again = _poll(host_client_en, "0.0").get_data(as_text=True)
     assert again == first
     assert not any("FROM reservations" in s for s in statements.seen)
     operations.arrive(res, actors["manager"])
     db.session.commit()
-    fresh = _poll(host_client, "0.0").get_data(as_text=True)
+    fresh = _poll(host_client_en, "0.0").get_data(as_text=True)
     assert fresh != first and live.token() in fresh
-    page = host_client.get("/host/").get_data(as_text=True)
+    page = host_client_en.get("/host/").get_data(as_text=True)
     assert fresh in page
 
 
 def test_nothing_of_the_request_or_the_person_gets_into_the_shared_fragment(app, frozen, floor, make_res, actors,
-                                                                            host_client, manager_client):
+                                                                            host_client_en, manager_client_en):
     """Rendered apart for a host and a manager, each with their own CSRF token, the fragment is the
     same bytes: no token, name or role-dependent control of either is in it. The page around it
     carries this session's token and the manager's own controls."""
@@ -49,15 +49,15 @@ def test_nothing_of_the_request_or_the_person_gets_into_the_shared_fragment(app,
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         cache.clear()
-        host = _poll(host_client, "0.0")
+        host = _poll(host_client_en, "0.0")
         cache.clear()
-        manager = _poll(manager_client, "0.0")
+        manager = _poll(manager_client_en, "0.0")
         assert host.get_data() == manager.get_data()
         assert host.headers["X-Server-Now"] == clock.utcnow().isoformat()
         html = host.get_data(as_text=True)
         assert "csrf" not in html.lower() and "data-now" not in html
         assert "Manager" not in html and "sec-note-form" not in html
-        page = manager_client.get("/host/").get_data(as_text=True)
+        page = manager_client_en.get("/host/").get_data(as_text=True)
         form = re.search(r'<form id="board-actions" method="post" hidden data-now="([^"]+)">(.*?)</form>', page, re.S)
         assert form and form.group(1) == clock.utcnow().isoformat() and 'name="csrf_token"' in form.group(2)
         assert html in page
@@ -117,14 +117,14 @@ def _card_ids(html: str, section: str) -> list[int]:
     return [int(i) for i in re.findall(r'<article [^>]*id="res-(\d+)"', html[start:end])]
 
 
-def test_a_tap_answers_only_its_change(frozen, floor, make_res, host_client, actors):
+def test_a_tap_answers_only_its_change(frozen, floor, make_res, host_client_en, actors):
     early = make_res("Eerst", 2, frozen - minutes(5))
     res = make_res("De Waard", 4, frozen + minutes(10), tables=[floor["10"]])
     make_res("Later", 3, frozen + minutes(180))
     operations.arrive(early, actors["manager"])
     db.session.commit()
     clock.advance(timedelta(seconds=20))
-    response = host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX)
+    response = host_client_en.post(f"/host/reservations/{res.id}/arrive", headers=HX)
     assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
     html = response.get_data(as_text=True)
     assert html.index(f'hx-swap-oob="delete:#res-{res.id}"') < html.index('hx-swap-oob="beforeend:#cards-greet"')
@@ -138,11 +138,11 @@ def test_a_tap_answers_only_its_change(frozen, floor, make_res, host_client, act
     db.session.expire_all()
     assert db.session.get(type(res), res.id).state is State.ARRIVED
     # the full board the next poll brings has the card where the change put it
-    board = host_client.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
+    board = host_client_en.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
     assert _card_ids(board, "greet") == [early.id, res.id]
 
 
-def test_each_forward_step_lands_at_the_end_of_its_section(frozen, floor, make_res, host_client, actors):
+def test_each_forward_step_lands_at_the_end_of_its_section(frozen, floor, make_res, host_client_en, actors):
     """The change appends the card; the full board must agree that it is the last of its section."""
     others = [make_res(f"Gast {i}", 2, frozen - minutes(30 - i)) for i in range(3)]
     res = make_res("De Waard", 2, frozen - minutes(1), tables=[floor["10"]])
@@ -154,29 +154,29 @@ def test_each_forward_step_lands_at_the_end_of_its_section(frozen, floor, make_r
     clock.advance(timedelta(seconds=5))
     for action, section in (("arrive", "greet"), ("greet", "walk"), ("seat", "seated"), ("leave", "recent")):
         path = f"/host/reservations/{res.id}/seat" if action == "seat" else f"/host/reservations/{res.id}/{action}"
-        html = host_client.post(path, headers=HX).get_data(as_text=True)
+        html = host_client_en.post(path, headers=HX).get_data(as_text=True)
         assert f'hx-swap-oob="beforeend:#cards-{section}"' in html, action
-        board = host_client.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
+        board = host_client_en.get("/host/board/poll?v=0.0", headers=HX).get_data(as_text=True)
         assert _card_ids(board, section)[-1] == res.id, action
         clock.advance(timedelta(seconds=3))
 
 
-def test_a_refused_tap_changes_nothing(frozen, floor, make_res, host_client, actors):
+def test_a_refused_tap_changes_nothing(frozen, floor, make_res, host_client_en, actors):
     res = make_res("De Waard", 2, frozen + minutes(10))
     operations.arrive(res, actors["manager"])
     db.session.commit()
     version = live.version()
-    response = host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX)
+    response = host_client_en.post(f"/host/reservations/{res.id}/arrive", headers=HX)
     assert response.status_code == 409 and "Already marked arrived" in response.get_data(as_text=True)
     assert live.version() == version
 
 
-def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res, host_client):
+def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res, host_client_en):
     def statements_of_a_tap(n_before: int) -> int:
         res = make_res(f"Tap {n_before}", 2, frozen + minutes(10))
         db.session.expire_all()
         with Statements(db.engine) as statements:
-            assert host_client.post(f"/host/reservations/{res.id}/arrive", headers=HX).status_code == 200
+            assert host_client_en.post(f"/host/reservations/{res.id}/arrive", headers=HX).status_code == 200
         return len(statements.seen)
 
     statements_of_a_tap(0)  # the first change of all creates the board's version row
@@ -189,14 +189,14 @@ def test_a_tap_costs_the_same_at_10_and_300_reservations(frozen, floor, make_res
     assert ten == three_hundred, (ten, three_hundred)
 
 
-def test_a_tap_reads_its_party_with_guest_and_tables_in_one_query(frozen, floor, make_res, host_client):
+def test_a_tap_reads_its_party_with_guest_and_tables_in_one_query(frozen, floor, make_res, host_client_en):
     """The party comes in one read, its tables joined (no second read for them), and neither the acting
     person nor who did earlier steps is read again: the card needs neither."""
     tables = [floor["1"], floor["2"]]
     path = f"/host/reservations/{make_res('De Waard', 4, frozen + minutes(10), tables=tables).id}/arrive"
     db.session.expire_all()
     with Statements(db.engine) as statements:
-        html = host_client.post(path, headers=HX).get_data(as_text=True)
+        html = host_client_en.post(path, headers=HX).get_data(as_text=True)
     reads = [" ".join(s.split()) for s in statements.seen if s.lstrip().upper().startswith("SELECT")]
     party = [s for s in reads if "FROM reservations" in s and "reservation_tables" in s]
     assert len(party) == 1 and "JOIN guests" in party[0], reads
@@ -204,9 +204,9 @@ def test_a_tap_reads_its_party_with_guest_and_tables_in_one_query(frozen, floor,
     assert "1 + 2 (window)" in html  # the card shows its tables all the same
 
 
-def test_without_htmx_a_tap_still_redirects_to_the_board(frozen, floor, make_res, host_client):
+def test_without_htmx_a_tap_still_redirects_to_the_board(frozen, floor, make_res, host_client_en):
     res = make_res("De Waard", 2, frozen + minutes(10))
-    response = host_client.post(f"/host/reservations/{res.id}/arrive")
+    response = host_client_en.post(f"/host/reservations/{res.id}/arrive")
     assert response.status_code == 302 and response.headers["Location"].endswith("/host/")
 
 

@@ -171,6 +171,36 @@ def test_undo_expires(frozen, floor, actors, make_res):
         operations.undo(res, actors["host"])
 
 
+def test_undo_window_is_open_at_its_last_second_and_shut_after_it(frozen, floor, actors, make_res):
+    host = actors["host"]
+    res = make_res()
+    operations.arrive(res, host)
+    clock.advance(timedelta(seconds=120))  # the setting's default: two minutes
+    operations.undo(res, host)
+    assert res.state is State.BOOKED and res.arrived_at is None
+    operations.arrive(res, host)
+    clock.advance(timedelta(seconds=121))
+    with pytest.raises(InvalidTransition) as shut:
+        operations.undo(res, host)
+    with force_locale("en"):
+        assert str(shut.value.message) == "This can no longer be undone."
+    db.session.refresh(res)
+    assert res.state is State.ARRIVED and res.arrived_at is not None
+    assert [e.action for e in entries_for("reservations", res.id)].count("reservation.undo") == 1
+
+
+def test_undo_window_follows_the_setting(frozen, floor, actors, make_res):
+    from hostdesk.settings import update_settings
+
+    update_settings(actors["manager"], undo_seconds=30)
+    res = make_res()
+    operations.arrive(res, actors["host"])
+    clock.advance(timedelta(seconds=31))
+    with pytest.raises(InvalidTransition):
+        operations.undo(res, actors["host"])
+    assert res.state is State.ARRIVED
+
+
 def test_undo_of_left_when_table_was_taken_since(frozen, floor, actors, make_res):
     host = actors["host"]
     res = make_res(state=State.GREETED)

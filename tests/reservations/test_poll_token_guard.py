@@ -30,20 +30,20 @@ def at_that_minute(app_ctx):
 
 
 @pytest.mark.parametrize("path", ["/host/board/poll", "/host/floor/poll"])
-def test_a_stale_token_that_looks_like_a_card_number_gets_the_board(at_that_minute, host_client, path):
-    response = host_client.get(f"{path}?v={STALE}", headers=HX)
+def test_a_stale_token_that_looks_like_a_card_number_gets_the_board(at_that_minute, host_client_en, path):
+    response = host_client_en.get(f"{path}?v={STALE}", headers=HX)
     assert response.status_code == 200
     assert "15288.29925494" in response.get_data(as_text=True)  # the fresh board, with its new token
 
 
-def test_the_guard_still_refuses_a_card_number_elsewhere_in_the_poll(at_that_minute, host_client):
-    response = host_client.get(f"/host/board/poll?v={STALE}&note=4111111111111111",
+def test_the_guard_still_refuses_a_card_number_elsewhere_in_the_poll(at_that_minute, host_client_en):
+    response = host_client_en.get(f"/host/board/poll?v={STALE}&note=4111111111111111",
                                headers={**HX, "Accept-Language": "en"})
     assert response.status_code == 422 and "full card number" in response.get_data(as_text=True)
 
 
-def test_the_same_value_is_refused_where_a_person_types_it(at_that_minute, host_client):
+def test_the_same_value_is_refused_where_a_person_types_it(at_that_minute, host_client_en):
     """Only the poll's own argument is exempt, not every "v" and not every view."""
     for path in (f"/host/?v={STALE}", f"/host/board/poll?q={STALE}"):
-        response = host_client.get(path, headers={**HX, "Accept-Language": "en"})
+        response = host_client_en.get(path, headers={**HX, "Accept-Language": "en"})
         assert response.status_code == 422, path

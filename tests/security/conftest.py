@@ -1,1 +1,1 @@
-from tests.reliability.fixtures import server, tablet  # noqa: F401
+from tests.reliability.fixtures import live_client, server  # noqa: F401
