@@ -18,6 +18,7 @@ from ..audit import record
 from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings, settings_changed
+from .checks import card_fields, check_length
 from .errors import ClaimsLocked, NotAllowed, TooManyAttempts
 from .matching import fold, matches, refuse_card_numbers
 from .models import (
@@ -29,7 +30,6 @@ from .models import (
     FoundItem,
     ItemState,
 )
-from .operations import _check_length, card_fields
 
 LANGUAGES = ("nl", "en")
 
@@ -81,7 +81,7 @@ def is_verified(item: FoundItem, matched: dict[int, bool]) -> bool:
 def verify_claim(actor, item: FoundItem, *, claimant_name: str, channel: Channel,
                  answers: dict[int, str]) -> ClaimAttempt:
     """Compare the claimant's answers with the stored hashes; returns the recorded attempt."""
-    claimant_name = _check_length(claimant_name, 120, _("Claimant's name"))
+    claimant_name = check_length(claimant_name, 120, _("Claimant's name"))
     if not claimant_name:
         raise ValidationFailed(_l("Type the claimant's name."))
     refuse_card_numbers(item.is_card, card_fields(claimant_name=claimant_name))
@@ -184,8 +184,8 @@ def unlock_claims(actor, item: FoundItem) -> FoundItem:
 def _contact(item: FoundItem, phone: str, email: str, language: str) -> tuple[str, str, str]:
     from email_validator import EmailNotValidError, validate_email
 
-    phone = _check_length(phone, 40, _("Phone"))
-    email = _check_length(email, 254, _("E-mail"))
+    phone = check_length(phone, 40, _("Phone"))
+    email = check_length(email, 254, _("E-mail"))
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized

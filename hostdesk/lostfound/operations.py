@@ -6,7 +6,6 @@ the state machine, writes its audit entry, flushes and never commits.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +19,7 @@ from ..audit import record
 from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
+from .checks import card_fields, check_length
 from .matching import fold, gives_away, hash_expected, refuse_card_numbers
 from .models import (
     ActionPoint,
@@ -77,24 +77,6 @@ def description_words(text: str) -> set[str]:
     return {w[:40] for w in fold(text).split() if len(w) >= 3}
 
 
-def card_fields(item: FoundItem | None = None, **values: str | None) -> dict[str, str | None]:
-    labels = {"description": _("Description"), "where_found": _("Where found"), "storage_location": _("Storage place"),
-              "note": _("Note"), "postal_address": _("Postal address"), "carrier": _("Carrier"),
-              "tracking": _("Tracking reference"), "claimant_name": _("Claimant's name"), "witness": _("Witness"),
-              "email": _("E-mail"), "body": _("Message"), "what": _("What"), "where": _("Where")}
-    return {labels.get(key, key): value for key, value in values.items()}
-
-
-def _check_length(value: str, limit: int, label) -> str:
-    """Trimmed text within `limit`, without control characters (a NUL breaks PostgreSQL)."""
-    value = (value or "").strip()
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t" for ch in value):
-        raise ValidationFailed(_l("%(field)s contains characters that cannot be stored.", field=label))
-    if len(value) > limit:
-        raise ValidationFailed(_l("%(field)s is at most %(n)d characters.", field=label, n=limit))
-    return value
-
-
 def register_found_item(actor, new: NewItem) -> FoundItem:
     from .photos import save_photo
     from .reports import link_matching_reports
@@ -102,9 +84,9 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
     settings = get_settings()
     now = clock.utcnow()
     category = Category(new.category)
-    description = _check_length(new.description, 200, _("Description"))
-    storage = _check_length(new.storage_location, 80, _("Storage place"))
-    where = _check_length(new.where_found, 120, _("Where found"))
+    description = check_length(new.description, 200, _("Description"))
+    storage = check_length(new.storage_location, 80, _("Storage place"))
+    where = check_length(new.where_found, 120, _("Where found"))
     if not description:
         raise ValidationFailed(_l("Give a short description, for example “black umbrella”."))
     if not storage:
@@ -147,7 +129,7 @@ def register_found_item(actor, new: NewItem) -> FoundItem:
         state=ItemState.IN_STORAGE,
     )
     for position, (q, expected) in enumerate(hashed):
-        item.questions.append(Question(position=position, prompt=_check_length(q.prompt, 200, _("Question")),
+        item.questions.append(Question(position=position, prompt=check_length(q.prompt, 200, _("Question")),
                                        kind=QuestionKind(q.kind), required=q.required, salt=expected.salt,
                                        answer_hash=expected.answer_hash, initial_hash=expected.initial_hash))
     item.table_id = table_named(where)
@@ -194,7 +176,7 @@ def ensure_disposable(item: FoundItem) -> None:
 
 
 def dispose_item(actor, item: FoundItem, method: DisposalMethod, disposed_on: date, witness: str) -> FoundItem:
-    witness = _check_length(witness, 80, _("Witness"))
+    witness = check_length(witness, 80, _("Witness"))
     if not witness:
         raise ValidationFailed(_l("Name the witness of the disposal."))
     refuse_card_numbers(item.is_card, card_fields(witness=witness))

@@ -12,8 +12,9 @@ from ..audit import record
 from ..errors import AlreadyDone, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
+from .checks import card_fields, check_length
 from .models import ActionKind, Category, FoundItem, ItemState, ItemWord, LostReport, ReportState
-from .operations import _check_length, card_fields, description_words
+from .operations import description_words
 
 WINDOW_BEFORE = timedelta(days=2)   # found a little before the guest thinks he lost it
 WINDOW_AFTER = timedelta(days=14)
@@ -26,10 +27,10 @@ def report_lost(actor, *, category: Category, what: str, lost_on: date, where: s
     from .claims import _contact
     from .matching import refuse_card_numbers
 
-    what = _check_length(what, 200, _("What"))
-    where = _check_length(where, 120, _("Where"))
-    details = _check_length(details, 500, _("Description"))
-    name = _check_length(name, 120, _("Name"))
+    what = check_length(what, 200, _("What"))
+    where = check_length(where, 120, _("Where"))
+    details = check_length(details, 500, _("Description"))
+    name = check_length(name, 120, _("Name"))
     if not what:
         raise ValidationFailed(_l("Describe what was lost."))
     if not name:

@@ -14,10 +14,11 @@ from ..audit import record
 from ..errors import InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..settings import get_settings
+from .checks import card_fields, check_length
 from .claims import _claim, _contact
 from .matching import refuse_card_numbers
 from .models import ActionKind, ActionPoint, Category, Claim, FoundItem, ItemState, ReturnMethod
-from .operations import _check_length, card_fields, move
+from .operations import move
 
 
 def choose_pickup(actor, item: FoundItem, *, phone: str = "", email: str = "", language: str = "nl") -> Claim:
@@ -43,7 +44,7 @@ def choose_post(actor, item: FoundItem, *, postal_address: str, phone: str = "",
         raise InvalidTransition(_l("Not possible while the item is “%(state)s”.", state=item.state.label))
     claim = _claim(item)
     phone, email, language = _contact(item, phone, email, language)
-    address = _check_length(postal_address, 400, _("Postal address"))
+    address = check_length(postal_address, 400, _("Postal address"))
     if len(address) < 8:
         raise ValidationFailed(_l("Give the full postal address."))
     refuse_card_numbers(item.is_card, card_fields(postal_address=address, email=email))
@@ -82,8 +83,8 @@ def post_item(actor, item: FoundItem, *, posted_on: date, carrier: str = "", tra
     claim = _claim(item) if item.state is not ItemState.IN_STORAGE else None
     if claim is not None and item.state is ItemState.CLAIM_VERIFIED and claim.method is not ReturnMethod.POST:
         raise InvalidTransition(_l("Record the postal address first."))
-    carrier = _check_length(carrier, 60, _("Carrier"))
-    tracking = _check_length(tracking, 60, _("Tracking reference"))
+    carrier = check_length(carrier, 60, _("Carrier"))
+    tracking = check_length(tracking, 60, _("Tracking reference"))
     refuse_card_numbers(item.is_card, card_fields(carrier=carrier, tracking=tracking))
     zone = get_settings().zone
     if posted_on > clock.utcnow().astimezone(zone).date():
@@ -108,7 +109,7 @@ def confirm_arrival(actor, item: FoundItem, *, reply_note: str = "") -> Claim:
     """The claimant's reply: it arrived. Recorded with an optional personal note; closes the item."""
     from .actions import close_open_points, complete_open
 
-    reply_note = _check_length(reply_note, 1000, _("Note"))
+    reply_note = check_length(reply_note, 1000, _("Note"))
     refuse_card_numbers(item.is_card, card_fields(note=reply_note))
     now = clock.utcnow()
     move(item, {ItemState.POSTED}, ItemState.RETURNED, closed_at=now)

@@ -46,7 +46,7 @@ def test_a_tiny_run_measures_tablets_pages_and_the_export(tmp_path):
     assert last["statuses"]["poll"].get("204", 0) > 0  # the tablets follow the token: unchanged boards answer 204
     assert sum(last["statuses"]["poll"].values()) == last["planned"]["poll"]
 
-    pages = [_cells(line) for line in table.splitlines() if line.startswith(("| dashboard", "| lost-and-found"))]
+    pages = [_cells(line) for line in table.splitlines() if line.startswith(tuple(f"| {p.name} |" for p in PAGES))]
     assert len(pages) == len(PAGES) and all(cells[1] == "3" and cells[-1] == "200" for cells in pages)
     assert "CSV export of the whole lost-and-found log (300 items" in table and "status 200" in table
 

@@ -59,12 +59,12 @@ def _floor(app) -> None:
 
 @pytest.mark.parametrize("language", WORDS)
 def test_a_waitlist_guest_follows_their_page_until_the_host_calls_them(
-        language, app, live_server, tablet, new_context, standin, mail_server, check_axe, screenshot):  # noqa: F811
+        language, app, live_server, tablet_page, new_context, standin, mail_server, check_axe, screenshot):  # noqa: F811
     import zxingcpp
 
     words = WORDS[language]
     _floor(app)
-    host = tablet(Role.HOST, (1024, 768), words["locale"])
+    host = tablet_page(Role.HOST, (1024, 768), words["locale"])
     host.goto(f"{live_server}/host/")
     host.click(f"a:has-text('{words['walk_in']}')")
     host.click("#dialog a.btn-large:text-is('2')")
@@ -118,7 +118,7 @@ def test_a_waitlist_guest_follows_their_page_until_the_host_calls_them(
 
 @pytest.mark.parametrize("language", WORDS)
 def test_a_lost_report_from_a_phone_is_matched_by_staff_and_the_guest_follows_it(
-        language, app, live_server, tablet, new_context, mail_server, check_axe, screenshot):  # noqa: F811
+        language, app, live_server, tablet_page, new_context, mail_server, check_axe, screenshot):  # noqa: F811
     words = WORDS[language]
     with app.app_context():
         register_found_item(None, NewItem(
@@ -144,7 +144,7 @@ def test_a_lost_report_from_a_phone_is_matched_by_staff_and_the_guest_follows_it
     screenshot(guest, f"guests-{language}-7-lost-status")
     check_axe(guest, "lost status page")
 
-    staff = tablet(Role.STAFF, (1024, 768), words["locale"])
+    staff = tablet_page(Role.STAFF, (1024, 768), words["locale"])
     staff.goto(f"{live_server}/lost-found/reports")
     staff.click(f"li:has-text('{reference}') a")
     screenshot(staff, f"guests-{language}-8-staff-report")

@@ -63,11 +63,11 @@ def _fill_wait() -> None:
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_a_guest_books_changes_and_cancels_on_a_phone_and_the_host_sees_each_step(
-        app, live_server, frozen, new_context, tablet, check_axe, screenshot, smtp_inbox, lang, capsys):
+        app, live_server, frozen, new_context, tablet_page, check_axe, screenshot, smtp_inbox, lang, capsys):
     inbox, port = smtp_inbox
     _restaurant(app, live_server, port)
     words = TEXT[lang]
-    host = tablet(Role.HOST, (1024, 768), words["locale"])
+    host = tablet_page(Role.HOST, (1024, 768), words["locale"])
     host.goto(f"{live_server}/host/")
     guest = new_context(PHONE, words["locale"]).new_page()
     errors = []

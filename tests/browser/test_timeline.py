@@ -45,10 +45,10 @@ def _seed(app) -> dict[str, int]:
         return ids
 
 
-def _open(app, tablet, live_server, path: str, shape: str, lang: str):
+def _open(app, tablet_page, live_server, path: str, shape: str, lang: str):
     """The seeded evening, and a host's tablet of that shape and language on `path`."""
     ids = _seed(app)
-    page = tablet(Role.HOST, VIEWPORTS[shape], LOCALES[lang])
+    page = tablet_page(Role.HOST, VIEWPORTS[shape], LOCALES[lang])
     page.goto(f"{live_server}{path}")
     page.wait_for_load_state("networkidle")
     return ids, page
@@ -62,9 +62,9 @@ def _where(app, rid: int) -> tuple[str, datetime]:
 
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_timeline_shows_now_and_moves_a_booking_by_two_taps(app, frozen, live_server, tablet, check_axe,
+def test_timeline_shows_now_and_moves_a_booking_by_two_taps(app, frozen, live_server, tablet_page, check_axe,
                                                             screenshot, shape, lang):
-    ids, page = _open(app, tablet, live_server, "/host/timeline", shape, lang)
+    ids, page = _open(app, tablet_page, live_server, "/host/timeline", shape, lang)
     now_line = page.locator(".tl-now").bounding_box()
     width = VIEWPORTS[shape][0]
     assert 0 < now_line["x"] < width, now_line  # the current time is in view on opening
@@ -90,9 +90,9 @@ def test_timeline_shows_now_and_moves_a_booking_by_two_taps(app, frozen, live_se
 
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("shape", VIEWPORTS)
-def test_booking_form_offers_free_tables_and_a_choice_fills_the_form(app, frozen, live_server, tablet, check_axe,
+def test_booking_form_offers_free_tables_and_a_choice_fills_the_form(app, frozen, live_server, tablet_page, check_axe,
                                                                      screenshot, shape, lang):
-    ids, page = _open(app, tablet, live_server, "/host/bookings/new", shape, lang)
+    ids, page = _open(app, tablet_page, live_server, "/host/bookings/new", shape, lang)
     page.fill("#party_size", "5")
     page.fill("#time", "20:00")
     page.locator("#time").dispatch_event("change")

@@ -181,10 +181,10 @@ def test_default_settings_match_the_form_defaults(app):
         posted = make_settings_form(defaults)
         assert posted.validate(), posted.errors
         changes = posted.changes()
-    assert "smtp_password" not in changes  # an empty field keeps the stored password
+    assert "smtp_password" not in changes and "sms_auth_token" not in changes  # empty keeps the stored secret
     different = {name: value for name, value in changes.items() if value != getattr(defaults, name)}
     assert different == {}
-    assert set(changes) == set(FIELDS) - {"smtp_password", "daily_summary_addresses"}
+    assert set(changes) == set(FIELDS) - {"smtp_password", "sms_auth_token", "daily_summary_addresses"}
 
 
 def test_a_setting_added_later_gets_a_plain_field(app, monkeypatch):

@@ -217,27 +217,28 @@ def test_changing_the_party_size_at_the_door_recomputes_its_expected_end(frozen,
 
 
 def test_booking_form_fragment_lists_free_tables_and_fills_nothing_when_typed_badly(frozen, floor, make_res,
-                                                                                     host_client):
+                                                                                     host_client_en):
     make_res(size=4, at=at("20:30"), tables=[floor["10"]])
-    page = host_client.get("/host/bookings/availability?day=2026-11-20&time=19:30&party_size=4")
+    page = host_client_en.get("/host/bookings/availability?day=2026-11-20&time=19:30&party_size=4")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="availability"' in html
     assert f'data-fill-tables="{floor["11"].id}"' in html and f'data-fill-tables="{floor["10"].id}"' not in html
-    bad = host_client.get("/host/bookings/availability?day=2026-13-40&time=25:99&party_size=x")
+    bad = host_client_en.get("/host/bookings/availability?day=2026-13-40&time=25:99&party_size=x")
     assert bad.status_code == 200 and "Type a date, time and party size" in bad.get_data(as_text=True)
 
 
-def test_booking_form_fragment_offers_nearest_times_when_nothing_is_free(frozen, floor, make_res, host_client):
+def test_booking_form_fragment_offers_nearest_times_when_nothing_is_free(frozen, floor, make_res, host_client_en):
     make_res(size=8, at=at("20:00"), tables=[floor["12"]])
-    html = host_client.get("/host/bookings/availability?day=2026-11-20&time=20:30&party_size=8").get_data(as_text=True)
+    html = host_client_en.get(
+        "/host/bookings/availability?day=2026-11-20&time=20:30&party_size=8").get_data(as_text=True)
     assert "No table or combination is free at 20:30 for 8 guests" in html
     assert 'data-fill-time="22:30"' in html
-    dutch = host_client.get("/host/bookings/availability?day=2026-11-20&time=20:30&party_size=8",
+    dutch = host_client_en.get("/host/bookings/availability?day=2026-11-20&time=20:30&party_size=8",
                             headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "Geen tafel of combinatie is vrij om 20:30 voor 8 gasten" in dutch
 
 
-def test_booking_over_pacing_needs_a_reason_which_is_audited(frozen, floor, make_res, host_client, actors):
+def test_booking_over_pacing_needs_a_reason_which_is_audited(frozen, floor, make_res, host_client_en, actors):
     from hostdesk.audit import entries_for
     from hostdesk.reservations.models import Reservation
 
@@ -246,12 +247,14 @@ def test_booking_over_pacing_needs_a_reason_which_is_audited(frozen, floor, make
     update_settings(actors["manager"], pacing_limits={"dinner": 6})
     db.session.commit()
     make_res(name="Jansen", size=4, at=at("19:30"))
-    html = host_client.get("/host/bookings/availability?day=2026-11-20&time=19:30&party_size=4").get_data(as_text=True)
+    html = host_client_en.get(
+        "/host/bookings/availability?day=2026-11-20&time=19:30&party_size=4").get_data(as_text=True)
     assert "Pacing: 8 covers would start between 19:30 and 19:45, the limit is 6" in html
-    refused = host_client.post("/host/bookings/new", data=form(time="19:30"))
+    refused = host_client_en.post("/host/bookings/new", data=form(time="19:30"))
     assert refused.status_code == 422 and "Give a reason to book it anyway" in refused.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Reservation.id))) == 1
-    booked = host_client.post("/host/bookings/new", data=form(time="19:30", pacing_reason="regulars, kitchen agrees"))
+    booked = host_client_en.post("/host/bookings/new",
+                                 data=form(time="19:30", pacing_reason="regulars, kitchen agrees"))
     assert booked.status_code == 302
     res = db.session.scalars(db.select(Reservation).where(Reservation.name == "De Waard")).one()
     entry = [e for e in entries_for("reservations", res.id) if e.action == "reservation.pacing_override"][0]
@@ -261,14 +264,14 @@ def test_booking_over_pacing_needs_a_reason_which_is_audited(frozen, floor, make
 # Expected free time on the floor view and seated cards
 
 
-def test_seated_tables_show_expected_free_time_and_over_time_in_words(frozen, floor, make_res, host_client):
+def test_seated_tables_show_expected_free_time_and_over_time_in_words(frozen, floor, make_res, host_client_en):
     seat(make_res, floor["10"], 4, 30, name="Bakker")  # 105 minutes: free at 20:15 local
     seat(make_res, floor["11"], 5, 130, name="Claes")  # 120 minutes: over by 10
     for page in ("/host/floor/", "/host/"):
-        html = host_client.get(page).get_data(as_text=True)
+        html = host_client_en.get(page).get_data(as_text=True)
         assert 'class="turn turn-ok">free ~20:15' in html, page
         assert 'class="turn turn-over">over by 10 min' in html, page
-    dutch = host_client.get("/host/floor/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    dutch = host_client_en.get("/host/floor/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "vrij ~20:15" in dutch and "10 min over tijd" in dutch
 
 
@@ -279,15 +282,15 @@ def test_turn_is_soon_in_the_last_ten_minutes(frozen, floor, make_res):
 
 
 def test_walk_in_dialog_offers_the_computed_quote_and_keeps_it_beside_the_hosts(frozen, floor, make_res,
-                                                                               host_client):
+                                                                               host_client_en):
     from hostdesk.reservations.models import Reservation, Source
 
     seat(make_res, floor["12"], 8, 120, name="Groot")  # the only 7-8 table frees in 30 minutes
-    dialog = host_client.get("/host/walk-in?party_size=8").get_data(as_text=True)
+    dialog = host_client_en.get("/host/walk-in?party_size=8").get_data(as_text=True)
     assert "Expected wait: about 30 minutes." in dialog and 'name="computed_wait" type="hidden" value="30"' in dialog
-    kept = host_client.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "30", "computed_wait": "30",
-                                                         "name": "Kept"})
-    changed = host_client.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "45",
+    kept = host_client_en.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "30",
+                                                           "computed_wait": "30", "name": "Kept"})
+    changed = host_client_en.post("/host/walk-in/wait", data={"party_size": "8", "quoted_wait": "45",
                                                             "computed_wait": "30", "name": "Changed"})
     assert kept.status_code in (200, 302) and changed.status_code in (200, 302)
     quotes = {r.name: (r.quoted_wait_minutes, r.computed_wait_minutes) for r in db.session.scalars(

@@ -44,8 +44,8 @@ def smtp(app_ctx, users):
     controller.stop()
 
 
-def _join(host_client, phone="0612345678", email="", language="en", name="Visser"):
-    return host_client.post("/host/walk-in/wait", headers=HX, data={
+def _join(host_client_en, phone="0612345678", email="", language="en", name="Visser"):
+    return host_client_en.post("/host/walk-in/wait", headers=HX, data={
         "party_size": "2", "quoted_wait": "20", "name": name, "phone": phone, "email": email, "language": language})
 
 
@@ -54,8 +54,8 @@ def _party(name="Visser") -> Reservation:
     return db.session.scalars(sa.select(Reservation).where(Reservation.name == name)).one()
 
 
-def test_joining_texts_and_mails_the_link_and_the_card_shows_both(frozen, floor, host_client, standin, smtp):
-    answer = _join(host_client, email="visser@example.org", language="nl")
+def test_joining_texts_and_mails_the_link_and_the_card_shows_both(frozen, floor, host_client_en, standin, smtp):
+    answer = _join(host_client_en, email="visser@example.org", language="nl")
     assert answer.status_code == 200
     party = _party()
     link = f"http://localhost/w/{party.guest_token}"
@@ -75,10 +75,10 @@ def test_joining_texts_and_mails_the_link_and_the_card_shows_both(frozen, floor,
     assert 'data-channel="email" data-kind="joined" data-delivery="sent"' in card and link in card
 
 
-def test_calling_texts_table_ready_and_the_card_counts_the_minutes_since(frozen, floor, host_client, standin):
-    _join(host_client)
+def test_calling_texts_table_ready_and_the_card_counts_the_minutes_since(frozen, floor, host_client_en, standin):
+    _join(host_client_en)
     party = _party()
-    answer = host_client.post(f"/host/reservations/{party.id}/call", headers=HX)
+    answer = host_client_en.post(f"/host/reservations/{party.id}/call", headers=HX)
     assert answer.status_code == 200 and "toast-error" not in answer.get_data(as_text=True)
     assert standin.messages[-1]["Body"] == "De Gouden Lepel: your table is ready. Please come to the host stand."
     party = _party()
@@ -87,12 +87,12 @@ def test_calling_texts_table_ready_and_the_card_counts_the_minutes_since(frozen,
                                                             (MessageKind.READY, MessageState.SENT)]
     assert "Called just now" in answer.get_data(as_text=True)
     clock.advance(timedelta(minutes=3))
-    board = host_client.get("/host/").get_data(as_text=True)
+    board = host_client_en.get("/host/").get_data(as_text=True)
     assert "Called 3 min ago" in board
 
 
-def test_a_refused_text_is_shown_to_the_host_at_once_and_kept_on_the_card(frozen, floor, host_client, standin):
-    answer = _join(host_client, phone=INVALID)
+def test_a_refused_text_is_shown_to_the_host_at_once_and_kept_on_the_card(frozen, floor, host_client_en, standin):
+    answer = _join(host_client_en, phone=INVALID)
     html = answer.get_data(as_text=True)
     assert 'class="toast toast-error"' in html
     refusal = f"Refused by the SMS provider: &#39;To&#39; number {INVALID} is not a valid mobile number (21614)"
@@ -102,8 +102,8 @@ def test_a_refused_text_is_shown_to_the_host_at_once_and_kept_on_the_card(frozen
     assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
 
 
-def test_without_a_provider_the_card_says_the_text_was_not_sent_and_no_toast_nags(frozen, floor, host_client):
-    html = _join(host_client).get_data(as_text=True)
+def test_without_a_provider_the_card_says_the_text_was_not_sent_and_no_toast_nags(frozen, floor, host_client_en):
+    html = _join(host_client_en).get_data(as_text=True)
     assert "No SMS provider is set up (Manager → Settings)." in html and "toast-error" not in html
     assert 'data-channel="sms" data-kind="joined" data-delivery="failed"' in html
     [message] = _party().messages
@@ -118,9 +118,9 @@ def test_the_provider_reports_wrong_credentials_as_a_refusal(app_ctx, standin):
 
 
 def test_the_guests_page_shows_place_and_quote_lets_them_leave_and_says_when_the_table_is_ready(
-        app, frozen, floor, host_client):
+        app, frozen, floor, host_client_en):
     for name in ("First", "Second", "Third"):
-        _join(host_client, phone="", name=name)
+        _join(host_client_en, phone="", name=name)
     guest = app.test_client()
     second, third = _party("Second"), _party("Third")
     page = guest.get(f"/w/{second.guest_token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -133,21 +133,21 @@ def test_the_guests_page_shows_place_and_quote_lets_them_leave_and_says_when_the
     left = guest.post(f"/w/{third.guest_token}/leave")
     assert left.status_code == 302 and _party("Third").state is State.CANCELLED
     assert "U staat niet meer op de wachtlijst." in guest.get(left.headers["Location"]).get_data(as_text=True)
-    host_client.post(f"/host/reservations/{second.id}/call", headers=HX)
+    host_client_en.post(f"/host/reservations/{second.id}/call", headers=HX)
     ready = guest.get(f"/w/{second.guest_token}", headers={**HX, "Accept-Language": "nl"}).get_data(as_text=True)
     assert "Uw tafel is klaar!" in ready and "hx-trigger" not in ready  # it stops asking
     assert guest.get("/w/" + "B" * 32).status_code == 404
 
 
-def test_the_host_sees_the_guests_link_as_a_qr_code(frozen, floor, host_client):
-    _join(host_client, phone="")
+def test_the_host_sees_the_guests_link_as_a_qr_code(frozen, floor, host_client_en):
+    _join(host_client_en, phone="")
     party = _party()
-    html = host_client.get(f"/host/reservations/{party.id}/guest-link", headers=HX).get_data(as_text=True)
+    html = host_client_en.get(f"/host/reservations/{party.id}/guest-link", headers=HX).get_data(as_text=True)
     assert "<svg" in html and f"/w/{party.guest_token}" in html
 
 
-def test_the_purge_erases_waitlist_messages_contacts_and_links(frozen, floor, host_client, smtp, standin):
-    _join(host_client, email="visser@example.org")
+def test_the_purge_erases_waitlist_messages_contacts_and_links(frozen, floor, host_client_en, smtp, standin):
+    _join(host_client_en, email="visser@example.org")
     party = _party()
     guest_id = party.guest_id
     assert purge_waitlist_data() == 0
@@ -162,10 +162,10 @@ def test_the_purge_erases_waitlist_messages_contacts_and_links(frozen, floor, ho
     assert (guest.phone, guest.email, _party().guest_token) == (None, None, None)
 
 
-def test_the_guests_link_uses_the_public_address_when_one_is_set(app, frozen, floor, host_client, standin):
+def test_the_guests_link_uses_the_public_address_when_one_is_set(app, frozen, floor, host_client_en, standin):
     app.config["PUBLIC_BASE_URL"] = "https://desk.example.nl/"
     try:
-        _join(host_client)
+        _join(host_client_en)
     finally:
         app.config["PUBLIC_BASE_URL"] = None
     assert f"https://desk.example.nl/w/{_party().guest_token}" in standin.messages[0]["Body"]
