@@ -57,4 +57,8 @@ def seed_demo() -> dict[str, int]:
     for feature in (floor_demo, reservations_demo, lostfound_demo):
         added.update(feature.seed())
         db.session.flush()
+    if added["users"]:  # a new demo shows the guests' booking page too; a manager may turn it off
+        from .settings import update_settings
+
+        update_settings(None, online_booking=True, restaurant_phone="030 123 45 67")
     return added

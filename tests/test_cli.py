@@ -25,6 +25,12 @@ def test_seed_demo_twice_adds_nothing_twice(app):
     assert "already present" in second.output
 
 
+def test_the_demo_opens_the_guests_booking_page(app):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    page = app.test_client().get("/book", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and 'name="party_size"' in page.get_data(as_text=True)
+
+
 def test_demo_logins_work(app):
     app.test_cli_runner().invoke(args=["seed-demo"])
     for username, password in (("host", "demo-host"), ("staff", "demo-staff"), ("manager", "demo-manager")):
