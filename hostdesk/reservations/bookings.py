@@ -85,14 +85,21 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def find_or_add_guest(name: str, phone: str, email: str) -> Guest | None:
-    """The guest with this phone (else e-mail), brought up to date; a new guest otherwise."""
+def find_or_add_guest(name: str, phone: str, email: str, *, trusted: bool = True) -> Guest | None:
+    """The guest with this phone (else e-mail), brought up to date; a new guest otherwise. Input nobody
+    checked (`trusted=False`: the public booking page) changes no known guest: it joins one only when
+    every contact it gives is that guest's own, else it makes a guest of its own."""
     if not phone and not email:
         return None
     guest = None
-    if phone:
+    if not trusted:
+        given = [column == value for column, value in ((Guest.phone, phone), (Guest.email, email)) if value]
+        guest = db.session.scalars(sa.select(Guest).where(*given).order_by(Guest.id).limit(1)).first()
+        if guest is not None:
+            return guest
+    elif phone:
         guest = db.session.scalars(sa.select(Guest).where(Guest.phone == phone).limit(1)).first()
-    if guest is None and email:
+    if guest is None and email and trusted:
         guest = db.session.scalars(sa.select(Guest).where(Guest.email == email).limit(1)).first()
     if guest is None:
         guest = Guest(name=name, phone=phone or None, email=email or None, visits=0, last_visit_note="")
@@ -194,7 +201,8 @@ def _record_pacing(actor, res: Reservation, over: Slot | None, reason: str) -> N
 
 def _apply(res: Reservation, data: BookingData, phone: str, tables: list[Table]) -> None:
     s = get_settings()
-    res.guest = find_or_add_guest(data.name.strip(), phone, data.email.strip().lower())
+    res.guest = find_or_add_guest(data.name.strip(), phone, data.email.strip().lower(),
+                                  trusted=data.source is not Source.ONLINE)
     res.name = data.name.strip()
     res.party_size = data.party_size
     res.start_at = data.start_at

@@ -82,6 +82,21 @@ def test_a_known_phone_number_books_like_any_other_and_is_not_told_so(frozen, on
     assert second.state is State.BOOKED
 
 
+def test_a_booking_with_a_known_phone_changes_nothing_of_that_guest(frozen, online):
+    from hostdesk.reservations.models import Guest
+
+    known = Guest(name="Fleur Jansen", phone="+31612345678", email="fleur@example.nl", visits=3, last_visit_note="")
+    db.session.add(known)
+    db.session.commit()
+    other = ops.book_online(guest(name="Someone Else", email="someone@example.com"))
+    db.session.commit()
+    db.session.refresh(known)
+    assert (known.name, known.phone, known.email) == ("Fleur Jansen", "+31612345678", "fleur@example.nl")
+    assert other.guest_id != known.id and other.guest.email == "someone@example.com"
+    same = ops.book_online(guest(start_at=at("21:00"), name="F. Jansen"))
+    assert same.guest_id == known.id and known.name == "Fleur Jansen"
+
+
 def test_the_guest_changes_to_another_free_time_and_size_keeping_the_wishes(frozen, online):
     res = ops.book_online(guest(allergy="gluten"))
     db.session.commit()
