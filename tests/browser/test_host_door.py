@@ -148,7 +148,7 @@ def test_part_of_a_party_arrives_and_the_size_changes_at_the_door(app, live_serv
 
 @pytest.mark.parametrize("shape", VIEWPORTS)
 def test_search_finds_a_party_in_a_closed_section_in_one_tap(app, live_server, tablet_page, check_axe, screenshot,
-                                                             shape):
+                                                             shape, frozen):
     ids = _seed(app, [("Van der Berg", 2, 240, State.BOOKED, ["14"], {}),
                       ("Jansen", 2, 5, State.BOOKED, ["12"], {})])
     page = _board(tablet_page, live_server, VIEWPORTS[shape])
