@@ -47,13 +47,14 @@ def real_hashing(monkeypatch, app, users):
 
 def test_unknown_name_and_wrong_password_take_the_same_time_and_answer(app, real_hashing):
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = app.config["LOGIN_MAX_FAILURES"] = 1000
-    try:
+    client = app.test_client()
+
+    def ratio_of_medians(round_: int) -> float:
         known, unknown = [], []
-        client = app.test_client()
         for attempt in range(31):
-            for name, times in (("manager", known), (f"nobody{attempt}", unknown)):
+            for name, times in (("manager", known), (f"nobody{round_}x{attempt}", unknown)):
                 start = time.perf_counter()
-                response = sign_in(client, name, "wrong-pass-1", {"REMOTE_ADDR": f"192.0.2.{attempt}"})
+                response = sign_in(client, name, "wrong-pass-1", {"REMOTE_ADDR": f"192.0.{round_}.{attempt}"})
                 elapsed = time.perf_counter() - start
                 assert response.status_code == 401
                 if attempt:  # the first of each warms up
@@ -61,7 +62,17 @@ def test_unknown_name_and_wrong_password_take_the_same_time_and_answer(app, real
         ratio = statistics.median(unknown) / statistics.median(known)
         print(f"median known {statistics.median(known) * 1000:.1f} ms, unknown "
               f"{statistics.median(unknown) * 1000:.1f} ms, ratio {ratio:.3f}")
-        assert 0.9 <= ratio <= 1.1
+        return ratio
+
+    try:
+        # Up to three rounds of 30, for a busy machine's noise; a leak (the dummy hash skipped: a ratio
+        # near 0.06) fails every round.
+        ratios = []
+        for round_ in range(3):
+            ratios.append(ratio_of_medians(round_))
+            if 0.9 <= ratios[-1] <= 1.1:
+                break
+        assert 0.9 <= ratios[-1] <= 1.1, ratios
     finally:
         app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"], app.config["LOGIN_MAX_FAILURES"] = 20, 5
 
