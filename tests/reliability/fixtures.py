@@ -7,10 +7,12 @@ import pwd
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from html import unescape
 from pathlib import Path
@@ -94,20 +96,50 @@ def run_sh_gunicorn(tmp_path):
         gunicorn.stop()
 
 
+def waiting_connections(port: int) -> int:
+    """Connections on 127.0.0.1:`port` that no worker has accepted yet (Linux: the listening
+    socket's queue in /proc/net/tcp)."""
+    local = f"0100007F:{port:04X}"
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == local and fields[3] == "0A":  # 0A: LISTEN
+            return int(fields[4].split(":")[1], 16)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+def hold_a_worker(server: Gunicorn) -> socket.socket:
+    """A connection that sends nothing: the (sync) worker that accepts it waits on it, busy, until
+    it is closed. Returns once a worker has accepted it."""
+    connection = socket.create_connection(("127.0.0.1", server.port))
+    deadline = time.monotonic() + 10
+    while waiting_connections(server.port) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return connection
+
+
 def on_each_worker(server: Gunicorn, ask: Callable[[], Answer], times: int = 2, last_from_each: bool = False,
                    limit: int = 200) -> list[tuple[int, Answer]]:
     """Repeat `ask()` until every worker of `server` has answered it `times` times (at most `limit`
     requests, one at a time); each answer with the pid of the worker that gave it. `last_from_each`:
-    and the last answers came one from each worker (every worker has just answered)."""
+    and the last answers came one from each worker (every worker has just answered).
+    The kernel may hand every connection to one worker, so all workers but one are held busy,
+    and after each answer the worker held longest takes the next: the workers answer in turn."""
     workers = set(server.worker_pids())
     answers: list[tuple[int, Answer]] = []
-    for _ in range(limit):
-        before = len(server.answers())
-        answer = ask()
-        answers.append((server.answered(before + 1)[before][0], answer))
-        if all(sum(pid == worker for pid, _ in answers) >= times for worker in workers) and (
-                not last_from_each or {pid for pid, _ in answers[-len(workers):]} == workers):
-            return answers
+    held = deque(hold_a_worker(server) for _ in range(len(workers) - 1))
+    try:
+        for _ in range(limit):
+            before = len(server.answers())
+            answer = ask()
+            answers.append((server.answered(before + 1)[before][0], answer))
+            if all(sum(pid == worker for pid, _ in answers) >= times for worker in workers) and (
+                    not last_from_each or {pid for pid, _ in answers[-len(workers):]} == workers):
+                return answers
+            held.append(hold_a_worker(server))  # the worker that has just answered
+            held.popleft().close()
+    finally:
+        for connection in held:
+            connection.close()
     raise AssertionError(f"{limit} requests did not reach every worker {sorted(workers)} {times} times: "
                          f"{[pid for pid, _ in answers]}")
 
