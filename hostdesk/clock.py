@@ -58,3 +58,9 @@ def day_bounds(day: date, zone: ZoneInfo, day_boundary: time) -> tuple[datetime,
     start = datetime.combine(day, day_boundary, tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), day_boundary, tzinfo=zone)
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def moment_on(day: date, at: time, zone: ZoneInfo, day_boundary: time) -> datetime:
+    """The UTC moment a clock time means on a service day: before the boundary it is past midnight."""
+    calendar_day = day + timedelta(days=1) if at < day_boundary else day
+    return datetime.combine(calendar_day, at.replace(tzinfo=None), tzinfo=zone).astimezone(timezone.utc)

@@ -4,7 +4,7 @@ Public pages answer the same whether a phone number or e-mail address is known; 
 cancelled manage link shows the same "nothing here" page. Every POST is rate-limited per address."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -17,6 +17,7 @@ from ..extensions import db
 from ..lostfound.enums import MailState
 from ..public import limit_per_address
 from ..reservations.models import Reservation
+from ..reservations.queries import moment_on
 from ..settings import get_settings
 from . import operations, queries, slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
@@ -29,8 +30,7 @@ FIELDS = {"party_size", "day", "time", "name", "phone", "email"}
 
 
 def _start(day: date, hhmm: str) -> datetime:
-    local = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time(), tzinfo=get_settings().zone)
-    return local.astimezone(timezone.utc)
+    return moment_on(day, datetime.strptime(hhmm, "%H:%M").time())
 
 
 def _times(day: date | None, party_size: int | None, own: Reservation | None = None) -> list[datetime] | None:

@@ -6,7 +6,7 @@ tables, one query plus one for the tables), every table, and the shift note.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -28,6 +28,12 @@ def today() -> date:
 def day_of(moment: datetime) -> date:
     s = get_settings()
     return clock.service_day(moment, s.zone, s.boundary)
+
+
+def moment_on(day: date, at: time) -> datetime:
+    """The moment a time of day on the restaurant's service `day` means (00:30 is after midnight)."""
+    s = get_settings()
+    return clock.moment_on(day, at, s.zone, s.boundary)
 
 
 def reservations_of(day: date) -> list[Reservation]:

@@ -1,7 +1,7 @@
 """The phone booking form (any date): create, edit, cancel; and a day's list of bookings."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
@@ -32,11 +32,9 @@ def _choices(form: BookingForm) -> None:
 
 
 def _data(form: BookingForm) -> bookings.BookingData:
-    s = get_settings()
-    start = datetime.combine(form.day.data, form.time.data, tzinfo=s.zone)
     return bookings.BookingData(
         name=form.name.data or "", phone=form.phone.data or "", email=form.email.data or "",
-        party_size=form.party_size.data, start_at=start.astimezone(clock.utcnow().tzinfo),
+        party_size=form.party_size.data, start_at=queries.moment_on(form.day.data, form.time.data),
         duration_minutes=form.duration.data, table_ids=list(form.table_ids.data or []), source=Source(form.source.data),
         notes=form.notes.data or "", allergy=(form.allergy.data or "").strip(), vip=form.vip.data,
         occasion=form.occasion.data, high_chairs=form.high_chairs.data or 0, wheelchair=form.wheelchair.data,
@@ -88,12 +86,11 @@ def edit_booking(reservation_id: int):
     form = BookingForm(obj=None)
     _choices(form)
     if request.method == "GET":
-        s = get_settings()
-        local = res.start_at.astimezone(s.zone)
+        local = res.start_at.astimezone(get_settings().zone)
         form.process(data={
             "name": res.name, "phone": res.guest.phone if res.guest else "",
             "email": res.guest.email if res.guest else "",
-            "party_size": res.party_size, "day": local.date(), "time": local.time().replace(tzinfo=None),
+            "party_size": res.party_size, "day": res.service_day, "time": local.time().replace(tzinfo=None),
             "duration": res.duration_minutes, "table_ids": [t.id for t in res.tables],
             "preferred_area": res.preferred_area_id or 0, "source": res.source.value, "allergy": res.allergy,
             "occasion": res.occasion, "high_chairs": res.high_chairs, "vip": res.vip, "wheelchair": res.wheelchair,
@@ -120,8 +117,7 @@ def booking_availability():
     own = request.args.get("own", type=int)
     if day is None or at is None or size is None or not 1 <= size <= s.max_party_size:
         return render_template("reservations/_availability.html", answer=None)
-    start = datetime.combine(day, at.replace(tzinfo=None), tzinfo=s.zone).astimezone(timezone.utc)
-    answer = availability.for_form(start, size, own_id=own if own and 0 < own <= MAX_ID else None)
+    answer = availability.for_form(queries.moment_on(day, at), size, own_id=own if own and 0 < own <= MAX_ID else None)
     return render_template("reservations/_availability.html", answer=answer, slot=availability.SLOT)
 
 

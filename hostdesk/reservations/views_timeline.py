@@ -14,7 +14,6 @@ from ..errors import ValidationFailed
 from ..extensions import db
 from ..htmx import is_htmx
 from ..security import generated
-from ..settings import get_settings
 from . import bookings, queries, timeline
 from .views import bp, parse_ids, reservation_or_404, tables_by_ids
 
@@ -52,13 +51,11 @@ def timeline_party(reservation_id: int):
 
 def _start(day, raw: str) -> datetime:
     """The moment a "HH:MM" means on a service day: before the day boundary it is past midnight."""
-    s = get_settings()
     try:
         at = time.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed(_("Give a time.")) from None
-    date = day + timedelta(days=1) if at < s.boundary else day
-    return datetime.combine(date, at.replace(tzinfo=None), tzinfo=s.zone).astimezone(clock.utcnow().tzinfo)
+    return queries.moment_on(day, at)
 
 
 @bp.post("/timeline/move/<int:reservation_id>")

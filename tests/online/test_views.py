@@ -160,3 +160,15 @@ def test_behind_the_trusted_proxy_each_guests_address_has_its_own_limit(database
     first = [post("203.0.113.7") for _ in range(allowed + 1)]
     assert first[-1] == 429
     assert post("198.51.100.9") == 422  # another guest behind the same proxy is not held back
+
+
+def test_a_time_after_midnight_is_booked_on_the_night_the_guest_chose(frozen, online, client):
+    """A service past midnight: 00:30 on Saturday's page is the early hours of Sunday, still Saturday's evening."""
+    update_settings(None, services=[{"name": "late", "start": "18:00", "end": "02:00"}])
+    db.session.commit()
+    page, started = form_for(client)
+    assert 'value="00:30"' in page.text
+    answer = client.post("/book", data=booking(started, time="00:30"), headers={"Accept-Language": "en"})
+    assert answer.status_code == 302, answer.text
+    res = db.session.scalars(sa.select(Reservation)).one()
+    assert (res.start_at, res.service_day) == (at("00:30", SATURDAY + timedelta(days=1)), SATURDAY)

@@ -171,3 +171,19 @@ def test_form_messages_say_the_real_limits(frozen, floor, host_client_en):
     assert 'name="book_again"' in twice.get_data(as_text=True)
     assert host_client_en.post("/host/bookings/new", data=form(name="Jansen", book_again="y")).status_code == 302
     assert _count() == 2
+
+
+def test_a_time_after_midnight_belongs_to_the_evening_of_the_date_given(frozen, floor, host_client_en, actors):
+    """The form's date is the service day: with service until 02:00, 00:30 on Friday is Saturday 00:30."""
+    from hostdesk.settings import update_settings
+
+    update_settings(actors["manager"], services=[{"name": "late", "start": "18:00", "end": "02:00"}])
+    db.session.commit()
+    response = host_client_en.post("/host/bookings/new", data=form(time="00:30", party_size="2",
+                                                                  table_ids=str(floor["10"].id)))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    res = db.session.scalars(db.select(Reservation)).one()
+    assert res.service_day == date(2026, 11, 20)
+    assert res.start_at == datetime(2026, 11, 20, 23, 30, tzinfo=timezone.utc)  # 00:30 in Amsterdam (UTC+1)
+    edit = host_client_en.get(f"/host/bookings/{res.id}/edit").get_data(as_text=True)
+    assert 'value="2026-11-20"' in edit and 'value="00:30"' in edit  # the form gives back what was typed
