@@ -123,3 +123,12 @@ def register_security(app: Flask) -> None:
         permissions_policy={"camera": "self", "geolocation": "()", "microphone": "()"},
         x_content_type_options=True,
     )
+
+
+def safe_path(target: str | None, default: str) -> str:
+    """`target` when it is a path on this site, else `default`: never another host (an open redirect).
+    Browsers read a backslash as a slash and drop tabs and newlines, so those would leave it too."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and target.isprintable():
+        return target
+    return default

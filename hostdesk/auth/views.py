@@ -1,23 +1,16 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..extensions import db
+from ..security import safe_path
 from . import operations
 from .access import public
 from .forms import LoginForm, PinForm
 from .session import current_device, login_session
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and urlsplit(target).netloc == "" and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("core.index")
 
 
 def _begin(token: str) -> None:
@@ -49,7 +42,7 @@ def login():
         token = operations.start_session(user, device=device)
         db.session.commit()
         _begin(token)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_path(request.args.get("next"), url_for("core.index")))
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form, error=error), status
 

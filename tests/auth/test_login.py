@@ -115,9 +115,11 @@ def test_idle_and_absolute_session_limits(app, users, frozen):
     assert client.get("/host/").status_code == 302
 
 
-def test_next_parameter_only_goes_to_this_site(app, users):
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "/\t/evil.example/", "/\n/evil.example/"])
+def test_next_parameter_only_goes_to_this_site(app, users, target):
     client = app.test_client()
-    response = client.post("/login?next=https://evil.example/",
+    response = client.post("/login", query_string={"next": target},
                            data={"username": "host", "password": PASSWORDS[Role.HOST]})
     assert response.headers["Location"] == "/"
     client = app.test_client()

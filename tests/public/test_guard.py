@@ -109,7 +109,7 @@ def test_the_language_switch_sets_the_cookie_and_never_leaves_the_site(app, user
     answer = client.get("/language/en?next=/lost")
     assert answer.status_code == 302 and answer.headers["Location"] == "/lost"
     assert "hostdesk_guest_lang=en" in answer.headers["Set-Cookie"]
-    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example"):
         assert client.get("/language/nl", query_string={"next": target}).headers["Location"] == "/"
     assert "Set-Cookie" not in client.get("/language/de?next=/lost").headers
 
