@@ -27,8 +27,8 @@ TESTS_BY_MODULE = {
         "tests/reservations/test_seating.py", "tests/reservations/test_walkins.py",
         "tests/reservations/test_bookings.py", "tests/reservations/test_door.py",
         "tests/reservations/test_concurrency.py"],
-    "hostdesk.floor.operations": ["tests/floor/test_floor.py"],
-    "hostdesk.manager.operations": ["tests/manager/test_users.py"],
+    "hostdesk.floor.operations": ["tests/floor/test_floor.py", "tests/floor/test_floor_rules.py"],
+    "hostdesk.manager.operations": ["tests/manager/test_users.py", "tests/manager/test_own_account.py"],
 }
 
 
