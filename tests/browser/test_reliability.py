@@ -6,9 +6,14 @@ from hostdesk.auth.models import Role
 from tests.reliability.data import add_parties, add_tables, open_seatings
 
 SEAT = """([party, table]) => new Promise(done => {
-  document.body.addEventListener('htmx:afterRequest', e => done(e.detail.xhr.status), {once: true});
-  htmx.ajax('POST', `/host/reservations/${party}/seat`, {values: {table_ids: String(table)}, target: '#board',
-                                                         swap: 'outerHTML'});
+  const path = `/host/reservations/${party}/seat`;
+  const answered = e => {  // this seating's answer, not a board poll's that ends meanwhile
+    if (e.detail.requestConfig.path !== path) return;
+    document.body.removeEventListener('htmx:afterRequest', answered);
+    done(e.detail.xhr.status);
+  };
+  document.body.addEventListener('htmx:afterRequest', answered);
+  htmx.ajax('POST', path, {values: {table_ids: String(table)}, target: '#board', swap: 'outerHTML'});
 })"""
 
 
