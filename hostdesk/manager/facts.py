@@ -29,8 +29,11 @@ OUTSIDE = -1  # the service index of a reservation outside every service's hours
 COUNTS = ("parties", "bookings", "covers_booked", "covers_expected", "covers_arrived", "covers_walk_in", "no_shows",
           "covers_no_show", "cancellations", "covers_cancelled", "bookings_arrived", "late_arrivals")
 # Histograms: greet/seat seconds by service (gs, ss) and by host (gw, sw), turn minutes by party size (t),
-# the waitlist's quoted minutes (wq), waited seconds (ww) and called within the quote (wi: 1 or 0), by service.
-KINDS = ("gs", "gw", "ss", "sw", "t", "wq", "ww", "wi")
+# the waitlist's quoted minutes (wq), waited seconds (ww) and called within the quote (wi: 1 or 0), by service,
+# and the same by kind of quote (kq, kw, ki; the key indexes QUOTE_KINDS).
+KINDS = ("gs", "gw", "ss", "sw", "t", "wq", "ww", "wi", "kq", "kw", "ki")
+# A waitlist quote typed before the app computed quotes, the computed one kept, or one the host changed.
+QUOTE_KINDS = ("typed", "computed", "overridden")
 
 
 def _pack(counts: list[int]) -> str:
@@ -201,7 +204,7 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
         R.service_day.label("day"), local.minute_of_day(R.start_at).label("minute"),
         sa.cast(R.source, sa.String).label("source"), sa.cast(R.state, sa.String).label("state"),
         R.party_size.label("size"), R.greeted_by_id.label("greeter"), R.seated_by_id.label("seater"),
-        R.quoted_wait_minutes.label("q"), moment(R.start_at).label("t_start"),
+        R.quoted_wait_minutes.label("q"), R.computed_wait_minutes.label("qc"), moment(R.start_at).label("t_start"),
         moment(R.created_at).label("t_created"), moment(R.arrived_at).label("t_arrived"),
         moment(R.greeted_at).label("t_greeted"), moment(R.seated_at).label("t_seated"),
         moment(R.left_at).label("t_left"), moment(R.called_at).label("t_called"),
@@ -218,6 +221,9 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
     walk_in = c.source == Source.WALK_IN.value
     greet, seat = whole_between(c.t_arrived, c.t_greeted), whole_between(c.t_arrived, c.t_seated)
     waited = whole_between(c.t_created, c.t_called)
+    inside = sa.case((waited <= c.q * 60, 1), else_=0)
+    quote_kind = sa.case((c.qc.is_(None), QUOTE_KINDS.index("typed")),
+                         (c.q == c.qc, QUOTE_KINDS.index("computed")), else_=QUOTE_KINDS.index("overridden"))
     late = sa.case((sa.and_(~walk_in, came, whole_between(c.t_start, c.t_arrived)
                             > settings.late_after_minutes * 60), 1), else_=0)
     service = service_of(c.minute, settings)
@@ -252,7 +258,10 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
                                                                          c.t_left.is_not(None))),
         branch("wq", (service, c.q), waiting),
         branch("ww", (service, waited), waiting),
-        branch("wi", (service, sa.case((waited <= c.q * 60, 1), else_=0)), waiting),
+        branch("wi", (service, inside), waiting),
+        branch("kq", (quote_kind, c.q), waiting),
+        branch("kw", (quote_kind, waited), waiting),
+        branch("ki", (quote_kind, inside), waiting),
     ]
     found: dict[date, Facts] = defaultdict(Facts)
     for kind, day, k1, k2, k3, n, *values in db.session.execute(sa.union_all(*branches)):

@@ -28,7 +28,7 @@ from .stats import MAX_YEARS, Period, years_later
 from .trends import step_start
 
 JOB = "summarise_figures"
-FORMAT = 1  # raised when what a block holds changes: every block is then computed again
+FORMAT = 2  # raised when what a block holds changes: every block is then computed again
 RUN_SECONDS = 120.0  # a run starts no new block after this; the next run goes on
 IDS_AT_ONCE = 500
 DAYS_AT_ONCE = 7  # day blocks computed in one transaction (on SQLite the writers wait that long)

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from hostdesk.audit import record
 from hostdesk.extensions import db
-from hostdesk.manager import planning
+from hostdesk.manager.figures import service_figures
+from hostdesk.manager.stats import Period
 from hostdesk.reservations import turntimes
 from hostdesk.reservations.models import Source, State
-from hostdesk.settings import SettingValue
+from hostdesk.settings import SettingValue, get_settings
 from tests.manager import factories as f
 from tests.manager.helpers import settings_form_data
 
@@ -58,7 +59,8 @@ def test_quote_figures_tell_computed_and_overridden_quotes_apart(app_ctx, frozen
     waited(30, 30, 40, 5)   # computed, kept, too short
     waited(10, 25, 20, 10)  # overridden down: too short
     db.session.commit()
-    kinds = {q.kind: q for q in planning.quote_figures(f.at(20, 0).date(), f.at(20, 0).date())}
+    day = f.at(20, 0).date()
+    kinds = {q.kind: q for q in service_figures(Period("day", day, day), get_settings()).quotes}
     assert set(kinds) == {"computed", "overridden"}
     assert (kinds["computed"].parties, kinds["computed"].quoted_median, kinds["computed"].waited_median,
             kinds["computed"].within) == (2, 25.0, 27.5, 1)
