@@ -22,7 +22,8 @@ from ..extensions import db
 from ..reservations.board import EXPECTED
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings
-from .sqltime import LocalTime
+from .sqltime import LocalTime, as_date, whole
+from .stats import Period, minutes_of
 
 R = Reservation
 OUTSIDE = -1  # the service index of a reservation outside every service's hours
@@ -164,31 +165,20 @@ class Facts:
         return json.dumps({"c": counts, "h": hist}, separators=(",", ":"))
 
 
-def minutes(hhmm: str) -> int:
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
-
-
 def service_of(minute, settings: Settings) -> sa.ColumnElement:
     """The index of the service whose hours hold the local minute of the day (OUTSIDE for none)."""
     whens = []
     for index, service in enumerate(settings.services):
-        first, last = minutes(service["start"]), minutes(service["end"])
+        first, last = minutes_of(service["start"]), minutes_of(service["end"])
         inside = sa.and_(minute >= first, minute < last) if first < last else sa.or_(minute >= first, minute < last)
         whens.append((inside, index))
     return sa.case(*whens, else_=OUTSIDE) if whens else sa.literal(OUTSIDE)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dict[date, Facts]:
     """The facts of each service day within the ranges (both ends included), from one statement."""
     if not day_ranges:
         return {}
-    from .stats import Period
-
     postgres = db.engine.dialect.name == "postgresql"
     first, last = min(a for a, _ in day_ranges), max(b for _, b in day_ranges)
     start, end = Period("range", first, last).bounds(settings.zone, settings.boundary)
@@ -214,8 +204,7 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
 
     def whole_between(begin, finish, per: int = 1):
         """Whole seconds (or minutes) from begin to finish, never below zero."""
-        span = finish - begin if per == 1 else (finish - begin) / per
-        return sa.cast(sa.func.round(biggest(span, 0)), sa.Integer)
+        return whole(biggest(finish - begin if per == 1 else (finish - begin) / per, 0))
 
     came = c.t_arrived.is_not(None)
     walk_in = c.source == Source.WALK_IN.value
@@ -265,7 +254,7 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
     ]
     found: dict[date, Facts] = defaultdict(Facts)
     for kind, day, k1, k2, k3, n, *values in db.session.execute(sa.union_all(*branches)):
-        facts = found[_as_date(day)]
+        facts = found[as_date(day)]
         if kind == "c":
             facts.counts[(int(k1), int(k2), str(k3))] = [int(n)] + [int(v or 0) for v in values]
         else:
