@@ -58,13 +58,6 @@ def bucket(day_text, step: str, postgres: bool = False):
     return sa.func.substr(day_text, 1, 7).concat("-01")
 
 
-def greet_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
-    """Median seconds from arrival to greeting and parties greeted, per step of the period."""
-    from .figures import service_figures
-
-    return service_figures(period, settings).trend
-
-
 def trend_points(period: Period, step: str, found: dict[date, tuple[float | None, float]]) -> list[TrendPoint]:
     return [TrendPoint(key, found.get(key, (None, 0.0))) for key in steps(period, step)]
 
