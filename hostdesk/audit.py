@@ -28,6 +28,8 @@ class AuditEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_subject", "subject_type", "subject_id", "id"),
         sa.Index("ix_audit_at", "at"),
+        # One action's entries in a time range, newest first (the figures' bookings over the pacing limit).
+        sa.Index("ix_audit_action_at", "action", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -242,16 +242,22 @@ def _language(claim) -> str:
     return claim.language if claim.language in LANGUAGES else "nl"
 
 
+def _letter(name: str | None, *paragraphs: str) -> str:
+    """A mail's text: the greeting (by name when known), the paragraphs, the restaurant's closing.
+    Call it inside the reader's locale."""
+    greeting = _("Dear %(name)s,", name=name) if name else _("Hello,")
+    closing = _("Kind regards,")
+    return "\n\n".join([greeting, *paragraphs, f"{closing}\n{get_settings().restaurant_name}"])
+
+
 def aftercare_draft(item: FoundItem) -> tuple[str, str]:
     """Subject and body in the claimant's language: what was done and when, sorry, tell us when it arrives.
     The item is named by its category in that language, with the description as written in quotes."""
     claim = item.claim
-    settings = get_settings()
     with force_locale(_language(claim)):
         posted = format_date(claim.posted_on, "d MMMM yyyy") if claim.posted_on else ""
         noun = item_noun(item)
         subject = _("Your %(item)s: sent by post", item=noun)
-        greeting = _("Dear %(name)s,", name=claim.claimant_name) if claim.claimant_name else _("Hello,")
         done = _("On %(date)s we sent your %(item)s (“%(description)s”) to you by post (reference %(reference)s).",
                  date=posted, item=noun, description=item.description, reference=item.reference)
         if claim.carrier and claim.tracking:
@@ -261,8 +267,7 @@ def aftercare_draft(item: FoundItem) -> tuple[str, str]:
             done += " " + _("It goes with %(carrier)s.", carrier=claim.carrier)
         sorry = _("We are sorry for the inconvenience of losing it, and we hope it reaches you quickly.")
         ask = _("Would you let us know when it has arrived? A short reply to this e-mail is enough.")
-        closing = _("Kind regards,")
-        body = "\n\n".join([greeting, done, sorry, ask, f"{closing}\n{settings.restaurant_name}"])
+        body = _letter(claim.claimant_name, done, sorry, ask)
     return subject, body
 
 
@@ -296,12 +301,9 @@ def send_aftercare(actor, item: FoundItem, subject: str, body: str) -> OutboxMai
 def note_message(item: FoundItem, note: str) -> tuple[str, str]:
     """The personal note after the claimant's reply, framed in the claimant's language."""
     claim = item.claim
-    settings = get_settings()
     with force_locale(_language(claim)):
         subject = _("Thank you for letting us know (%(reference)s)", reference=item.reference)
-        greeting = _("Dear %(name)s,", name=claim.claimant_name) if claim.claimant_name else _("Hello,")
-        closing = _("Kind regards,")
-        body = "\n\n".join([greeting, note.strip(), f"{closing}\n{settings.restaurant_name}"])
+        body = _letter(claim.claimant_name, note.strip())
     return subject, body
 
 
@@ -320,16 +322,13 @@ def send_note(actor, item: FoundItem, note: str) -> OutboxMail | None:
 def report_matched_message(report) -> tuple[str, str]:
     """To a guest who reported a loss online, in their language: we may have found it and will
     contact them to check it is theirs. Nothing of the item beyond the guest's own words."""
-    settings = get_settings()
     with force_locale(report.language if report.language in LANGUAGES else "nl"):
         subject = _("We may have found your %(what)s (%(reference)s)", what=report.what, reference=report.reference)
-        greeting = _("Dear %(name)s,", name=report.name) if report.name else _("Hello,")
         news = _("Thank you for reporting your loss to us. We may have found it: something we have looks like "
                  "what you described (“%(what)s”).", what=report.what)
         next_step = _("We will contact you to check that it is yours. Please keep your reference %(reference)s "
                       "at hand.", reference=report.reference)
-        closing = _("Kind regards,")
-        body = "\n\n".join([greeting, news, next_step, f"{closing}\n{settings.restaurant_name}"])
+        body = _letter(report.name, news, next_step)
     return subject, body
 
 

@@ -22,15 +22,19 @@ from ..extensions import db
 from ..reservations.board import EXPECTED
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings
-from .sqltime import LocalTime
+from .sqltime import LocalTime, as_date, whole
+from .stats import Period, minutes_of
 
 R = Reservation
 OUTSIDE = -1  # the service index of a reservation outside every service's hours
 COUNTS = ("parties", "bookings", "covers_booked", "covers_expected", "covers_arrived", "covers_walk_in", "no_shows",
           "covers_no_show", "cancellations", "covers_cancelled", "bookings_arrived", "late_arrivals")
 # Histograms: greet/seat seconds by service (gs, ss) and by host (gw, sw), turn minutes by party size (t),
-# the waitlist's quoted minutes (wq), waited seconds (ww) and called within the quote (wi: 1 or 0), by service.
-KINDS = ("gs", "gw", "ss", "sw", "t", "wq", "ww", "wi")
+# the waitlist's quoted minutes (wq), waited seconds (ww) and called within the quote (wi: 1 or 0), by service,
+# and the same by kind of quote (kq, kw, ki; the key indexes QUOTE_KINDS).
+KINDS = ("gs", "gw", "ss", "sw", "t", "wq", "ww", "wi", "kq", "kw", "ki")
+# A waitlist quote typed before the app computed quotes, the computed one kept, or one the host changed.
+QUOTE_KINDS = ("typed", "computed", "overridden")
 
 
 def _pack(counts: list[int]) -> str:
@@ -161,31 +165,20 @@ class Facts:
         return json.dumps({"c": counts, "h": hist}, separators=(",", ":"))
 
 
-def minutes(hhmm: str) -> int:
-    hours, mins = hhmm.split(":")
-    return int(hours) * 60 + int(mins)
-
-
 def service_of(minute, settings: Settings) -> sa.ColumnElement:
     """The index of the service whose hours hold the local minute of the day (OUTSIDE for none)."""
     whens = []
     for index, service in enumerate(settings.services):
-        first, last = minutes(service["start"]), minutes(service["end"])
+        first, last = minutes_of(service["start"]), minutes_of(service["end"])
         inside = sa.and_(minute >= first, minute < last) if first < last else sa.or_(minute >= first, minute < last)
         whens.append((inside, index))
     return sa.case(*whens, else_=OUTSIDE) if whens else sa.literal(OUTSIDE)
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dict[date, Facts]:
     """The facts of each service day within the ranges (both ends included), from one statement."""
     if not day_ranges:
         return {}
-    from .stats import Period
-
     postgres = db.engine.dialect.name == "postgresql"
     first, last = min(a for a, _ in day_ranges), max(b for _, b in day_ranges)
     start, end = Period("range", first, last).bounds(settings.zone, settings.boundary)
@@ -201,7 +194,7 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
         R.service_day.label("day"), local.minute_of_day(R.start_at).label("minute"),
         sa.cast(R.source, sa.String).label("source"), sa.cast(R.state, sa.String).label("state"),
         R.party_size.label("size"), R.greeted_by_id.label("greeter"), R.seated_by_id.label("seater"),
-        R.quoted_wait_minutes.label("q"), moment(R.start_at).label("t_start"),
+        R.quoted_wait_minutes.label("q"), R.computed_wait_minutes.label("qc"), moment(R.start_at).label("t_start"),
         moment(R.created_at).label("t_created"), moment(R.arrived_at).label("t_arrived"),
         moment(R.greeted_at).label("t_greeted"), moment(R.seated_at).label("t_seated"),
         moment(R.left_at).label("t_left"), moment(R.called_at).label("t_called"),
@@ -211,13 +204,15 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
 
     def whole_between(begin, finish, per: int = 1):
         """Whole seconds (or minutes) from begin to finish, never below zero."""
-        span = finish - begin if per == 1 else (finish - begin) / per
-        return sa.cast(sa.func.round(biggest(span, 0)), sa.Integer)
+        return whole(biggest(finish - begin if per == 1 else (finish - begin) / per, 0))
 
     came = c.t_arrived.is_not(None)
     walk_in = c.source == Source.WALK_IN.value
     greet, seat = whole_between(c.t_arrived, c.t_greeted), whole_between(c.t_arrived, c.t_seated)
     waited = whole_between(c.t_created, c.t_called)
+    inside = sa.case((waited <= c.q * 60, 1), else_=0)
+    quote_kind = sa.case((c.qc.is_(None), QUOTE_KINDS.index("typed")),
+                         (c.q == c.qc, QUOTE_KINDS.index("computed")), else_=QUOTE_KINDS.index("overridden"))
     late = sa.case((sa.and_(~walk_in, came, whole_between(c.t_start, c.t_arrived)
                             > settings.late_after_minutes * 60), 1), else_=0)
     service = service_of(c.minute, settings)
@@ -252,11 +247,14 @@ def facts_by_day(day_ranges: list[tuple[date, date]], settings: Settings) -> dic
                                                                          c.t_left.is_not(None))),
         branch("wq", (service, c.q), waiting),
         branch("ww", (service, waited), waiting),
-        branch("wi", (service, sa.case((waited <= c.q * 60, 1), else_=0)), waiting),
+        branch("wi", (service, inside), waiting),
+        branch("kq", (quote_kind, c.q), waiting),
+        branch("kw", (quote_kind, waited), waiting),
+        branch("ki", (quote_kind, inside), waiting),
     ]
     found: dict[date, Facts] = defaultdict(Facts)
     for kind, day, k1, k2, k3, n, *values in db.session.execute(sa.union_all(*branches)):
-        facts = found[_as_date(day)]
+        facts = found[as_date(day)]
         if kind == "c":
             facts.counts[(int(k1), int(k2), str(k3))] = [int(n)] + [int(v or 0) for v in values]
         else:

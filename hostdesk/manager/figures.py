@@ -17,6 +17,7 @@ from ..extensions import db
 from ..reservations.models import Source
 from ..settings import Settings
 from .facts import COUNTS, OUTSIDE, Facts
+from .planning import QuoteFigures, quote_figures
 from .rollup import period_facts
 from .stats import Period, share, weighted_percentile
 from .trends import step_of, trend_points
@@ -150,6 +151,7 @@ class ServiceFigures:
     sources: list[tuple[Source, Group]] = field(default_factory=list)
     turns: list[TurnFigures] = field(default_factory=list)
     trend: tuple[str, list] = ("day", [])  # the time to greet per step of the period (trends.TrendPoint)
+    quotes: list[QuoteFigures] = field(default_factory=list)  # the waitlist's quotes by kind
 
 
 def size_row(size: int, settings: Settings) -> int:
@@ -252,4 +254,4 @@ def service_figures(period: Period, settings: Settings, detail: bool = True, sto
                                         for key, h in found.steps.items() if h})
     return ServiceFigures(period, total, named, hosts, hours=sorted(hours.items()),
                           sources=[(s, sources[s]) for s in Source if s in sources], turns=_turns(facts, settings),
-                          trend=(step, trend))
+                          trend=(step, trend), quotes=quote_figures(facts))

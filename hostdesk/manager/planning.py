@@ -2,15 +2,15 @@
 overridden apart, and the bookings taken over the pacing limit with their reasons."""
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from ..audit import AuditEntry
 from ..extensions import db
-from ..reservations.models import Reservation
+from .facts import QUOTE_KINDS, Facts
+from .stats import weighted_percentile
 
 
 @dataclass
@@ -29,24 +29,20 @@ class QuoteFigures:
         return self.within / self.parties if self.parties else None
 
 
-def quote_figures(first: date, last: date) -> list[QuoteFigures]:
-    c = Reservation.__table__.c
-    rows = db.session.execute(sa.select(c.quoted_wait_minutes, c.computed_wait_minutes, c.created_at, c.called_at)
-                              .where(c.service_day.between(first, last), c.quoted_wait_minutes.is_not(None),
-                                     c.called_at.is_not(None)))
-    groups: dict[str, list[tuple[int, float]]] = {"computed": [], "overridden": [], "typed": []}
-    for quoted, computed, created, called in rows:
-        kind = "typed" if computed is None else "computed" if quoted == computed else "overridden"
-        groups[kind].append((quoted, (called - created).total_seconds() / 60))
+def quote_figures(facts: Facts) -> list[QuoteFigures]:
+    """Computed and overridden quotes (typed ones only when there are any), from the period's facts."""
+    quoted, waited, inside = (facts.hist.get(kind, {}) for kind in ("kq", "kw", "ki"))
     figures = []
-    for kind, values in groups.items():
-        if kind == "typed" and not values:
+    for kind in ("computed", "overridden", "typed"):
+        key = QUOTE_KINDS.index(kind)
+        parties = sum(waited[key].values()) if key in waited else 0
+        if kind == "typed" and not parties:
             continue
-        row = QuoteFigures(kind, len(values))
-        if values:
-            row.quoted_median = float(statistics.median(q for q, _ in values))
-            row.waited_median = float(statistics.median(w for _, w in values))
-            row.within = sum(1 for q, w in values if w <= q)
+        row = QuoteFigures(kind, parties)
+        if parties:
+            row.quoted_median = weighted_percentile(sorted(quoted[key].items()), 0.5)
+            row.waited_median = weighted_percentile(sorted(waited[key].items()), 0.5) / 60
+            row.within = inside[key].get(1, 0) if key in inside else 0
         figures.append(row)
     return figures
 

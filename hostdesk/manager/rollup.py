@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from .. import clock
 from ..extensions import db
 from ..reservations.models import Reservation
+from ..reservations.queries import today
 from ..settings import Settings, get_settings
 from .facts import Facts, Tally, facts_by_day
 from .models import FigureBlock, create_triggers, triggers_present
@@ -28,7 +29,7 @@ from .stats import MAX_YEARS, Period, years_later
 from .trends import step_start
 
 JOB = "summarise_figures"
-FORMAT = 1  # raised when what a block holds changes: every block is then computed again
+FORMAT = 2  # raised when what a block holds changes: every block is then computed again
 RUN_SECONDS = 120.0  # a run starts no new block after this; the next run goes on
 IDS_AT_ONCE = 500
 DAYS_AT_ONCE = 7  # day blocks computed in one transaction (on SQLite the writers wait that long)
@@ -40,10 +41,6 @@ def fingerprint(settings: Settings) -> str:
     data = json.dumps([FORMAT, settings.zone.key, settings.boundary.isoformat(), settings.services,
                        settings.late_after_minutes], sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()[:32]
-
-
-def today(settings: Settings) -> date:
-    return clock.service_day(clock.utcnow(), settings.zone, settings.boundary)
 
 
 @dataclass
@@ -186,7 +183,7 @@ def summarise(seconds: float | None = RUN_SECONDS) -> str:
         db.session.execute(sa.update(FB).values(summarised=None).execution_options(synchronize_session=False))
         db.session.commit()
     earliest = db.session.scalar(sa.select(sa.func.min(Reservation.service_day)))
-    last = today(settings) - timedelta(days=1)
+    last = today() - timedelta(days=1)
     if earliest is None or earliest > last:
         db.session.commit()
         return "nothing closed yet"

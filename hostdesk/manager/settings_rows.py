@@ -109,36 +109,41 @@ class RowChecks:
         if len(set(sizes)) != len(sizes):
             errors.append(_l("Each party size may appear only once."))
 
+    def _filled(self, section: str, key: str, value: str) -> list[tuple[str, int | None]]:
+        """A list's filled rows as (key's text, value)."""
+        pairs = [((getattr(r.form, key).data or "").strip(), getattr(r.form, value).data)
+                 for r in getattr(self, section)]
+        return [(name, number) for name, number in pairs if name or number is not None]
+
+    def _check_keyed_rows(self, section: str, key: str, value: str, incomplete, repeated) -> bool:
+        """Every filled row has both fields and a key of its own; True when the rows passed."""
+        if any(r.form.errors for r in getattr(self, section)):
+            return False
+        errors = self.section_errors[section]
+        filled = self._filled(section, key, value)
+        if any(not name or number is None for name, number in filled):
+            errors.append(incomplete)
+        elif len(dict(filled)) != len(filled):
+            errors.append(repeated)
+        else:
+            return True
+        return False
+
     def pacing_rows(self) -> dict[str, int]:
-        return {(r.form.service.data or "").strip(): r.form.covers.data for r in self.pacing_limits
-                if (r.form.service.data or "").strip() or r.form.covers.data is not None}
+        return dict(self._filled("pacing_limits", "service", "covers"))
 
     def _check_pacing(self) -> None:
-        errors = self.section_errors["pacing_limits"]
-        if any(r.form.errors for r in self.pacing_limits):
-            return
-        filled = [r for r in self.pacing_limits
-                  if (r.form.service.data or "").strip() or r.form.covers.data is not None]
-        names = {row["name"] for row in self.service_rows()}
-        if any(not (r.form.service.data or "").strip() or r.form.covers.data is None for r in filled):
-            errors.append(_l("Every pacing row needs a service and a number of covers."))
-        elif len(self.pacing_rows()) != len(filled):
-            errors.append(_l("Each service may appear only once."))
-        else:
-            errors.extend(_l("There is no service called %(name)s.", name=name)
-                          for name in self.pacing_rows() if name not in names)
+        if self._check_keyed_rows("pacing_limits", "service", "covers",
+                                  _l("Every pacing row needs a service and a number of covers."),
+                                  _l("Each service may appear only once.")):
+            names = {row["name"] for row in self.service_rows()}
+            self.section_errors["pacing_limits"].extend(_l("There is no service called %(name)s.", name=name)
+                                                        for name in self.pacing_rows() if name not in names)
 
     def retention_rows(self) -> dict[str, int]:
-        return {(r.form.category.data or "").strip(): r.form.days.data for r in self.retention_days
-                if (r.form.category.data or "").strip() or r.form.days.data is not None}
+        return dict(self._filled("retention_days", "category", "days"))
 
     def _check_retention(self) -> None:
-        errors = self.section_errors["retention_days"]
-        if any(r.form.errors for r in self.retention_days):
-            return
-        filled = [r for r in self.retention_days
-                  if (r.form.category.data or "").strip() or r.form.days.data is not None]
-        if any(not (r.form.category.data or "").strip() or r.form.days.data is None for r in filled):
-            errors.append(_l("Every retention row needs a category and a number of days."))
-        elif len(self.retention_rows()) != len(filled):
-            errors.append(_l("Each category may appear only once."))
+        self._check_keyed_rows("retention_days", "category", "days",
+                               _l("Every retention row needs a category and a number of days."),
+                               _l("Each category may appear only once."))

@@ -5,7 +5,7 @@ during the period (a few stretches between daylight-saving changes) become a CAS
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -79,6 +79,11 @@ def seconds_between(start, end, postgres: bool) -> sa.ColumnElement:
     else:
         value = (sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0
     return sa.case((value < 0, 0.0), else_=value)
+
+
+def as_date(value) -> date:
+    """A date read from SQL: a date on PostgreSQL, 'YYYY-MM-DD' text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def whole(value) -> sa.ColumnElement:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..lostfound.models import FoundItem, ItemState
 from ..settings import Settings
-from .sqltime import LocalTime
+from .sqltime import LocalTime, as_date
 from .stats import Period
 
 DAYS_BY_DAY = 31
@@ -58,17 +58,6 @@ def bucket(day_text, step: str, postgres: bool = False):
     return sa.func.substr(day_text, 1, 7).concat("-01")
 
 
-def _day(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def greet_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoint]]:
-    """Median seconds from arrival to greeting and parties greeted, per step of the period."""
-    from .figures import service_figures
-
-    return service_figures(period, settings).trend
-
-
 def trend_points(period: Period, step: str, found: dict[date, tuple[float | None, float]]) -> list[TrendPoint]:
     return [TrendPoint(key, found.get(key, (None, 0.0))) for key in steps(period, step)]
 
@@ -86,6 +75,6 @@ def items_trend(period: Period, settings: Settings) -> tuple[str, list[TrendPoin
         step_key = bucket(service_day, step, postgres).label("bucket")
         stmt = sa.select(step_key, sa.func.count()).where(column >= start, column < end, *extra).group_by(
             sa.literal_column("bucket"))
-        counted[name] = Counter({_day(key): count for key, count in db.session.execute(stmt)})
+        counted[name] = Counter({as_date(key): count for key, count in db.session.execute(stmt)})
     return step, [TrendPoint(key, (float(counted["registered"][key]), float(counted["returned"][key])))
                   for key in steps(period, step)]

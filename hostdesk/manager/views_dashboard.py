@@ -143,7 +143,7 @@ def _context(printing: bool = False) -> tuple[dict, int]:
     figures = service_figures(period, settings)
     lf = lost_found_figures(period, settings)
     context.update(figures=figures, lf=lf, charts=_charts(period, settings, figures),
-                   quotes=planning.quote_figures(period.start, period.end),
+                   quotes=figures.quotes,
                    pacing_overrides=planning.pacing_overrides(*period.bounds(settings.zone, settings.boundary)))
     if form.compare.data == "1":
         before, earlier = previous_period(period), year_earlier(period)

@@ -6,7 +6,7 @@ import pytest
 from hostdesk.manager.figures import service_figures
 from hostdesk.manager.lf_figures import lost_found_figures
 from hostdesk.manager.stats import Period, RangeTooLong, make_period, p90, previous_period, service_of, year_earlier
-from hostdesk.manager.trends import greet_trend, items_trend
+from hostdesk.manager.trends import items_trend
 from hostdesk.reservations.models import Source
 from hostdesk.settings import get_settings
 from tests.manager import factories as f
@@ -85,21 +85,21 @@ def test_lost_and_found_figures(items):
 
 
 def test_greet_trend_follows_the_period(evening):
-    step, trend = greet_trend(Period("range", date(2026, 10, 24), date(2026, 11, 20)), get_settings())
+    step, trend = service_figures(Period("range", date(2026, 10, 24), date(2026, 11, 20)), get_settings()).trend
     assert step == "day" and len(trend) == 28 and trend[0].key == date(2026, 10, 24)
     assert trend[-1].values == (35, 6) and trend[-2].values == (1000, 1)
     assert trend[0].values == (None, 0)
     june = Period("week", date(2026, 6, 1), date(2026, 6, 7))
-    step, trend = greet_trend(june, get_settings())
+    step, trend = service_figures(june, get_settings()).trend
     assert [p.key for p in trend] == [date(2026, 6, d) for d in range(1, 8)]
     assert all(p.values == (None, 0) for p in trend)
 
 
 def test_greet_trend_by_week_and_month(evening):
-    step, weeks = greet_trend(Period("range", date(2026, 9, 1), date(2026, 11, 30)), get_settings())
+    step, weeks = service_figures(Period("range", date(2026, 9, 1), date(2026, 11, 30)), get_settings()).trend
     assert step == "week" and weeks[0].key == date(2026, 8, 31)
     assert {p.key: p.values for p in weeks}[date(2026, 11, 16)] == (40, 7)
-    step, months = greet_trend(Period("year", date(2026, 1, 1), date(2026, 12, 31)), get_settings())
+    step, months = service_figures(Period("year", date(2026, 1, 1), date(2026, 12, 31)), get_settings()).trend
     assert step == "month" and len(months) == 12 and months[10].values == (40, 7)
 
 

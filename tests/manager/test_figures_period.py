@@ -9,7 +9,7 @@ from hostdesk.extensions import db
 from hostdesk.manager.figures import service_figures
 from hostdesk.manager.sqltime import offset_stretches
 from hostdesk.manager.stats import Period
-from hostdesk.manager.trends import greet_trend, items_trend
+from hostdesk.manager.trends import items_trend
 from hostdesk.reservations.models import State
 from hostdesk.settings import get_settings, update_settings
 from tests.manager import factories as f
@@ -84,7 +84,7 @@ def test_figures_across_the_daylight_saving_change(spring):
     services = dict(figures.services)
     assert (services["lunch"].parties, services["dinner"].parties) == (1, 3)
     assert figures.total.greet_median == 50
-    step, greet = greet_trend(period, get_settings())
+    step, greet = service_figures(period, get_settings()).trend
     assert {p.key: p.values for p in greet if p.values[1]} == {date(2026, 3, 28): (30, 1), date(2026, 3, 29): (60, 2)}
     _, items = items_trend(period, get_settings())
     assert {p.key: p.values[0] for p in items if p.values[0]} == {date(2026, 3, 28): 1, date(2026, 3, 29): 1}
@@ -94,5 +94,5 @@ def test_an_empty_year_has_no_data(app_ctx, frozen):
     figures = service_figures(Period("year", date(2024, 1, 1), date(2024, 12, 31)), get_settings())
     assert figures.total.empty and figures.hours == [] and figures.sources == [] and figures.hosts == []
     assert all(t.spread.count == 0 and t.spread.median is None for t in figures.turns)
-    step, greet = greet_trend(Period("year", date(2024, 1, 1), date(2024, 12, 31)), get_settings())
+    step, greet = service_figures(Period("year", date(2024, 1, 1), date(2024, 12, 31)), get_settings()).trend
     assert step == "month" and len(greet) == 12 and all(p.values == (None, 0) for p in greet)

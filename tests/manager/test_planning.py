@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+
 from hostdesk.audit import record
 from hostdesk.extensions import db
 from hostdesk.manager import planning
+from hostdesk.manager.figures import service_figures
+from hostdesk.manager.stats import Period
 from hostdesk.reservations import turntimes
 from hostdesk.reservations.models import Source, State
-from hostdesk.settings import SettingValue
+from hostdesk.settings import SettingValue, get_settings
 from tests.manager import factories as f
 from tests.manager.helpers import settings_form_data
 
@@ -58,7 +63,8 @@ def test_quote_figures_tell_computed_and_overridden_quotes_apart(app_ctx, frozen
     waited(30, 30, 40, 5)   # computed, kept, too short
     waited(10, 25, 20, 10)  # overridden down: too short
     db.session.commit()
-    kinds = {q.kind: q for q in planning.quote_figures(f.at(20, 0).date(), f.at(20, 0).date())}
+    day = f.at(20, 0).date()
+    kinds = {q.kind: q for q in service_figures(Period("day", day, day), get_settings()).quotes}
     assert set(kinds) == {"computed", "overridden"}
     assert (kinds["computed"].parties, kinds["computed"].quoted_median, kinds["computed"].waited_median,
             kinds["computed"].within) == (2, 25.0, 27.5, 1)
@@ -76,3 +82,23 @@ def test_figures_list_bookings_over_the_pacing_limit_with_their_reason(app_ctx, 
     page = manager_client.get("/manager/", query_string={"period": "day", "day": "2026-11-20"},
                               headers=EN).get_data(as_text=True)
     assert "14 covers from 20:00, limit 12" in page and "regulars" in page
+
+
+def test_bookings_over_the_pacing_limit_are_read_from_their_own_index(app_ctx):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan check reads SQLite's EXPLAIN QUERY PLAN")
+    seen = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "audit_entries" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        planning.pacing_overrides(f.at(1, 0), f.at(30, 0))
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", keep)
+    (statement, parameters), = seen
+    plan = " ".join(row[3] for row in db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                                                               parameters))
+    assert "ix_audit_action_at" in plan and "TEMP B-TREE" not in plan, plan
