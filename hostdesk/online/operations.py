@@ -20,7 +20,8 @@ from ..public import new_token
 from ..reservations import live
 from ..reservations.bookings import BookingData, book, edit_booking
 from ..reservations.models import Occasion, Reservation, Source, State
-from ..reservations.operations import cancel
+from ..reservations.operations import cancel, local_hhmm
+from ..reservations.queries import day_of, today
 from ..settings import Settings, get_settings
 from . import slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
@@ -45,15 +46,10 @@ class GuestBooking:
     language: str = "nl"
 
 
-def today(s: Settings | None = None) -> date:
-    s = s or get_settings()
-    return clock.service_day(clock.utcnow(), s.zone, s.boundary)
-
-
 def last_day(s: Settings | None = None) -> date:
     """The last day a guest may book: the manager's horizon from today."""
     s = s or get_settings()
-    return today(s) + timedelta(days=s.online_horizon_days)
+    return today() + timedelta(days=s.online_horizon_days)
 
 
 def call_message(s: Settings):
@@ -76,7 +72,7 @@ def check_request(day: date, party_size: int, s: Settings) -> None:
         raise PleaseCall(call_message(s), field="party_size")
     if party_size < 1:
         raise PleaseCall(_l("Give the number of guests."), field="party_size")
-    if day < today(s) or day > last_day(s):
+    if day < today() or day > last_day(s):
         raise PleaseCall(_l("Online you can book from today up to %(days)s days ahead.", days=s.online_horizon_days),
                          field="day")
 
@@ -90,14 +86,14 @@ def _tables_or_alternatives(start: datetime, party_size: int, own: Reservation |
     times = slots.times_near(start, party_size, own)
     if times:
         raise SlotTaken(_l("Sorry, %(time)s has just been taken. These times are still free:",
-                           time=slots.local_hhmm(start)), times=times, field="time")
+                           time=local_hhmm(start)), times=times, field="time")
     raise SlotTaken(_l("Sorry, %(time)s has just been taken, and no other time is free that day.",
-                       time=slots.local_hhmm(start)), times=[], field="time")
+                       time=local_hhmm(start)), times=[], field="time")
 
 
 def book_online(data: GuestBooking) -> Reservation:
     s = check_open()
-    check_request(slots.day_of(data.start_at), data.party_size, s)
+    check_request(day_of(data.start_at), data.party_size, s)
     table_ids = _tables_or_alternatives(data.start_at, data.party_size)
     res = book(None, BookingData(
         name=data.name, party_size=data.party_size, start_at=data.start_at, phone=data.phone, email=data.email,
@@ -127,7 +123,7 @@ def change_online(res: Reservation, start_at: datetime, party_size: int) -> Rese
     """The guest moves the booking to another free time or party size (their wishes stay)."""
     s = check_open()
     _check_change(res, s)
-    check_request(slots.day_of(start_at), party_size, s)
+    check_request(day_of(start_at), party_size, s)
     table_ids = _tables_or_alternatives(start_at, party_size, own=res)
     guest = res.guest
     edit_booking(res, None, BookingData(

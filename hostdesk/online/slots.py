@@ -6,23 +6,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from .. import clock
 from ..extensions import db
 from ..floor.models import Table
 from ..reservations import availability
 from ..reservations.models import Reservation
+from ..reservations.queries import day_of
 from ..settings import Settings, get_settings
 
 NEAR = 4  # free times offered after a time that was taken (and as many before)
-
-
-def local_hhmm(moment: datetime) -> str:
-    return moment.astimezone(get_settings().zone).strftime("%H:%M")
-
-
-def day_of(moment: datetime) -> date:
-    s = get_settings()
-    return clock.service_day(moment, s.zone, s.boundary)
 
 
 def online_tables(s: Settings | None = None) -> list[Table]:

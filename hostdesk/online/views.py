@@ -17,7 +17,7 @@ from ..extensions import db
 from ..lostfound.enums import MailState
 from ..public import limit_per_address
 from ..reservations.models import Reservation
-from ..reservations.queries import moment_on
+from ..reservations.queries import moment_on, today
 from ..settings import get_settings
 from . import operations, queries, slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
@@ -47,7 +47,7 @@ def _when_form(default_size: int = 2, default_day: date | None = None) -> WhenFo
     form = WhenForm(request.args)
     form.party_size.choices = party_choices(s.online_max_party)
     if "day" not in request.args:
-        form.day.data, form.party_size.data = default_day or operations.today(s), default_size
+        form.day.data, form.party_size.data = default_day or today(), default_size
     return form
 
 
@@ -60,7 +60,7 @@ def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str 
                alternatives=None, status: int = 200):
     s = get_settings()
     return render_template("online/book.html", when=when, form=form, times=times, problem=problem,
-                           alternatives=alternatives or [], first_day=operations.today(s),
+                           alternatives=alternatives or [], first_day=today(),
                            last_day=operations.last_day(s), settings=s), status
 
 
@@ -140,7 +140,7 @@ def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: 
     return render_template("online/manage.html", res=res, when=when, change=change or ChangeForm(formdata=None),
                            cancel_form=CancelForm(), times=times, problem=problem, alternatives=alternatives or [],
                            can_change=operations.can_change(res, s), booked=request.args.get("booked") == "1",
-                           first_day=operations.today(s), last_day=operations.last_day(s), settings=s), status
+                           first_day=today(), last_day=operations.last_day(s), settings=s), status
 
 
 @bp.get("/book/manage/<token:token>")
