@@ -3,7 +3,7 @@ reminder the day before, each with the booking's calendar file and the manage li
 the app's one outbox (lostfound/mail.queue_mail): kept, sent, and tried again when the server is away."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
@@ -109,10 +109,7 @@ def send_confirmation(actor, res: Reservation, resend: bool = False) -> OutboxMa
 def _tomorrow(now: datetime) -> tuple[datetime, datetime]:
     """Tomorrow in the restaurant's calendar, from midnight to midnight, in UTC."""
     zone = get_settings().zone
-    day = now.astimezone(zone).date() + timedelta(days=1)
-    begin = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return begin.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return clock.day_bounds(now.astimezone(zone).date() + timedelta(days=1), zone, time(0))
 
 
 def send_reminders() -> str:
