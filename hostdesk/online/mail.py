@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,7 @@ from ..jobs import Job
 from ..lostfound.enums import MailKind
 from ..lostfound.mail import queue_mail
 from ..lostfound.models import OutboxMail
-from ..public import new_token
+from ..public import new_token, public_url
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings, get_settings
 from .calendar import booking_ics
@@ -31,11 +30,7 @@ FRESH = timedelta(hours=12)  # a booking made this recently has its confirmation
 def manage_url(token: str) -> str:
     """The absolute manage link: the manager's public address of the booking site, else the guests'
     pages' address from the configuration (HOSTDESK_PUBLIC_URL), else this request's."""
-    path = current_app.url_map.bind("localhost").build("online.manage", {"token": token})
-    base = (get_settings().online_public_url.strip() or current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        base = request.url_root.rstrip("/")
-    return f"{base}{path}"
+    return public_url("online.manage", get_settings().online_public_url.strip() or None, token=token)
 
 
 def _language(res: Reservation, s: Settings) -> str:

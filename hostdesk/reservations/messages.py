@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -19,6 +18,7 @@ from .. import clock, sms
 from ..audit import record
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..public import public_url
 from ..settings import get_settings
 from . import live
 from .models import Guest, GuestMessage, MessageChannel, MessageKind, MessageState, Reservation, Source
@@ -27,11 +27,8 @@ LANGUAGES = ("nl", "en")
 
 
 def guest_link(res: Reservation) -> str:
-    """The guest's live page, as a full address for a text, a mail or a QR code: under
-    PUBLIC_BASE_URL when set (the address guests' phones reach), else the address this request came to."""
-    path = url_for("waitlist_public.page", token=res.guest_token)
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    return base.rstrip("/") + path if base else url_for("waitlist_public.page", token=res.guest_token, _external=True)
+    """The guest's live page, as a full address for a text, a mail or a QR code."""
+    return public_url("waitlist_public.page", token=res.guest_token)
 
 
 def _language(res: Reservation) -> str:
