@@ -18,7 +18,7 @@ from ..jobs import Job
 from ..lostfound.enums import MailKind
 from ..lostfound.mail import queue_mail
 from ..lostfound.models import OutboxMail
-from ..public import new_token, public_url
+from ..public import guest_language, new_token, public_url
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings, get_settings
 from .calendar import booking_ics
@@ -31,10 +31,6 @@ def manage_url(token: str) -> str:
     """The absolute manage link: the manager's public address of the booking site, else the guests'
     pages' address from the configuration (HOSTDESK_PUBLIC_URL), else this request's."""
     return public_url("online.manage", get_settings().online_public_url.strip() or None, token=token)
-
-
-def _language(res: Reservation, s: Settings) -> str:
-    return res.guest_language if res.guest_language in ("nl", "en") else s.default_language
 
 
 def _when(res: Reservation, s: Settings) -> tuple[str, str]:
@@ -59,7 +55,7 @@ def confirmation_text(res: Reservation, reminder: bool = False) -> tuple[str, st
     """Subject, body and calendar file in the guest's language."""
     s = get_settings()
     link = manage_url(res.manage_token)
-    with force_locale(_language(res, s)):
+    with force_locale(guest_language(res.guest_language)):
         day, hhmm = _when(res, s)
         if reminder:
             subject = _("Reminder: your table at %(restaurant)s tomorrow at %(time)s",
@@ -97,7 +93,7 @@ def send_confirmation(actor, res: Reservation, resend: bool = False) -> OutboxMa
         db.session.flush()
     subject, body, calendar = confirmation_text(res)
     record(actor, "reservation.confirmation_resent" if resend else "reservation.confirmation_sent", res)
-    return queue_mail(actor, email, subject, body, language=_language(res, get_settings()), kind=MailKind.BOOKING,
+    return queue_mail(actor, email, subject, body, language=guest_language(res.guest_language), kind=MailKind.BOOKING,
                       reservation_id=res.id, attachment=calendar)
 
 
@@ -132,7 +128,7 @@ def send_reminders() -> str:
         if email:
             subject, body, calendar = confirmation_text(res, reminder=True)
             record(None, "reservation.reminder_sent", res)
-            queue_mail(None, email, subject, body, language=_language(res, get_settings()), kind=MailKind.REMINDER,
+            queue_mail(None, email, subject, body, language=guest_language(res.guest_language), kind=MailKind.REMINDER,
                        reservation_id=res.id, attachment=calendar)
             sent += 1
         db.session.commit()

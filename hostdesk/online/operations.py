@@ -16,7 +16,7 @@ from .. import clock
 from ..audit import record
 from ..errors import InvalidTransition
 from ..extensions import db
-from ..public import new_token
+from ..public import guest_language, new_token
 from ..reservations import live
 from ..reservations.bookings import BookingData, book, edit_booking
 from ..reservations.models import Occasion, Reservation, Source, State
@@ -25,8 +25,6 @@ from ..reservations.queries import day_of, today
 from ..settings import Settings, get_settings
 from . import slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
-
-LANGUAGES = ("nl", "en")
 
 
 @dataclass
@@ -100,7 +98,7 @@ def book_online(data: GuestBooking) -> Reservation:
         table_ids=table_ids, source=Source.ONLINE, notes=data.notes, allergy=data.allergy, occasion=data.occasion,
         high_chairs=data.high_chairs, wheelchair=data.wheelchair, book_again=True))
     res.manage_token = new_token()
-    res.guest_language = data.language if data.language in LANGUAGES else s.default_language
+    res.guest_language = guest_language(data.language)
     db.session.flush()
     return res
 
