@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import public
+from ..database import get_or_404
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..lostfound.enums import MailState
@@ -211,7 +212,7 @@ def cancel(token: str):
 @bp.post("/host/bookings/<int:reservation_id>/confirmation")
 def resend(reservation_id: int):
     """A host or manager sends the booking's confirmation (again) to the guest's e-mail address."""
-    res = db.session.get(Reservation, reservation_id) or abort(404)
+    res = get_or_404(Reservation, reservation_id)
     day = res.service_day.isoformat()
     mail = send_confirmation(current_user._get_current_object(), res, resend=True)
     sent = mail.state is MailState.SENT
