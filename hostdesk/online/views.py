@@ -57,11 +57,10 @@ def _attach(form, error: DomainError) -> None:
     field.errors = [*list(field.errors or []), str(error.message)]
 
 
-def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str | None = None,
-               alternatives=None, status: int = 200):
+def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str | None = None, status: int = 200):
     s = get_settings()
     return render_template("online/book.html", when=when, form=form, times=times, problem=problem,
-                           alternatives=alternatives or [], first_day=today(),
+                           first_day=today(),
                            last_day=operations.last_day(s), settings=s), status
 
 
@@ -98,7 +97,7 @@ def book():
             notes=(form.notes.data or "").strip(), language=str(get_locale())))
     except SlotTaken as taken:
         db.session.rollback()
-        return _book_page(when, form, [], str(taken.message), taken.details.get("times"), status=409)
+        return _book_page(when, form, taken.details.get("times") or [], str(taken.message), status=409)
     except (ValidationFailed, PleaseCall, OnlineClosed) as refused:
         db.session.rollback()
         _attach(form, refused)
@@ -129,17 +128,13 @@ def _confirm(res: Reservation) -> bool:
     return mail is not None
 
 
-def _booking_or_gone(token: str) -> Reservation | None:
-    return queries.booking_by_token(token)
-
-
 def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: ChangeForm | None = None,
-                 times=None, problem=None, alternatives=None, status: int = 200):
+                 times=None, problem=None, status: int = 200):
     s = get_settings()
     if res is None:
         return render_template("online/gone.html", settings=s), 404
     return render_template("online/manage.html", res=res, when=when, change=change or ChangeForm(formdata=None),
-                           cancel_form=CancelForm(), times=times, problem=problem, alternatives=alternatives or [],
+                           cancel_form=CancelForm(), times=times, problem=problem,
                            can_change=operations.can_change(res, s), booked=request.args.get("booked") == "1",
                            first_day=today(), last_day=operations.last_day(s), settings=s), status
 
@@ -148,7 +143,7 @@ def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: 
 @public
 @limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def manage(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     when = _when_form(res.party_size, res.service_day)
@@ -166,7 +161,7 @@ def manage(token: str):
 @public
 @limit_per_address("book-manage")
 def change(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     form = ChangeForm()
@@ -178,11 +173,11 @@ def change(token: str):
         operations.change_online(res, _start(form.day.data, form.time.data), form.party_size.data)
     except SlotTaken as taken:
         db.session.rollback()
-        res = _booking_or_gone(token)
-        return _manage_page(res, when, form, [], str(taken.message), taken.details.get("times"), status=409)
+        res = queries.booking_by_token(token)
+        return _manage_page(res, when, form, taken.details.get("times") or [], str(taken.message), status=409)
     except DomainError as refused:
         db.session.rollback()
-        res = _booking_or_gone(token)
+        res = queries.booking_by_token(token)
         return _manage_page(res, when, form, None, str(refused.message), status=refused.status)
     db.session.commit()
     mailed = _confirm(res)
@@ -195,7 +190,7 @@ def change(token: str):
 @public
 @limit_per_address("book-manage")
 def cancel(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     if not CancelForm().validate():
@@ -204,7 +199,7 @@ def cancel(token: str):
         operations.cancel_online(res)
     except DomainError as refused:
         db.session.rollback()
-        return _manage_page(_booking_or_gone(token), problem=str(refused.message), status=refused.status)
+        return _manage_page(queries.booking_by_token(token), problem=str(refused.message), status=refused.status)
     db.session.commit()
     return render_template("online/cancelled.html", settings=get_settings())
 
