@@ -20,6 +20,11 @@ WINDOW_BEFORE = timedelta(days=2)   # found a little before the guest thinks he 
 WINDOW_AFTER = timedelta(days=14)
 
 
+def local_today() -> date:
+    """Today's calendar date in the restaurant's zone: the day lost defaults to it and may not be later."""
+    return clock.utcnow().astimezone(get_settings().zone).date()
+
+
 def report_lost(actor, *, category: Category, what: str, lost_on: date, where: str = "", name: str,
                 phone: str = "", email: str = "", language: str = "nl", details: str = "",
                 token: str | None = None) -> LostReport:
@@ -35,7 +40,7 @@ def report_lost(actor, *, category: Category, what: str, lost_on: date, where: s
         raise ValidationFailed(_l("Describe what was lost."))
     if not name:
         raise ValidationFailed(_l("Type the guest's name."))
-    today = clock.utcnow().astimezone(get_settings().zone).date()
+    today = local_today()
     if lost_on > today or lost_on < today - timedelta(days=366):
         raise ValidationFailed(_l("The day lost must be within the last year, not in the future."))
     category = Category(category)
