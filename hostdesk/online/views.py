@@ -69,9 +69,10 @@ def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str 
 @limit_per_address("book")
 @limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def book():
-    s = get_settings()
-    if not s.online_booking:
-        return render_template("online/closed.html", settings=s), 404
+    try:
+        operations.check_open()
+    except OnlineClosed:
+        return render_template("online/closed.html", settings=get_settings()), 404
     when = _when_form()
     form = GuestBookingForm()
     times, problem, status = None, None, 200
