@@ -75,6 +75,13 @@ def check_request(day: date, party_size: int, s: Settings) -> None:
                          field="day")
 
 
+def free_times(day: date, party_size: int, own: Reservation | None = None) -> list[datetime]:
+    """The times free online for this day and party (`own`'s tables count as free); PleaseCall when
+    the party or the day is beyond what the manager allows online."""
+    check_request(day, party_size, get_settings())
+    return slots.bookable_times(day, party_size, own)
+
+
 def _tables_or_alternatives(start: datetime, party_size: int, own: Reservation | None = None) -> list[int]:
     """The tables for this start, or SlotTaken with the nearest free times of that day."""
     live.bump()  # first: the row lock that makes two bookings take turns (see the module's note)

@@ -20,7 +20,7 @@ from ..public import limit_per_address
 from ..reservations.models import Reservation
 from ..reservations.queries import moment_on, today
 from ..settings import get_settings
-from . import operations, queries, slots
+from . import operations, queries
 from .errors import OnlineClosed, PleaseCall, SlotTaken
 from .forms import CancelForm, ChangeForm, GuestBookingForm, WhenForm, party_choices
 from .mail import send_confirmation
@@ -38,9 +38,7 @@ def _times(day: date | None, party_size: int | None, own: Reservation | None = N
     """The free times for the chosen day and party, or None before the guest chose them."""
     if day is None or party_size is None:
         return None
-    s = get_settings()
-    operations.check_request(day, party_size, s)
-    return slots.bookable_times(day, party_size, own)
+    return operations.free_times(day, party_size, own)
 
 
 def _when_form(default_size: int = 2, default_day: date | None = None) -> WhenForm:
