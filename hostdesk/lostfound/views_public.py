@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from ..auth.access import public
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..public import limit_per_address, new_token
+from ..public import limit_per_address
 from . import queries
 from .forms import GuestLostForm
 from .models import Category
@@ -34,7 +34,7 @@ def lost_form():
                                  lost_on=form.lost_on.data, where=form.where.data or "", name=form.name.data,
                                  phone=form.phone.data or "", email=form.email.data or "",
                                  language=str(get_locale() or "nl"), details=form.details.data or "",
-                                 token=new_token())
+                                 online=True)
         except ValidationFailed as refused:
             db.session.rollback()
             error = str(refused.message)
