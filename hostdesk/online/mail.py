@@ -123,7 +123,6 @@ def send_reminders() -> str:
         if not claimed:
             continue
         res = db.session.get(Reservation, res_id)
-        db.session.refresh(res)
         email = res.guest.email if res.guest else None
         if email:
             subject, body, calendar = confirmation_text(res, reminder=True)
