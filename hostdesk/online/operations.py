@@ -85,10 +85,9 @@ def free_times(day: date, party_size: int, own: Reservation | None = None) -> li
 def _tables_or_alternatives(start: datetime, party_size: int, own: Reservation | None = None) -> list[int]:
     """The tables for this start, or SlotTaken with the nearest free times of that day."""
     live.bump()  # first: the row lock that makes two bookings take turns (see the module's note)
-    tables = slots.tables_for(start, party_size, own)
+    tables, times = slots.fit_or_nearest(start, party_size, own)
     if tables:
         return tables
-    times = slots.times_near(start, party_size, own)
     if times:
         raise SlotTaken(_l("Sorry, %(time)s has just been taken. These times are still free:",
                            time=local_hhmm(start)), times=times, field="time")
