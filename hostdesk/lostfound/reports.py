@@ -11,6 +11,7 @@ from .. import clock
 from ..audit import record
 from ..errors import AlreadyDone, ValidationFailed
 from ..extensions import db
+from ..public import new_token
 from ..settings import get_settings
 from .checks import card_fields, check_length
 from .models import ActionKind, Category, FoundItem, ItemState, ItemWord, LostReport, ReportState
@@ -20,10 +21,16 @@ WINDOW_BEFORE = timedelta(days=2)   # found a little before the guest thinks he 
 WINDOW_AFTER = timedelta(days=14)
 
 
+def local_today() -> date:
+    """Today's calendar date in the restaurant's zone: the day lost defaults to it and may not be later."""
+    return clock.utcnow().astimezone(get_settings().zone).date()
+
+
 def report_lost(actor, *, category: Category, what: str, lost_on: date, where: str = "", name: str,
                 phone: str = "", email: str = "", language: str = "nl", details: str = "",
-                token: str | None = None) -> LostReport:
-    """A lost report, by staff or (actor None, with the status link's `token`) by the guest on /lost."""
+                online: bool = False) -> LostReport:
+    """A lost report, by staff or (actor None, `online`) by the guest on /lost: an online report gets
+    the status link's token, by which the guest later hears of a match."""
     from .claims import _contact
     from .matching import refuse_card_numbers
 
@@ -35,7 +42,7 @@ def report_lost(actor, *, category: Category, what: str, lost_on: date, where: s
         raise ValidationFailed(_l("Describe what was lost."))
     if not name:
         raise ValidationFailed(_l("Type the guest's name."))
-    today = clock.utcnow().astimezone(get_settings().zone).date()
+    today = local_today()
     if lost_on > today or lost_on < today - timedelta(days=366):
         raise ValidationFailed(_l("The day lost must be within the last year, not in the future."))
     category = Category(category)
@@ -44,10 +51,10 @@ def report_lost(actor, *, category: Category, what: str, lost_on: date, where: s
     phone, email, language = _contact(None, phone, email, language)
     report = LostReport(category=category, what=what, lost_on=lost_on, where=where, name=name, phone=phone or None,
                         email=email or None, language=language, created_by_id=getattr(actor, "id", None),
-                        created_at=clock.utcnow(), details=details, token=token)
+                        created_at=clock.utcnow(), details=details, token=new_token() if online else None)
     db.session.add(report)
     db.session.flush()
-    record(actor, "lostfound.report_lost", report, category=category, lost_on=lost_on, online=token is not None)
+    record(actor, "lostfound.report_lost", report, category=category, lost_on=lost_on, online=online)
     return report
 
 

@@ -8,16 +8,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import get_locale
 
-from .. import clock
 from ..auth.access import public
 from ..errors import ValidationFailed
 from ..extensions import db
-from ..public import limit_per_address, new_token
-from ..settings import get_settings
+from ..public import limit_per_address
 from . import queries
 from .forms import GuestLostForm
 from .models import Category
-from .reports import report_lost
+from .reports import local_today, report_lost
 
 bp = Blueprint("lost_public", __name__)
 
@@ -29,14 +27,14 @@ def lost_form():
     form = GuestLostForm()
     error = None
     if not form.is_submitted():
-        form.lost_on.data = clock.utcnow().astimezone(get_settings().zone).date()
+        form.lost_on.data = local_today()
     elif form.validate():
         try:
             report = report_lost(None, category=Category(form.category.data), what=form.what.data,
                                  lost_on=form.lost_on.data, where=form.where.data or "", name=form.name.data,
                                  phone=form.phone.data or "", email=form.email.data or "",
                                  language=str(get_locale() or "nl"), details=form.details.data or "",
-                                 token=new_token())
+                                 online=True)
         except ValidationFailed as refused:
             db.session.rollback()
             error = str(refused.message)

@@ -3,10 +3,9 @@ reminder the day before, each with the booking's calendar file and the manage li
 the app's one outbox (lostfound/mail.queue_mail): kept, sent, and tried again when the server is away."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +18,7 @@ from ..jobs import Job
 from ..lostfound.enums import MailKind
 from ..lostfound.mail import queue_mail
 from ..lostfound.models import OutboxMail
-from ..public import new_token
+from ..public import guest_language, new_token, public_url
 from ..reservations.models import Reservation, Source, State
 from ..settings import Settings, get_settings
 from .calendar import booking_ics
@@ -31,15 +30,7 @@ FRESH = timedelta(hours=12)  # a booking made this recently has its confirmation
 def manage_url(token: str) -> str:
     """The absolute manage link: the manager's public address of the booking site, else the guests'
     pages' address from the configuration (HOSTDESK_PUBLIC_URL), else this request's."""
-    path = current_app.url_map.bind("localhost").build("online.manage", {"token": token})
-    base = (get_settings().online_public_url.strip() or current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base and has_request_context():
-        base = request.url_root.rstrip("/")
-    return f"{base}{path}"
-
-
-def _language(res: Reservation, s: Settings) -> str:
-    return res.guest_language if res.guest_language in ("nl", "en") else s.default_language
+    return public_url("online.manage", get_settings().online_public_url.strip() or None, token=token)
 
 
 def _when(res: Reservation, s: Settings) -> tuple[str, str]:
@@ -64,7 +55,7 @@ def confirmation_text(res: Reservation, reminder: bool = False) -> tuple[str, st
     """Subject, body and calendar file in the guest's language."""
     s = get_settings()
     link = manage_url(res.manage_token)
-    with force_locale(_language(res, s)):
+    with force_locale(guest_language(res.guest_language)):
         day, hhmm = _when(res, s)
         if reminder:
             subject = _("Reminder: your table at %(restaurant)s tomorrow at %(time)s",
@@ -102,17 +93,14 @@ def send_confirmation(actor, res: Reservation, resend: bool = False) -> OutboxMa
         db.session.flush()
     subject, body, calendar = confirmation_text(res)
     record(actor, "reservation.confirmation_resent" if resend else "reservation.confirmation_sent", res)
-    return queue_mail(actor, email, subject, body, language=_language(res, get_settings()), kind=MailKind.BOOKING,
+    return queue_mail(actor, email, subject, body, language=guest_language(res.guest_language), kind=MailKind.BOOKING,
                       reservation_id=res.id, attachment=calendar)
 
 
 def _tomorrow(now: datetime) -> tuple[datetime, datetime]:
     """Tomorrow in the restaurant's calendar, from midnight to midnight, in UTC."""
     zone = get_settings().zone
-    day = now.astimezone(zone).date() + timedelta(days=1)
-    begin = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return begin.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return clock.day_bounds(now.astimezone(zone).date() + timedelta(days=1), zone, time(0))
 
 
 def send_reminders() -> str:
@@ -135,12 +123,11 @@ def send_reminders() -> str:
         if not claimed:
             continue
         res = db.session.get(Reservation, res_id)
-        db.session.refresh(res)
         email = res.guest.email if res.guest else None
         if email:
             subject, body, calendar = confirmation_text(res, reminder=True)
             record(None, "reservation.reminder_sent", res)
-            queue_mail(None, email, subject, body, language=_language(res, get_settings()), kind=MailKind.REMINDER,
+            queue_mail(None, email, subject, body, language=guest_language(res.guest_language), kind=MailKind.REMINDER,
                        reservation_id=res.id, attachment=calendar)
             sent += 1
         db.session.commit()

@@ -16,16 +16,15 @@ from .. import clock
 from ..audit import record
 from ..errors import InvalidTransition
 from ..extensions import db
-from ..public import new_token
+from ..public import guest_language, new_token
 from ..reservations import live
 from ..reservations.bookings import BookingData, book, edit_booking
 from ..reservations.models import Occasion, Reservation, Source, State
-from ..reservations.operations import cancel
+from ..reservations.operations import cancel, local_hhmm
+from ..reservations.queries import day_of, today
 from ..settings import Settings, get_settings
 from . import slots
 from .errors import OnlineClosed, PleaseCall, SlotTaken
-
-LANGUAGES = ("nl", "en")
 
 
 @dataclass
@@ -45,15 +44,10 @@ class GuestBooking:
     language: str = "nl"
 
 
-def today(s: Settings | None = None) -> date:
-    s = s or get_settings()
-    return clock.service_day(clock.utcnow(), s.zone, s.boundary)
-
-
 def last_day(s: Settings | None = None) -> date:
     """The last day a guest may book: the manager's horizon from today."""
     s = s or get_settings()
-    return today(s) + timedelta(days=s.online_horizon_days)
+    return today() + timedelta(days=s.online_horizon_days)
 
 
 def call_message(s: Settings):
@@ -76,35 +70,41 @@ def check_request(day: date, party_size: int, s: Settings) -> None:
         raise PleaseCall(call_message(s), field="party_size")
     if party_size < 1:
         raise PleaseCall(_l("Give the number of guests."), field="party_size")
-    if day < today(s) or day > last_day(s):
+    if day < today() or day > last_day(s):
         raise PleaseCall(_l("Online you can book from today up to %(days)s days ahead.", days=s.online_horizon_days),
                          field="day")
+
+
+def free_times(day: date, party_size: int, own: Reservation | None = None) -> list[datetime]:
+    """The times free online for this day and party (`own`'s tables count as free); PleaseCall when
+    the party or the day is beyond what the manager allows online."""
+    check_request(day, party_size, get_settings())
+    return slots.bookable_times(day, party_size, own)
 
 
 def _tables_or_alternatives(start: datetime, party_size: int, own: Reservation | None = None) -> list[int]:
     """The tables for this start, or SlotTaken with the nearest free times of that day."""
     live.bump()  # first: the row lock that makes two bookings take turns (see the module's note)
-    tables = slots.tables_for(start, party_size, own)
+    tables, times = slots.fit_or_nearest(start, party_size, own)
     if tables:
         return tables
-    times = slots.times_near(start, party_size, own)
     if times:
         raise SlotTaken(_l("Sorry, %(time)s has just been taken. These times are still free:",
-                           time=slots.local_hhmm(start)), times=times, field="time")
+                           time=local_hhmm(start)), times=times, field="time")
     raise SlotTaken(_l("Sorry, %(time)s has just been taken, and no other time is free that day.",
-                       time=slots.local_hhmm(start)), times=[], field="time")
+                       time=local_hhmm(start)), times=[], field="time")
 
 
 def book_online(data: GuestBooking) -> Reservation:
     s = check_open()
-    check_request(slots.day_of(data.start_at), data.party_size, s)
+    check_request(day_of(data.start_at), data.party_size, s)
     table_ids = _tables_or_alternatives(data.start_at, data.party_size)
     res = book(None, BookingData(
         name=data.name, party_size=data.party_size, start_at=data.start_at, phone=data.phone, email=data.email,
         table_ids=table_ids, source=Source.ONLINE, notes=data.notes, allergy=data.allergy, occasion=data.occasion,
         high_chairs=data.high_chairs, wheelchair=data.wheelchair, book_again=True))
     res.manage_token = new_token()
-    res.guest_language = data.language if data.language in LANGUAGES else s.default_language
+    res.guest_language = guest_language(data.language)
     db.session.flush()
     return res
 
@@ -127,7 +127,7 @@ def change_online(res: Reservation, start_at: datetime, party_size: int) -> Rese
     """The guest moves the booking to another free time or party size (their wishes stay)."""
     s = check_open()
     _check_change(res, s)
-    check_request(slots.day_of(start_at), party_size, s)
+    check_request(day_of(start_at), party_size, s)
     table_ids = _tables_or_alternatives(start_at, party_size, own=res)
     guest = res.guest
     edit_booking(res, None, BookingData(

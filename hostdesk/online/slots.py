@@ -6,23 +6,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from .. import clock
 from ..extensions import db
 from ..floor.models import Table
 from ..reservations import availability
 from ..reservations.models import Reservation
+from ..reservations.queries import day_of
 from ..settings import Settings, get_settings
 
 NEAR = 4  # free times offered after a time that was taken (and as many before)
-
-
-def local_hhmm(moment: datetime) -> str:
-    return moment.astimezone(get_settings().zone).strftime("%H:%M")
-
-
-def day_of(moment: datetime) -> date:
-    s = get_settings()
-    return clock.service_day(moment, s.zone, s.boundary)
 
 
 def online_tables(s: Settings | None = None) -> list[Table]:
@@ -39,20 +30,18 @@ def bookable_times(day: date, party_size: int, own: Reservation | None = None) -
     return availability.bookable_times(day, party_size, tables=online_tables(), own_id=own.id if own else None)
 
 
-def tables_for(start: datetime, party_size: int, own: Reservation | None = None) -> list[int]:
-    """The smallest free fit at `start` (within pacing), as table ids; [] when there is none."""
+def fit_or_nearest(start: datetime, party_size: int,
+                   own: Reservation | None = None) -> tuple[list[int], list[datetime]]:
+    """The smallest free fit at `start` (within pacing) as table ids, and no times; else no tables and
+    the free times closest to `start` on its day: up to NEAR before and NEAR after, in order. One
+    read of the day's parties serves both."""
     own_id = own.id if own else None
     tables = online_tables()
-    busy = availability.Busy.load(day_of(start), tables=tables)
-    if start not in availability.bookable_times(day_of(start), party_size, tables=tables, own_id=own_id, busy=busy):
-        return []
-    options = availability.free_options(start, party_size, own_id=own_id, tables=tables, busy=busy)
-    return [t.id for t in options[0].tables] if options else []
-
-
-def times_near(start: datetime, party_size: int, own: Reservation | None = None) -> list[datetime]:
-    """The free times closest to `start` on its day: up to NEAR before and NEAR after, in order."""
-    times = bookable_times(day_of(start), party_size, own)
-    before = [t for t in times if t < start][-NEAR:]
-    after = [t for t in times if t > start][:NEAR]
-    return before + after
+    day = day_of(start)
+    busy = availability.Busy.load(day, tables=tables)
+    times = availability.bookable_times(day, party_size, tables=tables, own_id=own_id, busy=busy)
+    if start in times:
+        options = availability.free_options(start, party_size, own_id=own_id, tables=tables, busy=busy)
+        if options:
+            return [t.id for t in options[0].tables], []
+    return [], [t for t in times if t < start][-NEAR:] + [t for t in times if t > start][:NEAR]

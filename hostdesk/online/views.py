@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import public
+from ..database import get_or_404
 from ..errors import DomainError, ValidationFailed
 from ..extensions import db
 from ..lostfound.enums import MailState
 from ..public import limit_per_address
 from ..reservations.models import Reservation
-from ..reservations.queries import moment_on
+from ..reservations.queries import moment_on, today
 from ..settings import get_settings
-from . import operations, queries, slots
+from . import operations, queries
 from .errors import OnlineClosed, PleaseCall, SlotTaken
 from .forms import CancelForm, ChangeForm, GuestBookingForm, WhenForm, party_choices
 from .mail import send_confirmation
@@ -37,9 +38,7 @@ def _times(day: date | None, party_size: int | None, own: Reservation | None = N
     """The free times for the chosen day and party, or None before the guest chose them."""
     if day is None or party_size is None:
         return None
-    s = get_settings()
-    operations.check_request(day, party_size, s)
-    return slots.bookable_times(day, party_size, own)
+    return operations.free_times(day, party_size, own)
 
 
 def _when_form(default_size: int = 2, default_day: date | None = None) -> WhenForm:
@@ -47,7 +46,7 @@ def _when_form(default_size: int = 2, default_day: date | None = None) -> WhenFo
     form = WhenForm(request.args)
     form.party_size.choices = party_choices(s.online_max_party)
     if "day" not in request.args:
-        form.day.data, form.party_size.data = default_day or operations.today(s), default_size
+        form.day.data, form.party_size.data = default_day or today(), default_size
     return form
 
 
@@ -56,11 +55,10 @@ def _attach(form, error: DomainError) -> None:
     field.errors = [*list(field.errors or []), str(error.message)]
 
 
-def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str | None = None,
-               alternatives=None, status: int = 200):
+def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str | None = None, status: int = 200):
     s = get_settings()
     return render_template("online/book.html", when=when, form=form, times=times, problem=problem,
-                           alternatives=alternatives or [], first_day=operations.today(s),
+                           first_day=today(),
                            last_day=operations.last_day(s), settings=s), status
 
 
@@ -69,9 +67,10 @@ def _book_page(when: WhenForm, form: GuestBookingForm, times=None, problem: str 
 @limit_per_address("book")
 @limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def book():
-    s = get_settings()
-    if not s.online_booking:
-        return render_template("online/closed.html", settings=s), 404
+    try:
+        operations.check_open()
+    except OnlineClosed:
+        return render_template("online/closed.html", settings=get_settings()), 404
     when = _when_form()
     form = GuestBookingForm()
     times, problem, status = None, None, 200
@@ -97,7 +96,7 @@ def book():
             notes=(form.notes.data or "").strip(), language=str(get_locale())))
     except SlotTaken as taken:
         db.session.rollback()
-        return _book_page(when, form, [], str(taken.message), taken.details.get("times"), status=409)
+        return _book_page(when, form, taken.details.get("times") or [], str(taken.message), status=409)
     except (ValidationFailed, PleaseCall, OnlineClosed) as refused:
         db.session.rollback()
         _attach(form, refused)
@@ -128,26 +127,22 @@ def _confirm(res: Reservation) -> bool:
     return mail is not None
 
 
-def _booking_or_gone(token: str) -> Reservation | None:
-    return queries.booking_by_token(token)
-
-
 def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: ChangeForm | None = None,
-                 times=None, problem=None, alternatives=None, status: int = 200):
+                 times=None, problem=None, status: int = 200):
     s = get_settings()
     if res is None:
         return render_template("online/gone.html", settings=s), 404
     return render_template("online/manage.html", res=res, when=when, change=change or ChangeForm(formdata=None),
-                           cancel_form=CancelForm(), times=times, problem=problem, alternatives=alternatives or [],
+                           cancel_form=CancelForm(), times=times, problem=problem,
                            can_change=operations.can_change(res, s), booked=request.args.get("booked") == "1",
-                           first_day=operations.today(s), last_day=operations.last_day(s), settings=s), status
+                           first_day=today(), last_day=operations.last_day(s), settings=s), status
 
 
 @bp.get("/book/manage/<token:token>")
 @public
 @limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
 def manage(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     when = _when_form(res.party_size, res.service_day)
@@ -165,7 +160,7 @@ def manage(token: str):
 @public
 @limit_per_address("book-manage")
 def change(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     form = ChangeForm()
@@ -177,11 +172,11 @@ def change(token: str):
         operations.change_online(res, _start(form.day.data, form.time.data), form.party_size.data)
     except SlotTaken as taken:
         db.session.rollback()
-        res = _booking_or_gone(token)
-        return _manage_page(res, when, form, [], str(taken.message), taken.details.get("times"), status=409)
+        res = queries.booking_by_token(token)
+        return _manage_page(res, when, form, taken.details.get("times") or [], str(taken.message), status=409)
     except DomainError as refused:
         db.session.rollback()
-        res = _booking_or_gone(token)
+        res = queries.booking_by_token(token)
         return _manage_page(res, when, form, None, str(refused.message), status=refused.status)
     db.session.commit()
     mailed = _confirm(res)
@@ -194,7 +189,7 @@ def change(token: str):
 @public
 @limit_per_address("book-manage")
 def cancel(token: str):
-    res = _booking_or_gone(token)
+    res = queries.booking_by_token(token)
     if res is None:
         return _manage_page(None)
     if not CancelForm().validate():
@@ -203,7 +198,7 @@ def cancel(token: str):
         operations.cancel_online(res)
     except DomainError as refused:
         db.session.rollback()
-        return _manage_page(_booking_or_gone(token), problem=str(refused.message), status=refused.status)
+        return _manage_page(queries.booking_by_token(token), problem=str(refused.message), status=refused.status)
     db.session.commit()
     return render_template("online/cancelled.html", settings=get_settings())
 
@@ -211,7 +206,7 @@ def cancel(token: str):
 @bp.post("/host/bookings/<int:reservation_id>/confirmation")
 def resend(reservation_id: int):
     """A host or manager sends the booking's confirmation (again) to the guest's e-mail address."""
-    res = db.session.get(Reservation, reservation_id) or abort(404)
+    res = get_or_404(Reservation, reservation_id)
     day = res.service_day.isoformat()
     mail = send_confirmation(current_user._get_current_object(), res, resend=True)
     sent = mail.state is MailState.SENT

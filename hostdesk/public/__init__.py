@@ -9,10 +9,14 @@ Names other features rely on (keep them stable):
 - `limit_per_address(scope, setting)` (limits.py): a view decorator counting requests per address
   in the Flask-Limiter storage every worker shares (ratelimits.hit); over the limit: a translated 429.
 - `new_token()` and the `<token:...>` URL converter (tokens.py): unguessable status-link tokens.
+- `public_url(endpoint, base=None, **values)` (links.py): a guests' page as a full address, under
+  the public base URL when one is set, else this request's address.
 - `qr_svg(url)` (qr.py): an inline SVG QR code (segno) of a link for a phone to scan; `|safe` in
   templates, inside an element with role="img" and an aria-label.
+- `guest_language(language)` (language.py): a guest's stored language when the app speaks it,
+  else the restaurant's default: the language of their texts and e-mails.
 - `templates/public/base.html`: the mobile-first page of every public page, language from the
-  browser with a Dutch/English switch (`guest_language()`, the cookie `hostdesk_guest_lang`).
+  browser with a Dutch/English switch (views.py, the cookie `hostdesk_guest_lang`).
 - `register_public(app)`: the converter and the language switch; before the other blueprints.
 
 No public page says whether a phone number or e-mail address is known: each answers the same.
@@ -22,11 +26,14 @@ from __future__ import annotations
 from flask import Flask
 
 from .forms import GuardedForm, PublicForm
+from .language import guest_language
 from .limits import limit_per_address
+from .links import public_url
 from .qr import qr_svg
 from .tokens import TokenConverter, new_token
 
-__all__ = ["GuardedForm", "PublicForm", "limit_per_address", "new_token", "qr_svg", "register_public"]
+__all__ = ["GuardedForm", "PublicForm", "guest_language", "limit_per_address", "new_token", "public_url", "qr_svg",
+           "register_public"]
 
 
 def register_public(app: Flask) -> None:

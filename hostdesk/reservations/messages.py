@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -19,29 +18,21 @@ from .. import clock, sms
 from ..audit import record
 from ..errors import ValidationFailed
 from ..extensions import db
+from ..public import guest_language, public_url
 from ..settings import get_settings
 from . import live
 from .models import Guest, GuestMessage, MessageChannel, MessageKind, MessageState, Reservation, Source
 
-LANGUAGES = ("nl", "en")
-
 
 def guest_link(res: Reservation) -> str:
-    """The guest's live page, as a full address for a text, a mail or a QR code: under
-    PUBLIC_BASE_URL when set (the address guests' phones reach), else the address this request came to."""
-    path = url_for("waitlist_public.page", token=res.guest_token)
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    return base.rstrip("/") + path if base else url_for("waitlist_public.page", token=res.guest_token, _external=True)
-
-
-def _language(res: Reservation) -> str:
-    return res.guest_language if res.guest_language in LANGUAGES else get_settings().default_language
+    """The guest's live page, as a full address for a text, a mail or a QR code."""
+    return public_url("waitlist_public.page", token=res.guest_token)
 
 
 def message_text(res: Reservation, kind: MessageKind) -> tuple[str, str]:
     """Subject (for e-mail) and text, in the guest's language; short enough for one or two texts."""
     name = get_settings().restaurant_name
-    with force_locale(_language(res)):
+    with force_locale(guest_language(res.guest_language)):
         if kind is MessageKind.JOINED:
             subject = _("You are on the waitlist of %(restaurant)s", restaurant=name)
             text = _("%(restaurant)s: you are on the waitlist (about %(minutes)s min). Follow your place: %(link)s",
@@ -107,7 +98,8 @@ def _send_mail(actor, res: Reservation, kind: MessageKind, email: str, subject: 
     message = _new(actor, res, kind, MessageChannel.EMAIL, email, text)
     message_id = message.id
     try:
-        mail = queue_mail(actor, email, subject, text, language=_language(res), kind=MailKind.WAITLIST)
+        mail = queue_mail(actor, email, subject, text, language=guest_language(res.guest_language),
+                          kind=MailKind.WAITLIST)
     except ValidationFailed as refused:  # a bad address, or no sender set up
         message = db.session.get(GuestMessage, message_id)
         message.state, message.error = MessageState.FAILED, str(refused.message)[:200]

@@ -5,6 +5,7 @@ tables, one query plus one for the tables), every table, and the shift note.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -253,6 +254,31 @@ def place_in_line(res: Reservation) -> int:
         sa.or_(Reservation.created_at < res.created_at,
                sa.and_(Reservation.created_at == res.created_at, Reservation.id < res.id))))
     return (ahead or 0) + 1
+
+
+@dataclass
+class GuestWait:
+    """What the waitlist guest's page shows: the phase (waiting, ready, seated or gone) and, while
+    waiting, the place in line, the quote's deadline and the whole minutes left to it."""
+
+    phase: str
+    deadline: datetime
+    place: int | None = None
+    minutes_left: int = 0
+
+
+def guest_wait(res: Reservation, now: datetime) -> GuestWait:
+    """The guest's phase: waiting; called and at the door (ready); seated or gone home (seated);
+    else no longer on the list (gone)."""
+    deadline = res.created_at + timedelta(minutes=res.quoted_wait_minutes or 0)
+    if res.state is State.WAITING:
+        return GuestWait("waiting", deadline, place_in_line(res),
+                         max(0, math.ceil((deadline - now).total_seconds() / 60)))
+    if res.called_at and res.state in (State.ARRIVED, State.GREETED):
+        return GuestWait("ready", deadline)
+    if res.state in (State.SEATED, State.LEFT):
+        return GuestWait("seated", deadline)
+    return GuestWait("gone", deadline)
 
 
 def by_guest_token(token: str) -> Reservation | None:

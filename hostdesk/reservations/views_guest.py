@@ -3,9 +3,6 @@ button to leave the list, and "your table is ready" once the host calls them. Th
 fragment (`_guest_wait.html`) every few seconds while the party waits."""
 from __future__ import annotations
 
-import math
-from datetime import timedelta
-
 from flask import Blueprint, abort, redirect, render_template, url_for
 
 from .. import clock
@@ -28,11 +25,8 @@ def _party(token: str) -> Reservation:
 
 
 def _context(res: Reservation) -> dict:
-    deadline = res.created_at + timedelta(minutes=res.quoted_wait_minutes or 0)
-    waiting = res.state.value == "waiting"
-    return {"res": res, "token": res.guest_token, "now": clock.utcnow(), "deadline": deadline,
-            "place": queries.place_in_line(res) if waiting else None,
-            "minutes_left": max(0, math.ceil((deadline - clock.utcnow()).total_seconds() / 60)) if waiting else 0}
+    now = clock.utcnow()
+    return {"res": res, "token": res.guest_token, "now": now, "wait": queries.guest_wait(res, now)}
 
 
 @bp.get("/w/<token:token>")

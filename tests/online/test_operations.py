@@ -11,9 +11,10 @@ from hostdesk.audit import AuditEntry
 from hostdesk.extensions import db
 from hostdesk.floor.models import Table
 from hostdesk.online import operations as ops
-from hostdesk.online import queries, slots
+from hostdesk.online import queries
 from hostdesk.online.errors import OnlineClosed, PleaseCall, SlotTaken
 from hostdesk.reservations.models import Occasion, Reservation, Source, State
+from hostdesk.reservations.operations import local_hhmm
 from hostdesk.settings import update_settings
 
 from .conftest import SATURDAY, at
@@ -73,7 +74,7 @@ def test_a_time_outside_the_free_times_is_refused_with_the_nearest_free_times(fr
         ops.book_online(guest(start_at=at("19:30"), name="Other", phone="0611111111"))
     times = taken.value.details["times"]
     assert times and all(t <= at("19:00") - timedelta(minutes=90) or t >= at("20:30") for t in times)
-    assert slots.local_hhmm(times[-4]) == "20:30"
+    assert local_hhmm(times[-4]) == "20:30"
 
 
 def test_a_known_phone_number_books_like_any_other_and_is_not_told_so(frozen, online, make_res):
