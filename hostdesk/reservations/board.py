@@ -182,7 +182,7 @@ def load_board(now: datetime | None = None) -> Board:
     s = get_settings()
     now = now or clock.utcnow()
     day = clock.service_day(now, s.zone, s.boundary)
-    reservations = queries.reservations_of(day)
+    reservations = queries.reservations_of(day, messages=True)
     board = sort_board(reservations, now, day, s)
     board.floor = queries.floor_state(queries.all_tables(), reservations, now)
     check_tables(board)
@@ -233,6 +233,9 @@ def tally(now: datetime | None = None) -> Tally:
     return result
 
 
+WITH_MESSAGES = ("greet", "waiting")  # the sections whose cards list the messages to the guest
+
+
 def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None, Card | None]:
     """The section one reservation's card now stands in and the card (sort_board of that one), or
     (None, None) when the board shows no card for it (closed for good, or not today's)."""
@@ -245,6 +248,8 @@ def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None,
             card.table_state = "ready"
         else:  # not ready: the card offers the free tables that fit, from the whole floor
             found = load_board(now).find(res.id)
+    if found and found[0] in WITH_MESSAGES:
+        queries.load_messages(res)
     return found if found and found[0] != "done" else (None, None)
 
 

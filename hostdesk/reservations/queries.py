@@ -36,10 +36,20 @@ def moment_on(day: date, at: time) -> datetime:
     return clock.moment_on(day, at, s.zone, s.boundary)
 
 
-def reservations_of(day: date) -> list[Reservation]:
+def reservations_of(day: date, *, messages: bool = False) -> list[Reservation]:
+    """The day's reservations with their tables; `messages`: with the waitlist guests' messages too
+    (one more statement), for the board whose cards show them."""
     stmt = (sa.select(Reservation).where(Reservation.service_day == day)
             .options(selectinload(Reservation.assignments)).order_by(Reservation.start_at, Reservation.id))
+    if messages:
+        stmt = stmt.options(selectinload(Reservation.messages))
     return list(db.session.scalars(stmt).unique())
+
+
+def load_messages(res: Reservation) -> None:
+    """Read one party's messages now (one statement, none when read already), so its card's template
+    does not."""
+    res.messages  # noqa: B018  (the lazy load)
 
 
 def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list[sa.Row]:
