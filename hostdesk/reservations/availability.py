@@ -27,12 +27,11 @@ from ..floor.models import Table
 from ..settings import Settings, get_settings
 from . import turntimes
 from .models import ACTIVE, Assignment, Reservation, State
-from .queries import Option  # a table or neighbours pushed together: ids, seats, names, area
+from .queries import Option, combinable_runs  # Option: a table or neighbours pushed together
 
 SLOT = timedelta(minutes=15)  # bookable times and pacing go by quarter hours
 SOON = timedelta(minutes=5)  # a party over its time, or a table to clear, is expected free this soon
 ROUND_TO = 5  # waitlist quotes in whole 5 minutes
-COMBINE_AT_MOST = 4  # tables pushed together
 COUNTED = (*ACTIVE, State.LEFT)  # the covers pacing counts
 
 
@@ -120,29 +119,10 @@ def slot_of(moment: datetime, s: Settings) -> datetime:
     return floored.astimezone(moment.tzinfo)
 
 
-def _combinations(tables: list[Table], party_size: int) -> list[list[Table]]:
-    """Runs of combinable neighbours (same area, next in position) whose seats hold the party."""
-    by_area: dict[int, list[Table]] = {}
-    for t in sorted(tables, key=lambda t: (t.area_id, t.position, t.name)):
-        by_area.setdefault(t.area_id, []).append(t)
-    runs = []
-    for row in by_area.values():
-        for i in range(len(row)):
-            run: list[Table] = []
-            for t in row[i:i + COMBINE_AT_MOST]:
-                if not t.combinable:
-                    break
-                run.append(t)
-                if len(run) > 1 and sum(x.max_seats for x in run) >= party_size:
-                    runs.append(run)
-                    break
-    return runs
-
-
 def _candidates(tables: list[Table], party_size: int) -> list[list[Table]]:
     singles = [[t] for t in tables if t.fits(party_size)]
     singles.sort(key=lambda o: (o[0].max_seats, o[0].area_id, o[0].position))
-    combos = _combinations(tables, party_size)
+    combos = combinable_runs(tables, party_size)
     combos.sort(key=lambda o: (sum(t.max_seats for t in o), len(o), o[0].area_id, o[0].position))
     return singles + combos
 

@@ -5,6 +5,7 @@ tables, one query plus one for the tables), every table, and the shift note.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -213,6 +214,30 @@ class Option:
         return self.tables[0].area.name
 
 
+COMBINE_AT_MOST = 4  # tables pushed together
+
+
+def combinable_runs(tables: Iterable[Table], party_size: int,
+                    usable: Callable[[Table], bool] = lambda _t: True) -> list[list[Table]]:
+    """Runs of up to COMBINE_AT_MOST combinable neighbours (same area, next in position), each
+    `usable`, whose seats together hold the party: from each table, the shortest such run."""
+    by_area: dict[int, list[Table]] = {}
+    for t in sorted(tables, key=lambda t: (t.area_id, t.position, t.name)):
+        by_area.setdefault(t.area_id, []).append(t)
+    runs = []
+    for row in by_area.values():
+        for i in range(len(row)):
+            run: list[Table] = []
+            for t in row[i:i + COMBINE_AT_MOST]:
+                if not t.combinable or not usable(t):
+                    break
+                run.append(t)
+                if len(run) > 1 and sum(x.max_seats for x in run) >= party_size:
+                    runs.append(run)
+                    break
+    return runs
+
+
 def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None = None,
                     own_id: int | None = None, now: datetime | None = None, limit: int = 8) -> list[Option]:
     """Free tables that fit: preferred area first, smallest fit first; then combinations of
@@ -239,20 +264,10 @@ def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None
     singles = [Option([v.table], conflict(v)) for v in free if v.table.fits(party_size)]
     combos: list[Option] = []
     if not any(o.reserved_at is None for o in singles):
-        by_area: dict[int, list[TableView]] = {}
-        for v in sorted(floor.tables, key=lambda v: (v.table.area_id, v.table.position)):
-            by_area.setdefault(v.table.area_id, []).append(v)
-        for row in by_area.values():
-            for i in range(len(row)):
-                run: list[TableView] = []
-                for v in row[i:i + 4]:
-                    if not v.table.combinable or not open_to_us(v):
-                        break
-                    run.append(v)
-                    if len(run) > 1 and sum(x.table.max_seats for x in run) >= party_size:
-                        first = min((c for c in map(conflict, run) if c), default=None)
-                        combos.append(Option([x.table for x in run], first))
-                        break
+        views = floor.by_id()
+        for run in combinable_runs([v.table for v in floor.tables], party_size, lambda t: open_to_us(views[t.id])):
+            first = min((c for c in (conflict(views[t.id]) for t in run) if c), default=None)
+            combos.append(Option(run, first))
     return sorted(singles, key=order)[:limit] + sorted(combos, key=order)[:limit]
 
 
