@@ -3,7 +3,7 @@ guests recognised by phone or e-mail; the service's shift notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import phonenumbers
 import sqlalchemy as sa
@@ -116,12 +116,7 @@ def opening_hours(s: Settings) -> str:
 
 
 def is_open(moment: datetime, s: Settings) -> bool:
-    local = moment.astimezone(s.zone).time().replace(tzinfo=None)
-    for service in s.services:
-        start, end = time.fromisoformat(service["start"]), time.fromisoformat(service["end"])
-        if (start <= local < end) if start <= end else (local >= start or local < end):
-            return True
-    return False
+    return turntimes.service_name(moment, s) is not None
 
 
 def check_overlap(tables: list[Table], start: datetime, minutes: int, own_id: int | None) -> None:
