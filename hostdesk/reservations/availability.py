@@ -27,7 +27,7 @@ from ..floor.models import Table
 from ..settings import Settings, get_settings
 from . import turntimes
 from .models import ACTIVE, Assignment, Reservation, State
-from .queries import Option, combinable_runs  # Option: a table or neighbours pushed together
+from .queries import Option, combinable_runs, day_of  # Option: a table or neighbours pushed together
 
 SLOT = timedelta(minutes=15)  # bookable times and pacing go by quarter hours
 SOON = timedelta(minutes=5)  # a party over its time, or a table to clear, is expected free this soon
@@ -132,16 +132,14 @@ def free_options(start: datetime, party_size: int, *, own_id: int | None = None,
     """The tables, then combinations of combinable neighbours, free from `start` for the party's
     expected turn time (or `minutes`), smallest fit first. `own_id`: a booking being edited, whose
     own tables count as free. `tables`: only these tables (default: every active table)."""
-    busy = busy or Busy.load(turntimes_day(start), tables=tables)
+    busy = busy or Busy.load(day_of(start), tables=tables)
     pool = list(tables) if tables is not None else busy.tables
     end = start + timedelta(minutes=minutes or busy.turn.minutes_for(party_size, start))
     return [Option(option) for option in _candidates(pool, party_size)
             if all(busy.free(t.id, start, end, own_id) for t in option)]
 
 
-def turntimes_day(moment: datetime) -> date:
-    s = get_settings()
-    return clock.service_day(moment, s.zone, s.boundary)
+turntimes_day = day_of  # the service day of a moment
 
 
 def opening_slots(day: date, s: Settings | None = None) -> list[datetime]:
@@ -228,7 +226,7 @@ def pacing_over(start: datetime, party_size: int, *, own_id: int | None = None,
     limit = pacing_limit(start)
     if not limit:
         return None
-    busy = busy or Busy.load(turntimes_day(start))
+    busy = busy or Busy.load(day_of(start))
     covers = busy.covers_in_slot(start, own_id) + party_size
     return Slot(slot_of(start, get_settings()), covers, limit) if covers > limit else None
 
@@ -237,7 +235,7 @@ def expected_free(now: datetime | None = None, busy: Busy | None = None) -> dict
     """For each table held now (seated, to clear), when it is expected to be free; over-time
     parties count as leaving soon. Tables free now are left out."""
     now = now or clock.utcnow()
-    busy = busy or Busy.load(turntimes_day(now), now=now)
+    busy = busy or Busy.load(day_of(now), now=now)
     found = {}
     for table_id in busy.spans:
         moment = busy.free_at(table_id, now)
@@ -252,7 +250,7 @@ def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Itera
     combinations that fit, each from when it is free for the party's turn, taken in turn by the
     parties ahead (`ahead`: their sizes, first come first) that fit the same tables."""
     now = now or clock.utcnow()
-    busy = busy or Busy.load(turntimes_day(now), now=now)
+    busy = busy or Busy.load(day_of(now), now=now)
     turn = busy.turn
     candidates = _candidates(busy.tables, party_size)
     if not candidates:  # no table or combination takes them: the usual turn is the best guess
@@ -306,7 +304,7 @@ def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
     bookable times before and after when none is; the pacing warning; from one read of the day."""
     s = get_settings()
     now = now or clock.utcnow()
-    day = turntimes_day(start)
+    day = day_of(start)
     busy = Busy.load(day, now=now)
     answer = FormAnswer(start, party_size, busy.turn.minutes_for(party_size, start))
     answer.open = turntimes.service_name(start, s) is not None
