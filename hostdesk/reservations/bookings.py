@@ -152,6 +152,27 @@ def check_duplicate(phone: str, start: datetime, minutes: int, own_id: int | Non
                time=local_hhmm(other.start_at), name=other.display_name, size=other.party_size), field="phone")
 
 
+def _check_time(start: datetime, own: Reservation | None) -> None:
+    """Within opening hours, and not past (a booking that keeps its time may stay in the past)."""
+    s = get_settings()
+    if not is_open(start, s):
+        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
+                                  hours=opening_hours(s)), field="time")
+    moved = own is None or own.start_at != start
+    if moved and start < clock.utcnow().replace(second=0, microsecond=0):
+        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
+                                  time=local_hhmm(start)), field="time")
+
+
+def _check_seats(tables: list[Table], party_size: int) -> None:
+    """The chosen tables (if any) seat the party together."""
+    seats = sum(t.max_seats for t in tables)
+    if tables and seats < party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
+                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
+                                  seats=seats), field="table_ids")
+
+
 def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, list[Table]]:
     s = get_settings()
     own_id = own.id if own is not None else None
@@ -165,21 +186,11 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
     phone = normalise_phone(data.phone)
     if not phone and not data.email.strip():
         raise ValidationFailed(_l("Give a phone number or an e-mail address."), field="phone")
-    if not is_open(data.start_at, s):
-        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(data.start_at),
-                                  hours=opening_hours(s)), field="time")
-    moved = own is None or own.start_at != data.start_at
-    if moved and data.start_at < clock.utcnow().replace(second=0, microsecond=0):
-        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
-                                  time=local_hhmm(data.start_at)), field="time")
+    _check_time(data.start_at, own)
     tables = list(db.session.scalars(sa.select(Table).where(Table.id.in_(data.table_ids)))) if data.table_ids else []
     if len(tables) != len(set(data.table_ids)):
         raise ValidationFailed(_l("That table does not exist (any more)."), field="table_ids")
-    seats = sum(t.max_seats for t in tables)
-    if tables and seats < data.party_size:
-        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
-                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
-                                  seats=seats), field="table_ids")
+    _check_seats(tables, data.party_size)
     minutes = data.duration_minutes or turntimes.minutes_for(data.party_size, data.start_at)
     if tables:
         check_overlap(tables, data.start_at, minutes, own_id)
@@ -311,18 +322,8 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
                                    "card."))
     if not tables:
         raise ValidationFailed(_l("Choose a table."), field="table_ids")
-    s = get_settings()
-    if not is_open(start, s):
-        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
-                                  hours=opening_hours(s)), field="time")
-    if start != locked.start_at and start < clock.utcnow().replace(second=0, microsecond=0):
-        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
-                                  time=local_hhmm(start)), field="time")
-    seats = sum(t.max_seats for t in tables)
-    if seats < locked.party_size:
-        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
-                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
-                                  seats=seats), field="table_ids")
+    _check_time(start, locked)
+    _check_seats(tables, locked.party_size)
     ids = sorted(t.id for t in tables)
     db.session.execute(sa.select(Table.id).where(Table.id.in_(ids)).order_by(Table.id).with_for_update())
     try:
@@ -332,6 +333,7 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
     data = BookingData(name=locked.name, party_size=locked.party_size, start_at=start, pacing_reason=pacing_reason)
     over = check_pacing(data, locked)
     before = {"start_at": locked.start_at, "tables": current}
+    s = get_settings()
     locked.start_at = start
     locked.service_day = clock.service_day(start, s.zone, s.boundary)
     for assignment in list(locked.assignments):
