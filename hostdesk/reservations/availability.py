@@ -27,7 +27,7 @@ from ..floor.models import Table
 from ..settings import Settings, get_settings
 from . import turntimes
 from .models import ACTIVE, Assignment, Reservation, State
-from .queries import Option, combinable_runs, day_of  # Option: a table or neighbours pushed together
+from .queries import Option, combinable_runs, day_of, to_clear  # Option: a table or neighbours pushed together
 
 SLOT = timedelta(minutes=15)  # bookable times and pacing go by quarter hours
 SOON = timedelta(minutes=5)  # a party over its time, or a table to clear, is expected free this soon
@@ -77,7 +77,7 @@ class Busy:
                 busy.spans.setdefault(table_id, []).append((*span, rid))
         cleared = {t.id: t.cleared_at for t in table_list}
         for table_id, left_at in left.items():
-            if table_id in cleared and (cleared[table_id] is None or cleared[table_id] < left_at) and left_at <= now:
+            if table_id in cleared and to_clear(cleared[table_id], left_at) and left_at <= now:
                 busy.spans.setdefault(table_id, []).append((left_at, now + SOON, 0))
         return busy
 

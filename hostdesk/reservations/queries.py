@@ -96,6 +96,11 @@ def shift_notes(day: date) -> list[ShiftNote]:
     return list(db.session.scalars(stmt))
 
 
+def to_clear(cleared_at: datetime | None, last_left: datetime | None) -> bool:
+    """A table is to clear when a party left it after it was last cleared (tables_held asks the same in SQL)."""
+    return last_left is not None and (cleared_at is None or cleared_at < last_left)
+
+
 @dataclass
 class TableView:
     table: Table
@@ -146,7 +151,7 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
         view.free_since = max((t for t in (cleared, last_left.get(view.id)) if t is not None), default=None)
         if view.party is not None:
             view.state = "occupied"
-        elif view.id in last_left and (cleared is None or cleared < last_left[view.id]):
+        elif to_clear(cleared, last_left.get(view.id)):
             view.state = "to_clear"
         elif view.next_booking is not None:
             view.state = "reserved"
@@ -173,7 +178,7 @@ def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int
                  .group_by(Assignment.table_id))
     cleared = dict(db.session.execute(sa.select(Table.id, Table.cleared_at).where(Table.id.in_(table_ids))).all())
     for table_id, left_at in db.session.execute(last_left).all():
-        if left_at is not None and (cleared.get(table_id) is None or cleared[table_id] < left_at):
+        if to_clear(cleared.get(table_id), left_at):
             blocked.add(table_id)
     return sorted(blocked)
 
@@ -184,10 +189,10 @@ def tables_held(table_ids: list[int], reservation_id: int) -> bool:
     occupied = (sa.select(Assignment.reservation_id)
                 .where(Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True),
                        Assignment.reservation_id != reservation_id))
-    to_clear = (sa.select(Assignment.reservation_id).join(Reservation).join(Table, Table.id == Assignment.table_id)
+    left_since = (sa.select(Assignment.reservation_id).join(Reservation).join(Table, Table.id == Assignment.table_id)
                 .where(Assignment.table_id.in_(table_ids), Reservation.state == State.LEFT,
                        sa.or_(Table.cleared_at.is_(None), Table.cleared_at < Reservation.left_at)))
-    return bool(db.session.scalar(sa.select(sa.or_(occupied.exists(), to_clear.exists()))))
+    return bool(db.session.scalar(sa.select(sa.or_(occupied.exists(), left_since.exists()))))
 
 
 @dataclass
