@@ -299,10 +299,13 @@ class FormAnswer:
 
 
 def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
-             now: datetime | None = None) -> FormAnswer:
+             now: datetime | None = None) -> FormAnswer | None:
     """The booking form's availability: the free tables and combinations at `start`; the nearest
-    bookable times before and after when none is; the pacing warning; from one read of the day."""
+    bookable times before and after when none is; the pacing warning; from one read of the day.
+    None for a party size no booking may have (bookings._validate refuses it)."""
     s = get_settings()
+    if not 1 <= party_size <= s.max_party_size:
+        return None
     now = now or clock.utcnow()
     day = day_of(start)
     busy = Busy.load(day, now=now)

@@ -227,6 +227,12 @@ def test_booking_form_fragment_lists_free_tables_and_fills_nothing_when_typed_ba
     assert bad.status_code == 200 and "Type a date, time and party size" in bad.get_data(as_text=True)
 
 
+def test_booking_form_fragment_answers_nothing_for_a_party_size_no_booking_may_have(frozen, floor, host_client_en):
+    for size in ("0", "99"):
+        html = host_client_en.get(f"/host/bookings/availability?day=2026-11-20&time=19:30&party_size={size}")
+        assert "Type a date, time and party size" in html.get_data(as_text=True), size
+
+
 def test_booking_form_fragment_offers_nearest_times_when_nothing_is_free(frozen, floor, make_res, host_client_en):
     make_res(size=8, at=at("20:00"), tables=[floor["12"]])
     html = host_client_en.get(
