@@ -239,8 +239,20 @@ def book(actor, data: BookingData) -> Reservation:
     return res
 
 
+EDITABLE = (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED)  # the booking form may change these
+MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)  # the timeline may move these (not seated yet)
+
+
+def editable(res: Reservation) -> bool:
+    return res.state in EDITABLE
+
+
+def movable(res: Reservation) -> bool:
+    return res.state in MOVABLE
+
+
 def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
-    if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
+    if not editable(res):
         raise InvalidTransition(_l("This reservation can no longer be changed."))
     phone, tables = _validate(data, own=res)
     over = check_pacing(data, res)
@@ -291,9 +303,6 @@ def dismiss_note(note: ShiftNote, actor) -> None:
     live.bump()
 
 
-MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)
-
-
 def _last_changer(res: Reservation) -> tuple[str, datetime | None]:
     from ..audit import AuditEntry
 
@@ -317,7 +326,7 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
         who, when = _last_changer(locked)
         raise AlreadyDone(_l("%(name)s was just changed on another tablet by %(by)s at %(time)s: look again.",
                              name=locked.display_name, by=who, time=local_hhmm(when) if when else "?"))
-    if locked.state not in MOVABLE:
+    if not movable(locked):
         raise InvalidTransition(_l("Only a booking not seated yet can be moved here; move a seated party from its "
                                    "card."))
     if not tables:
