@@ -318,32 +318,3 @@ def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
     if not answer.options:
         answer.before, answer.after = nearest_times(start, party_size, own_id=own_id, busy=busy, now=now)
     return answer
-
-
-SOON_LEFT = 10  # minutes: a turn this close to its end is shown as ending soon
-
-
-@dataclass
-class Turn:
-    """A seated party's expected end against now, for the floor tiles, seated cards and timeline."""
-
-    until: datetime
-    over_minutes: int  # > 0: past its expected end by this much
-
-    @property
-    def level(self) -> str:
-        if self.over_minutes > 0:
-            return "over"
-        return "ok" if self.minutes_left > SOON_LEFT else "soon"
-
-    @property
-    def minutes_left(self) -> int:
-        return -self.over_minutes
-
-
-def turn_of(res: Reservation, now: datetime) -> Turn | None:
-    """When a seated party is expected to leave (seated + its expected turn), None when not seated."""
-    if res.state is not State.SEATED or res.seated_at is None:
-        return None
-    until = res.seated_at + timedelta(minutes=res.duration_minutes)
-    return Turn(until, math.floor((now - until).total_seconds() / 60))

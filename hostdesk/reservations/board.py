@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from .. import clock
 from ..settings import Settings, get_settings
 from . import live, queries
-from .availability import Turn, turn_of
 from .models import Reservation, ShiftNote, State
 from .operations import can_undo
+from .queries import Turn, turn_of
 
 
 @dataclass

@@ -5,6 +5,7 @@ tables, one query plus one for the tables), every table, and the shift note.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -101,6 +102,35 @@ def to_clear(cleared_at: datetime | None, last_left: datetime | None) -> bool:
     return last_left is not None and (cleared_at is None or cleared_at < last_left)
 
 
+SOON_LEFT = 10  # minutes: a turn this close to its end is shown as ending soon
+
+
+@dataclass
+class Turn:
+    """A seated party's expected end against now, for the floor tiles, seated cards and timeline."""
+
+    until: datetime
+    over_minutes: int  # > 0: past its expected end by this much
+
+    @property
+    def level(self) -> str:
+        if self.over_minutes > 0:
+            return "over"
+        return "ok" if self.minutes_left > SOON_LEFT else "soon"
+
+    @property
+    def minutes_left(self) -> int:
+        return -self.over_minutes
+
+
+def turn_of(res: Reservation, now: datetime) -> Turn | None:
+    """When a seated party is expected to leave (seated + its expected turn), None when not seated."""
+    if res.state is not State.SEATED or res.seated_at is None:
+        return None
+    until = res.seated_at + timedelta(minutes=res.duration_minutes)
+    return Turn(until, math.floor((now - until).total_seconds() / 60))
+
+
 @dataclass
 class TableView:
     table: Table
@@ -109,6 +139,7 @@ class TableView:
     next_booking: Reservation | None = None  # the next party expected there today
     at_door: Reservation | None = None  # a party booked here that stands at the door (arrived, greeted)
     free_since: datetime | None = None  # when it was last cleared or left
+    turn: Turn | None = None  # occupied: when its party is expected to leave
 
     def fits(self, party_size: int) -> bool:
         return self.table.fits(party_size)
@@ -151,6 +182,7 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
         view.free_since = max((t for t in (cleared, last_left.get(view.id)) if t is not None), default=None)
         if view.party is not None:
             view.state = "occupied"
+            view.turn = turn_of(view.party, now)
         elif to_clear(cleared, last_left.get(view.id)):
             view.state = "to_clear"
         elif view.next_booking is not None:

@@ -19,10 +19,10 @@ from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
 from . import availability, live, queries, turntimes
-from .availability import Turn, turn_of
 from .bookings import MOVABLE
 from .models import Assignment, Reservation, Source, State
 from .operations import local_hhmm
+from .queries import Turn, turn_of
 
 STEP = 5  # minutes per position step; a step is 10 px (static/timeline.css), a quarter hour 30 px
 STEPS = 300  # the most steps timeline.css has classes for (25 hours)

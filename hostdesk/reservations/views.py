@@ -16,7 +16,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
-from . import availability, bookings, door, fragments, live, operations, queries, seating, walkins
+from . import bookings, door, fragments, live, operations, queries, seating, walkins
 from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import MessageKind, ShiftNote
@@ -38,7 +38,7 @@ TRANSITIONS = {
 @bp.app_context_processor
 def host_helpers():
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl"), "turn_of": availability.turn_of}
+            "lang": str(get_locale() or "nl")}
 
 
 @bp.app_template_filter("format_day")

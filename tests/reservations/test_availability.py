@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hostdesk import clock
 from hostdesk.extensions import db
-from hostdesk.reservations import availability, turntimes
+from hostdesk.reservations import availability, queries, turntimes
 from hostdesk.reservations.models import Assignment, State, TurnTime
 from hostdesk.settings import update_settings
 
@@ -283,7 +283,7 @@ def test_seated_tables_show_expected_free_time_and_over_time_in_words(frozen, fl
 
 def test_turn_is_soon_in_the_last_ten_minutes(frozen, floor, make_res):
     res = seat(make_res, floor["10"], 2, 85)
-    turn = availability.turn_of(res, clock.utcnow())
+    turn = queries.turn_of(res, clock.utcnow())
     assert turn.level == "soon" and turn.minutes_left == 5 and turn.until == frozen + minutes(5)
 
 
