@@ -15,14 +15,13 @@ from hostdesk.reservations.models import State
 from .conftest import minutes
 
 
-def _floor():
-    board = load_board()
-    return board.floor, [c.res for c in board.waiting]
+def _waiting():
+    return [c.res for c in load_board().waiting]
 
 
 def test_quote_is_zero_when_a_table_is_free(frozen, floor, app_ctx):
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 2, waiting) == 0
+    waiting = _waiting()
+    assert walkins.quote_wait(2, waiting) == 0
 
 
 def no_combinations(floor) -> None:
@@ -41,16 +40,16 @@ def test_quote_waits_for_the_first_table_to_free_up(frozen, floor, make_res, act
         operations.seat(res, host, [floor[table]])
     clock.freeze(frozen)
     db.session.commit()
-    floor_state, waiting = _floor()
+    waiting = _waiting()
     # 12 frees at 19:00 - 100 + 105 min = +5; 10 at -60 + 105 = +45; 11 at -30 + 105 = +75.
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5
+    assert walkins.quote_wait(4, waiting) == 5
     walkins.add_to_waitlist(host, 4, 5, "Visser")
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 45  # one party is ahead
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 45  # one party is ahead
     walkins.add_to_waitlist(host, 4, 45, "")
     walkins.add_to_waitlist(host, 4, 75, "")
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5 + 105  # a second round at the first table
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 5 + 105  # a second round at the first table
 
 
 def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor, make_res, actors):
@@ -62,9 +61,9 @@ def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor
         other = make_res("B" + table, 4, frozen, State.GREETED)
         operations.seat(other, actors["host"], [floor[table]])
     db.session.commit()
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5  # table 10 only needs clearing
-    assert walkins.quote_wait(floor_state, 20, waiting) == 150  # nothing fits: the usual duration
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 5  # table 10 only needs clearing
+    assert walkins.quote_wait(20, waiting) == 150  # nothing fits: the usual duration
 
 
 def test_quote_counts_a_free_combination_of_tables(frozen, floor, make_res, actors):
@@ -72,8 +71,8 @@ def test_quote_counts_a_free_combination_of_tables(frozen, floor, make_res, acto
         other = make_res("B" + table, 4, frozen, State.GREETED)
         operations.seat(other, actors["host"], [floor[table]])
     db.session.commit()
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 0  # 1 + 2 pushed together are free now
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 0  # 1 + 2 pushed together are free now
 
 
 def test_waitlist_and_call_next_are_audited(frozen, floor, actors):
