@@ -56,6 +56,19 @@ def test_learned_median_per_band_and_service_once_there_are_twenty_visits(frozen
     assert times.minutes_for(5, at("20:00")) == 120  # 19 visits: not trusted
 
 
+def test_turn_times_are_read_once_per_request(frozen, app_ctx, make_res):
+    from tests.statements import Statements
+
+    with Statements(db.engine) as statements:
+        turntimes.minutes_for(2, at("19:00"))
+        turntimes.minutes_for(5, at("12:30"))
+        turntimes.current()
+    assert sum("FROM turn_times" in s for s in statements.seen) == 1
+    visits(make_res, 20, 2, at("19:00"), sat=70)
+    turntimes.refresh()  # what this request learned is what it reads from then on
+    assert turntimes.minutes_for(2, at("19:00")) == 70
+
+
 def test_visits_older_than_eight_weeks_are_not_learned(frozen, app_ctx, make_res):
     visits(make_res, 25, 2, at("19:00") - timedelta(weeks=9), sat=40)
     turntimes.refresh()
