@@ -1,4 +1,4 @@
-"""Availability, expected free times, pacing and the waitlist quote: reads, no state changes.
+"""Availability, pacing and the waitlist quote: reads, no state changes.
 
 Public functions (the booking form, the timeline, the waitlist and the online booking page use them;
 keep their names and meaning stable):
@@ -6,7 +6,6 @@ keep their names and meaning stable):
 - `bookable_times(day, party_size, ...)`: the start times a party can book on a service day.
 - `free_options(start, party_size, ...)`: the tables and combinations free for the party's turn time.
 - `nearest_times(start, party_size, ...)`: the nearest bookable times before and after a start.
-- `expected_free(now)`: when each table is expected to be free.
 - `pacing_slots(day)` / `pacing_over(start, party_size, ...)`: covers starting per 15-minute slot.
 - `waitlist_quote(party_size, ...)`: minutes a walk-in is likely to wait.
 
@@ -83,14 +82,6 @@ class Busy:
 
     def free(self, table_id: int, start: datetime, end: datetime, own_id: int | None = None) -> bool:
         return not any(s < end and e > start and rid != own_id for s, e, rid in self.spans.get(table_id, ()))
-
-    def free_at(self, table_id: int, now: datetime) -> datetime:
-        """When the table is next free from `now` on (now when nobody holds it)."""
-        moment = now
-        for s, e, _rid in sorted(self.spans.get(table_id, ())):
-            if s <= moment < e:
-                moment = e
-        return moment
 
     def covers_in_slot(self, start: datetime, own_id: int | None = None) -> int:
         slot = slot_of(start, get_settings())
@@ -229,19 +220,6 @@ def pacing_over(start: datetime, party_size: int, *, own_id: int | None = None,
     busy = busy or Busy.load(day_of(start))
     covers = busy.covers_in_slot(start, own_id) + party_size
     return Slot(slot_of(start, get_settings()), covers, limit) if covers > limit else None
-
-
-def expected_free(now: datetime | None = None, busy: Busy | None = None) -> dict[int, datetime]:
-    """For each table held now (seated, to clear), when it is expected to be free; over-time
-    parties count as leaving soon. Tables free now are left out."""
-    now = now or clock.utcnow()
-    busy = busy or Busy.load(day_of(now), now=now)
-    found = {}
-    for table_id in busy.spans:
-        moment = busy.free_at(table_id, now)
-        if moment > now:
-            found[table_id] = moment
-    return found
 
 
 def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Iterable[int] = (),

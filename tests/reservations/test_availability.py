@@ -178,15 +178,6 @@ def seat(make_res, table, size, seated_minutes_ago, **extra):
     return res
 
 
-def test_expected_free_times_of_held_tables(frozen, floor, make_res):
-    seat(make_res, floor["10"], 4, 30)  # 105 minutes: free at 19:45 local + ... = now + 75
-    seat(make_res, floor["11"], 5, 200)  # over time: soon
-    found = availability.expected_free()
-    assert found[floor["10"].id] == frozen + minutes(75)
-    assert found[floor["11"].id] == frozen + minutes(5)
-    assert floor["12"].id not in found
-
-
 def test_quote_is_zero_while_a_fitting_table_is_free(frozen, floor):
     assert availability.waitlist_quote(8) == 0
 
