@@ -168,7 +168,8 @@ def check_tables(board: Board) -> None:
             card.table_state = "ready"
         if card.table_state != "ready":
             card.options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id,
-                                                   own_id=res.id, now=board.now, limit=3)[:3]
+                                                   own_id=res.id, now=board.now, limit=3,
+                                                   minutes=res.duration_minutes)[:3]
 
 
 def _held(view: queries.TableView | None, res: Reservation) -> bool:

@@ -17,6 +17,7 @@ from .. import clock
 from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
+from . import turntimes
 from .models import Assignment, Reservation, ShiftNote, State
 
 UPCOMING = (State.BOOKED, State.ARRIVED, State.GREETED)
@@ -276,11 +277,14 @@ def combinable_runs(tables: Iterable[Table], party_size: int,
 
 
 def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None = None,
-                    own_id: int | None = None, now: datetime | None = None, limit: int = 8) -> list[Option]:
+                    own_id: int | None = None, now: datetime | None = None, limit: int = 8,
+                    minutes: int | None = None) -> list[Option]:
     """Free tables that fit: preferred area first, smallest fit first; then combinations of
-    combinable neighbours (same area, next to each other) for parties no single table takes."""
+    combinable neighbours (same area, next to each other) for parties no single table takes.
+    A booking there that starts within the party's turn (`minutes`: its own expected turn; default
+    the learned turn time for its size now) marks the option reserved."""
     now = now or clock.utcnow()
-    until = now + timedelta(minutes=get_settings().duration_for(party_size))
+    until = now + timedelta(minutes=minutes or turntimes.minutes_for(party_size, now))
 
     def conflict(view: TableView) -> datetime | None:
         nb = view.next_booking

@@ -87,10 +87,10 @@ def leave_waitlist(res: Reservation) -> None:
 
 def _open_for(view, party: Reservation, now: datetime) -> bool:
     """The table is free now, not held for a party at the door, and no booking there starts before
-    this party would leave."""
+    this party would leave (its expected turn: the learned turn time it was given when it came)."""
     if view.state not in ("free", "reserved") or view.at_door is not None or not view.fits(party.party_size):
         return False
-    until = now + timedelta(minutes=get_settings().duration_for(party.party_size))
+    until = now + timedelta(minutes=party.duration_minutes)
     return view.next_booking is None or view.next_booking.start_at >= until
 
 

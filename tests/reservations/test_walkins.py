@@ -2,6 +2,8 @@
 and the tables offered to a party (smallest fit first, preferred area first, combinations)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from hostdesk import clock
@@ -126,3 +128,20 @@ def test_options_mark_a_table_booked_soon(frozen, floor, make_res):
     make_res("Soon", 2, frozen + minutes(45), tables=[floor["1"]])
     options = queries.seating_options(load_board().floor, 2)
     assert options[-1].names == "1" and options[-1].reserved_at == frozen + minutes(45)
+
+
+def test_the_seat_chooser_and_table_ready_go_by_the_learned_turn_time(frozen, floor, make_res, actors):
+    """Twenty dinners of two that sat 60 minutes, not the manager's 90: a table booked in 75 minutes
+    is free for a party of two now, for the seat chooser and for "Table ready" as for the quote."""
+    from hostdesk.reservations import turntimes
+
+    for i in range(20):
+        begin = frozen - timedelta(days=i + 1)
+        make_res(f"v{i}", 2, begin, State.LEFT, seated_at=begin, left_at=begin + minutes(60))
+    turntimes.refresh()
+    make_res("Later", 2, frozen + minutes(75), tables=[floor["10"]])
+    options = queries.seating_options(load_board().floor, 2)
+    assert next(o for o in options if o.names == "10").reserved_at is None
+    party = walkins.add_to_waitlist(actors["host"], 2, 15, "Visser")
+    db.session.commit()
+    assert walkins.call_next(actors["host"], floor["10"]).id == party.id
