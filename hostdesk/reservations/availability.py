@@ -1,4 +1,4 @@
-"""Availability, expected free times, pacing and the waitlist quote: reads, no state changes.
+"""Availability, pacing and the waitlist quote: reads, no state changes.
 
 Public functions (the booking form, the timeline, the waitlist and the online booking page use them;
 keep their names and meaning stable):
@@ -6,7 +6,6 @@ keep their names and meaning stable):
 - `bookable_times(day, party_size, ...)`: the start times a party can book on a service day.
 - `free_options(start, party_size, ...)`: the tables and combinations free for the party's turn time.
 - `nearest_times(start, party_size, ...)`: the nearest bookable times before and after a start.
-- `expected_free(now)`: when each table is expected to be free.
 - `pacing_slots(day)` / `pacing_over(start, party_size, ...)`: covers starting per 15-minute slot.
 - `waitlist_quote(party_size, ...)`: minutes a walk-in is likely to wait.
 
@@ -27,12 +26,11 @@ from ..floor.models import Table
 from ..settings import Settings, get_settings
 from . import turntimes
 from .models import ACTIVE, Assignment, Reservation, State
-from .queries import Option  # a table or neighbours pushed together: ids, seats, names, area
+from .queries import Option, combinable_runs, day_of, to_clear  # Option: a table or neighbours pushed together
 
 SLOT = timedelta(minutes=15)  # bookable times and pacing go by quarter hours
 SOON = timedelta(minutes=5)  # a party over its time, or a table to clear, is expected free this soon
 ROUND_TO = 5  # waitlist quotes in whole 5 minutes
-COMBINE_AT_MOST = 4  # tables pushed together
 COUNTED = (*ACTIVE, State.LEFT)  # the covers pacing counts
 
 
@@ -78,20 +76,12 @@ class Busy:
                 busy.spans.setdefault(table_id, []).append((*span, rid))
         cleared = {t.id: t.cleared_at for t in table_list}
         for table_id, left_at in left.items():
-            if table_id in cleared and (cleared[table_id] is None or cleared[table_id] < left_at) and left_at <= now:
+            if table_id in cleared and to_clear(cleared[table_id], left_at) and left_at <= now:
                 busy.spans.setdefault(table_id, []).append((left_at, now + SOON, 0))
         return busy
 
     def free(self, table_id: int, start: datetime, end: datetime, own_id: int | None = None) -> bool:
         return not any(s < end and e > start and rid != own_id for s, e, rid in self.spans.get(table_id, ()))
-
-    def free_at(self, table_id: int, now: datetime) -> datetime:
-        """When the table is next free from `now` on (now when nobody holds it)."""
-        moment = now
-        for s, e, _rid in sorted(self.spans.get(table_id, ())):
-            if s <= moment < e:
-                moment = e
-        return moment
 
     def covers_in_slot(self, start: datetime, own_id: int | None = None) -> int:
         slot = slot_of(start, get_settings())
@@ -120,29 +110,10 @@ def slot_of(moment: datetime, s: Settings) -> datetime:
     return floored.astimezone(moment.tzinfo)
 
 
-def _combinations(tables: list[Table], party_size: int) -> list[list[Table]]:
-    """Runs of combinable neighbours (same area, next in position) whose seats hold the party."""
-    by_area: dict[int, list[Table]] = {}
-    for t in sorted(tables, key=lambda t: (t.area_id, t.position, t.name)):
-        by_area.setdefault(t.area_id, []).append(t)
-    runs = []
-    for row in by_area.values():
-        for i in range(len(row)):
-            run: list[Table] = []
-            for t in row[i:i + COMBINE_AT_MOST]:
-                if not t.combinable:
-                    break
-                run.append(t)
-                if len(run) > 1 and sum(x.max_seats for x in run) >= party_size:
-                    runs.append(run)
-                    break
-    return runs
-
-
 def _candidates(tables: list[Table], party_size: int) -> list[list[Table]]:
     singles = [[t] for t in tables if t.fits(party_size)]
     singles.sort(key=lambda o: (o[0].max_seats, o[0].area_id, o[0].position))
-    combos = _combinations(tables, party_size)
+    combos = combinable_runs(tables, party_size)
     combos.sort(key=lambda o: (sum(t.max_seats for t in o), len(o), o[0].area_id, o[0].position))
     return singles + combos
 
@@ -152,16 +123,14 @@ def free_options(start: datetime, party_size: int, *, own_id: int | None = None,
     """The tables, then combinations of combinable neighbours, free from `start` for the party's
     expected turn time (or `minutes`), smallest fit first. `own_id`: a booking being edited, whose
     own tables count as free. `tables`: only these tables (default: every active table)."""
-    busy = busy or Busy.load(turntimes_day(start), tables=tables)
+    busy = busy or Busy.load(day_of(start), tables=tables)
     pool = list(tables) if tables is not None else busy.tables
     end = start + timedelta(minutes=minutes or busy.turn.minutes_for(party_size, start))
     return [Option(option) for option in _candidates(pool, party_size)
             if all(busy.free(t.id, start, end, own_id) for t in option)]
 
 
-def turntimes_day(moment: datetime) -> date:
-    s = get_settings()
-    return clock.service_day(moment, s.zone, s.boundary)
+turntimes_day = day_of  # the service day of a moment
 
 
 def opening_slots(day: date, s: Settings | None = None) -> list[datetime]:
@@ -248,22 +217,9 @@ def pacing_over(start: datetime, party_size: int, *, own_id: int | None = None,
     limit = pacing_limit(start)
     if not limit:
         return None
-    busy = busy or Busy.load(turntimes_day(start))
+    busy = busy or Busy.load(day_of(start))
     covers = busy.covers_in_slot(start, own_id) + party_size
     return Slot(slot_of(start, get_settings()), covers, limit) if covers > limit else None
-
-
-def expected_free(now: datetime | None = None, busy: Busy | None = None) -> dict[int, datetime]:
-    """For each table held now (seated, to clear), when it is expected to be free; over-time
-    parties count as leaving soon. Tables free now are left out."""
-    now = now or clock.utcnow()
-    busy = busy or Busy.load(turntimes_day(now), now=now)
-    found = {}
-    for table_id in busy.spans:
-        moment = busy.free_at(table_id, now)
-        if moment > now:
-            found[table_id] = moment
-    return found
 
 
 def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Iterable[int] = (),
@@ -272,7 +228,7 @@ def waitlist_quote(party_size: int, *, now: datetime | None = None, ahead: Itera
     combinations that fit, each from when it is free for the party's turn, taken in turn by the
     parties ahead (`ahead`: their sizes, first come first) that fit the same tables."""
     now = now or clock.utcnow()
-    busy = busy or Busy.load(turntimes_day(now), now=now)
+    busy = busy or Busy.load(day_of(now), now=now)
     turn = busy.turn
     candidates = _candidates(busy.tables, party_size)
     if not candidates:  # no table or combination takes them: the usual turn is the best guess
@@ -321,12 +277,15 @@ class FormAnswer:
 
 
 def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
-             now: datetime | None = None) -> FormAnswer:
+             now: datetime | None = None) -> FormAnswer | None:
     """The booking form's availability: the free tables and combinations at `start`; the nearest
-    bookable times before and after when none is; the pacing warning; from one read of the day."""
+    bookable times before and after when none is; the pacing warning; from one read of the day.
+    None for a party size no booking may have (bookings._validate refuses it)."""
     s = get_settings()
+    if not 1 <= party_size <= s.max_party_size:
+        return None
     now = now or clock.utcnow()
-    day = turntimes_day(start)
+    day = day_of(start)
     busy = Busy.load(day, now=now)
     answer = FormAnswer(start, party_size, busy.turn.minutes_for(party_size, start))
     answer.open = turntimes.service_name(start, s) is not None
@@ -337,32 +296,3 @@ def for_form(start: datetime, party_size: int, *, own_id: int | None = None,
     if not answer.options:
         answer.before, answer.after = nearest_times(start, party_size, own_id=own_id, busy=busy, now=now)
     return answer
-
-
-SOON_LEFT = 10  # minutes: a turn this close to its end is shown as ending soon
-
-
-@dataclass
-class Turn:
-    """A seated party's expected end against now, for the floor tiles, seated cards and timeline."""
-
-    until: datetime
-    over_minutes: int  # > 0: past its expected end by this much
-
-    @property
-    def level(self) -> str:
-        if self.over_minutes > 0:
-            return "over"
-        return "ok" if self.minutes_left > SOON_LEFT else "soon"
-
-    @property
-    def minutes_left(self) -> int:
-        return -self.over_minutes
-
-
-def turn_of(res: Reservation, now: datetime) -> Turn | None:
-    """When a seated party is expected to leave (seated + its expected turn), None when not seated."""
-    if res.state is not State.SEATED or res.seated_at is None:
-        return None
-    until = res.seated_at + timedelta(minutes=res.duration_minutes)
-    return Turn(until, math.floor((now - until).total_seconds() / 60))

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from .. import clock
 from ..settings import Settings, get_settings
 from . import live, queries
-from .availability import Turn, turn_of
 from .models import Reservation, ShiftNote, State
 from .operations import can_undo
+from .queries import Turn, turn_of
 
 
 @dataclass
@@ -168,7 +168,8 @@ def check_tables(board: Board) -> None:
             card.table_state = "ready"
         if card.table_state != "ready":
             card.options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id,
-                                                   own_id=res.id, now=board.now, limit=3)[:3]
+                                                   own_id=res.id, now=board.now, limit=3,
+                                                   minutes=res.duration_minutes)[:3]
 
 
 def _held(view: queries.TableView | None, res: Reservation) -> bool:
@@ -182,7 +183,7 @@ def load_board(now: datetime | None = None) -> Board:
     s = get_settings()
     now = now or clock.utcnow()
     day = clock.service_day(now, s.zone, s.boundary)
-    reservations = queries.reservations_of(day)
+    reservations = queries.reservations_of(day, messages=True)
     board = sort_board(reservations, now, day, s)
     board.floor = queries.floor_state(queries.all_tables(), reservations, now)
     check_tables(board)
@@ -233,6 +234,9 @@ def tally(now: datetime | None = None) -> Tally:
     return result
 
 
+WITH_MESSAGES = ("greet", "waiting")  # the sections whose cards list the messages to the guest
+
+
 def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None, Card | None]:
     """The section one reservation's card now stands in and the card (sort_board of that one), or
     (None, None) when the board shows no card for it (closed for good, or not today's)."""
@@ -245,6 +249,8 @@ def card_for(res: Reservation, now: datetime | None = None) -> tuple[str | None,
             card.table_state = "ready"
         else:  # not ready: the card offers the free tables that fit, from the whole floor
             found = load_board(now).find(res.id)
+    if found and found[0] in WITH_MESSAGES:
+        queries.load_messages(res)
     return found if found and found[0] != "done" else (None, None)
 
 

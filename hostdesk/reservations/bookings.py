@@ -3,7 +3,7 @@ guests recognised by phone or e-mail; the service's shift notes."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import phonenumbers
 import sqlalchemy as sa
@@ -116,12 +116,7 @@ def opening_hours(s: Settings) -> str:
 
 
 def is_open(moment: datetime, s: Settings) -> bool:
-    local = moment.astimezone(s.zone).time().replace(tzinfo=None)
-    for service in s.services:
-        start, end = time.fromisoformat(service["start"]), time.fromisoformat(service["end"])
-        if (start <= local < end) if start <= end else (local >= start or local < end):
-            return True
-    return False
+    return turntimes.service_name(moment, s) is not None
 
 
 def check_overlap(tables: list[Table], start: datetime, minutes: int, own_id: int | None) -> None:
@@ -157,6 +152,27 @@ def check_duplicate(phone: str, start: datetime, minutes: int, own_id: int | Non
                time=local_hhmm(other.start_at), name=other.display_name, size=other.party_size), field="phone")
 
 
+def _check_time(start: datetime, own: Reservation | None) -> None:
+    """Within opening hours, and not past (a booking that keeps its time may stay in the past)."""
+    s = get_settings()
+    if not is_open(start, s):
+        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
+                                  hours=opening_hours(s)), field="time")
+    moved = own is None or own.start_at != start
+    if moved and start < clock.utcnow().replace(second=0, microsecond=0):
+        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
+                                  time=local_hhmm(start)), field="time")
+
+
+def _check_seats(tables: list[Table], party_size: int) -> None:
+    """The chosen tables (if any) seat the party together."""
+    seats = sum(t.max_seats for t in tables)
+    if tables and seats < party_size:
+        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
+                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
+                                  seats=seats), field="table_ids")
+
+
 def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, list[Table]]:
     s = get_settings()
     own_id = own.id if own is not None else None
@@ -170,21 +186,11 @@ def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, l
     phone = normalise_phone(data.phone)
     if not phone and not data.email.strip():
         raise ValidationFailed(_l("Give a phone number or an e-mail address."), field="phone")
-    if not is_open(data.start_at, s):
-        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(data.start_at),
-                                  hours=opening_hours(s)), field="time")
-    moved = own is None or own.start_at != data.start_at
-    if moved and data.start_at < clock.utcnow().replace(second=0, microsecond=0):
-        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
-                                  time=local_hhmm(data.start_at)), field="time")
+    _check_time(data.start_at, own)
     tables = list(db.session.scalars(sa.select(Table).where(Table.id.in_(data.table_ids)))) if data.table_ids else []
     if len(tables) != len(set(data.table_ids)):
         raise ValidationFailed(_l("That table does not exist (any more)."), field="table_ids")
-    seats = sum(t.max_seats for t in tables)
-    if tables and seats < data.party_size:
-        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
-                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
-                                  seats=seats), field="table_ids")
+    _check_seats(tables, data.party_size)
     minutes = data.duration_minutes or turntimes.minutes_for(data.party_size, data.start_at)
     if tables:
         check_overlap(tables, data.start_at, minutes, own_id)
@@ -233,8 +239,20 @@ def book(actor, data: BookingData) -> Reservation:
     return res
 
 
+EDITABLE = (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED)  # the booking form may change these
+MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)  # the timeline may move these (not seated yet)
+
+
+def editable(res: Reservation) -> bool:
+    return res.state in EDITABLE
+
+
+def movable(res: Reservation) -> bool:
+    return res.state in MOVABLE
+
+
 def edit_booking(res: Reservation, actor, data: BookingData) -> Reservation:
-    if res.state not in (State.BOOKED, State.WAITING, State.ARRIVED, State.GREETED):
+    if not editable(res):
         raise InvalidTransition(_l("This reservation can no longer be changed."))
     phone, tables = _validate(data, own=res)
     over = check_pacing(data, res)
@@ -285,9 +303,6 @@ def dismiss_note(note: ShiftNote, actor) -> None:
     live.bump()
 
 
-MOVABLE = (State.BOOKED, State.ARRIVED, State.GREETED)
-
-
 def _last_changer(res: Reservation) -> tuple[str, datetime | None]:
     from ..audit import AuditEntry
 
@@ -311,23 +326,13 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
         who, when = _last_changer(locked)
         raise AlreadyDone(_l("%(name)s was just changed on another tablet by %(by)s at %(time)s: look again.",
                              name=locked.display_name, by=who, time=local_hhmm(when) if when else "?"))
-    if locked.state not in MOVABLE:
+    if not movable(locked):
         raise InvalidTransition(_l("Only a booking not seated yet can be moved here; move a seated party from its "
                                    "card."))
     if not tables:
         raise ValidationFailed(_l("Choose a table."), field="table_ids")
-    s = get_settings()
-    if not is_open(start, s):
-        raise ValidationFailed(_l("%(time)s is outside opening hours (%(hours)s).", time=local_hhmm(start),
-                                  hours=opening_hours(s)), field="time")
-    if start != locked.start_at and start < clock.utcnow().replace(second=0, microsecond=0):
-        raise ValidationFailed(_l("%(time)s on that day has passed: give a time from now on.",
-                                  time=local_hhmm(start)), field="time")
-    seats = sum(t.max_seats for t in tables)
-    if seats < locked.party_size:
-        raise ValidationFailed(_l("Table %(table)s seats at most %(seats)s guests: choose more or larger tables, "
-                                  "or book at most %(seats)s.", table=" + ".join(t.name for t in tables),
-                                  seats=seats), field="table_ids")
+    _check_time(start, locked)
+    _check_seats(tables, locked.party_size)
     ids = sorted(t.id for t in tables)
     db.session.execute(sa.select(Table.id).where(Table.id.in_(ids)).order_by(Table.id).with_for_update())
     try:
@@ -337,6 +342,7 @@ def move_booking(res: Reservation, actor, tables: list[Table], start: datetime, 
     data = BookingData(name=locked.name, party_size=locked.party_size, start_at=start, pacing_reason=pacing_reason)
     over = check_pacing(data, locked)
     before = {"start_at": locked.start_at, "tables": current}
+    s = get_settings()
     locked.start_at = start
     locked.service_day = clock.service_day(start, s.zone, s.boundary)
     for assignment in list(locked.assignments):

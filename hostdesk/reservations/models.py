@@ -145,8 +145,9 @@ class Reservation(db.Model):
     left_by: Mapped[User | None] = relationship(foreign_keys=[left_by_id], lazy="joined")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="reservation", cascade="all, delete-orphan",
                                                          lazy="selectin")
+    # Read only where a card shows them (queries.reservations_of(..., messages=True)), not on every load.
     messages: Mapped[list[GuestMessage]] = relationship(back_populates="reservation", cascade="all, delete-orphan",
-                                                        order_by="GuestMessage.id", lazy="selectin")
+                                                        order_by="GuestMessage.id", lazy="select")
 
     @property
     def tables(self) -> list[Table]:

@@ -6,6 +6,7 @@ tables, one query plus one for the tables), every table, and the shift note.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from .. import clock
 from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
+from . import turntimes
 from .models import Assignment, Reservation, ShiftNote, State
 
 UPCOMING = (State.BOOKED, State.ARRIVED, State.GREETED)
@@ -37,10 +39,20 @@ def moment_on(day: date, at: time) -> datetime:
     return clock.moment_on(day, at, s.zone, s.boundary)
 
 
-def reservations_of(day: date) -> list[Reservation]:
+def reservations_of(day: date, *, messages: bool = False) -> list[Reservation]:
+    """The day's reservations with their tables; `messages`: with the waitlist guests' messages too
+    (one more statement), for the board whose cards show them."""
     stmt = (sa.select(Reservation).where(Reservation.service_day == day)
             .options(selectinload(Reservation.assignments)).order_by(Reservation.start_at, Reservation.id))
+    if messages:
+        stmt = stmt.options(selectinload(Reservation.messages))
     return list(db.session.scalars(stmt).unique())
+
+
+def load_messages(res: Reservation) -> None:
+    """Read one party's messages now (one statement, none when read already), so its card's template
+    does not."""
+    res.messages  # noqa: B018  (the lazy load)
 
 
 def board_tally(day: date, late_from: datetime, arriving_from: datetime) -> list[sa.Row]:
@@ -86,6 +98,40 @@ def shift_notes(day: date) -> list[ShiftNote]:
     return list(db.session.scalars(stmt))
 
 
+def to_clear(cleared_at: datetime | None, last_left: datetime | None) -> bool:
+    """A table is to clear when a party left it after it was last cleared (tables_held asks the same in SQL)."""
+    return last_left is not None and (cleared_at is None or cleared_at < last_left)
+
+
+SOON_LEFT = 10  # minutes: a turn this close to its end is shown as ending soon
+
+
+@dataclass
+class Turn:
+    """A seated party's expected end against now, for the floor tiles, seated cards and timeline."""
+
+    until: datetime
+    over_minutes: int  # > 0: past its expected end by this much
+
+    @property
+    def level(self) -> str:
+        if self.over_minutes > 0:
+            return "over"
+        return "ok" if self.minutes_left > SOON_LEFT else "soon"
+
+    @property
+    def minutes_left(self) -> int:
+        return -self.over_minutes
+
+
+def turn_of(res: Reservation, now: datetime) -> Turn | None:
+    """When a seated party is expected to leave (seated + its expected turn), None when not seated."""
+    if res.state is not State.SEATED or res.seated_at is None:
+        return None
+    until = res.seated_at + timedelta(minutes=res.duration_minutes)
+    return Turn(until, math.floor((now - until).total_seconds() / 60))
+
+
 @dataclass
 class TableView:
     table: Table
@@ -94,6 +140,7 @@ class TableView:
     next_booking: Reservation | None = None  # the next party expected there today
     at_door: Reservation | None = None  # a party booked here that stands at the door (arrived, greeted)
     free_since: datetime | None = None  # when it was last cleared or left
+    turn: Turn | None = None  # occupied: when its party is expected to leave
 
     def fits(self, party_size: int) -> bool:
         return self.table.fits(party_size)
@@ -136,7 +183,8 @@ def floor_state(tables: list[Table], reservations: list[Reservation], now: datet
         view.free_since = max((t for t in (cleared, last_left.get(view.id)) if t is not None), default=None)
         if view.party is not None:
             view.state = "occupied"
-        elif view.id in last_left and (cleared is None or cleared < last_left[view.id]):
+            view.turn = turn_of(view.party, now)
+        elif to_clear(cleared, last_left.get(view.id)):
             view.state = "to_clear"
         elif view.next_booking is not None:
             view.state = "reserved"
@@ -163,7 +211,7 @@ def blocked_tables(table_ids: list[int], reservation_id: int | None) -> list[int
                  .group_by(Assignment.table_id))
     cleared = dict(db.session.execute(sa.select(Table.id, Table.cleared_at).where(Table.id.in_(table_ids))).all())
     for table_id, left_at in db.session.execute(last_left).all():
-        if left_at is not None and (cleared.get(table_id) is None or cleared[table_id] < left_at):
+        if to_clear(cleared.get(table_id), left_at):
             blocked.add(table_id)
     return sorted(blocked)
 
@@ -174,10 +222,10 @@ def tables_held(table_ids: list[int], reservation_id: int) -> bool:
     occupied = (sa.select(Assignment.reservation_id)
                 .where(Assignment.table_id.in_(table_ids), Assignment.occupied.is_(True),
                        Assignment.reservation_id != reservation_id))
-    to_clear = (sa.select(Assignment.reservation_id).join(Reservation).join(Table, Table.id == Assignment.table_id)
+    left_since = (sa.select(Assignment.reservation_id).join(Reservation).join(Table, Table.id == Assignment.table_id)
                 .where(Assignment.table_id.in_(table_ids), Reservation.state == State.LEFT,
                        sa.or_(Table.cleared_at.is_(None), Table.cleared_at < Reservation.left_at)))
-    return bool(db.session.scalar(sa.select(sa.or_(occupied.exists(), to_clear.exists()))))
+    return bool(db.session.scalar(sa.select(sa.or_(occupied.exists(), left_since.exists()))))
 
 
 @dataclass
@@ -204,12 +252,39 @@ class Option:
         return self.tables[0].area.name
 
 
+COMBINE_AT_MOST = 4  # tables pushed together
+
+
+def combinable_runs(tables: Iterable[Table], party_size: int,
+                    usable: Callable[[Table], bool] = lambda _t: True) -> list[list[Table]]:
+    """Runs of up to COMBINE_AT_MOST combinable neighbours (same area, next in position), each
+    `usable`, whose seats together hold the party: from each table, the shortest such run."""
+    by_area: dict[int, list[Table]] = {}
+    for t in sorted(tables, key=lambda t: (t.area_id, t.position, t.name)):
+        by_area.setdefault(t.area_id, []).append(t)
+    runs = []
+    for row in by_area.values():
+        for i in range(len(row)):
+            run: list[Table] = []
+            for t in row[i:i + COMBINE_AT_MOST]:
+                if not t.combinable or not usable(t):
+                    break
+                run.append(t)
+                if len(run) > 1 and sum(x.max_seats for x in run) >= party_size:
+                    runs.append(run)
+                    break
+    return runs
+
+
 def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None = None,
-                    own_id: int | None = None, now: datetime | None = None, limit: int = 8) -> list[Option]:
+                    own_id: int | None = None, now: datetime | None = None, limit: int = 8,
+                    minutes: int | None = None) -> list[Option]:
     """Free tables that fit: preferred area first, smallest fit first; then combinations of
-    combinable neighbours (same area, next to each other) for parties no single table takes."""
+    combinable neighbours (same area, next to each other) for parties no single table takes.
+    A booking there that starts within the party's turn (`minutes`: its own expected turn; default
+    the learned turn time for its size now) marks the option reserved."""
     now = now or clock.utcnow()
-    until = now + timedelta(minutes=get_settings().duration_for(party_size))
+    until = now + timedelta(minutes=minutes or turntimes.minutes_for(party_size, now))
 
     def conflict(view: TableView) -> datetime | None:
         nb = view.next_booking
@@ -230,20 +305,10 @@ def seating_options(floor: Floor, party_size: int, preferred_area_id: int | None
     singles = [Option([v.table], conflict(v)) for v in free if v.table.fits(party_size)]
     combos: list[Option] = []
     if not any(o.reserved_at is None for o in singles):
-        by_area: dict[int, list[TableView]] = {}
-        for v in sorted(floor.tables, key=lambda v: (v.table.area_id, v.table.position)):
-            by_area.setdefault(v.table.area_id, []).append(v)
-        for row in by_area.values():
-            for i in range(len(row)):
-                run: list[TableView] = []
-                for v in row[i:i + 4]:
-                    if not v.table.combinable or not open_to_us(v):
-                        break
-                    run.append(v)
-                    if len(run) > 1 and sum(x.table.max_seats for x in run) >= party_size:
-                        first = min((c for c in map(conflict, run) if c), default=None)
-                        combos.append(Option([x.table for x in run], first))
-                        break
+        views = floor.by_id()
+        for run in combinable_runs([v.table for v in floor.tables], party_size, lambda t: open_to_us(views[t.id])):
+            first = min((c for c in (conflict(views[t.id]) for t in run) if c), default=None)
+            combos.append(Option(run, first))
     return sorted(singles, key=order)[:limit] + sorted(combos, key=order)[:limit]
 
 

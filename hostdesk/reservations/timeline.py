@@ -19,9 +19,10 @@ from ..extensions import db
 from ..floor.models import Table
 from ..settings import get_settings
 from . import availability, live, queries, turntimes
-from .availability import Turn, turn_of
 from .bookings import MOVABLE
 from .models import Assignment, Reservation, Source, State
+from .operations import local_hhmm
+from .queries import Turn, turn_of
 
 STEP = 5  # minutes per position step; a step is 10 px (static/timeline.css), a quarter hour 30 px
 STEPS = 300  # the most steps timeline.css has classes for (25 hours)
@@ -170,10 +171,6 @@ def load(day: date | None = None, now: datetime | None = None) -> Timeline:
     tables = queries.all_tables()
     rows = {t.id: Row(t) for t in tables}
     late_after = timedelta(minutes=s.late_after_minutes)
-    zone = s.zone
-
-    def hhmm(moment: datetime) -> str:
-        return moment.astimezone(zone).strftime("%H:%M")
 
     for res in parties:
         if res.state not in SHOWN:
@@ -184,7 +181,7 @@ def load(day: date | None = None, now: datetime | None = None) -> Timeline:
             tl.unassigned.append(res)
             continue
         block = _block(res, now, late_after)
-        block.start_hhmm, block.end_hhmm = hhmm(block.start), hhmm(block.end)
+        block.start_hhmm, block.end_hhmm = local_hhmm(block.start), local_hhmm(block.end)
         for table_id, occupied in assigned.get(res.id, ()):
             row = rows.get(table_id)
             if row is None or (res.state is State.SEATED and not occupied):

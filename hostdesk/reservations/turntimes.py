@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
 from .. import clock
 from ..extensions import db
@@ -102,6 +103,8 @@ def refresh(now: datetime | None = None) -> str:
     db.session.add_all(TurnTime(service=x.service, band=x.band, minutes=x.minutes, visits=x.visits,
                                 learned_at=now) for x in learned)
     db.session.flush()
+    if has_app_context():
+        g.hostdesk_turn_times = learned
     return f"{len(learned)} turn times"
 
 
@@ -125,8 +128,18 @@ class TurnTimes:
 
 
 def current() -> TurnTimes:
+    """This request's turn times: the learned rows read once per request (kept on flask.g, as the
+    settings are; refresh() puts its own there), under the settings as they are now."""
+    if not has_app_context():
+        return TurnTimes(_read(), get_settings())
+    if "hostdesk_turn_times" not in g:
+        g.hostdesk_turn_times = _read()
+    return TurnTimes(g.hostdesk_turn_times, get_settings())
+
+
+def _read() -> list[Learned]:
     rows = db.session.execute(sa.select(TurnTime.service, TurnTime.band, TurnTime.minutes, TurnTime.visits))
-    return TurnTimes([Learned(*row) for row in rows], get_settings())
+    return [Learned(*row) for row in rows]
 
 
 def minutes_for(party_size: int, start: datetime) -> int:

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..floor.models import Table
 from ..htmx import dialog, is_htmx
 from ..security import generated
-from . import availability, bookings, door, fragments, live, operations, queries, seating, walkins
+from . import bookings, door, fragments, live, operations, queries, seating, walkins
 from .board import card_for, door_alerts, load_board, tally
 from .labels import OCCASION_LABELS, STATE_LABELS, ordinal
 from .models import MessageKind, ShiftNote
@@ -38,7 +38,7 @@ TRANSITIONS = {
 @bp.app_context_processor
 def host_helpers():
     return {"occasion_labels": OCCASION_LABELS, "state_labels": STATE_LABELS, "ordinal": ordinal,
-            "lang": str(get_locale() or "nl"), "turn_of": availability.turn_of}
+            "lang": str(get_locale() or "nl")}
 
 
 @bp.app_template_filter("format_day")
@@ -227,7 +227,8 @@ def tables_of(reservation_id: int):
     """A seated party's tables: move to free tables that fit, pick several, or release one."""
     res = reservation_or_404(reservation_id)
     board = load_board()
-    options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
+    options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id,
+                                      minutes=res.duration_minutes)
     own = {t.id for t in res.tables}
     options = [o for o in options if not own.issuperset(t.id for t in o.tables)]
     return dialog("reservations/_move_dialog.html", "reservations/move.html", res=res, options=options,
@@ -295,7 +296,8 @@ def seat(reservation_id: int):
 
 def seat_chooser(res):
     board = load_board()
-    options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id)
+    options = queries.seating_options(board.floor, res.party_size, res.preferred_area_id, own_id=res.id,
+                                      minutes=res.duration_minutes)
     return dialog("reservations/_seat_dialog.html", "reservations/seat.html", res=res, options=options, board=board,
                   booked_free=queries.booked_tables_free(board.floor, res), free=free_tables(board, res.id),
                   view=request.values.get("view", ""))

@@ -107,7 +107,6 @@ def edit_booking(reservation_id: int):
 @bp.get("/bookings/availability")
 def booking_availability():
     """The booking form's fragment: what is free for the date, time and party size typed."""
-    s = get_settings()
     day = clock.parse_day(request.args.get("day"))
     try:
         at = time.fromisoformat(request.args.get("time") or "")
@@ -115,7 +114,7 @@ def booking_availability():
     except ValueError:
         at = size = None
     own = request.args.get("own", type=int)
-    if day is None or at is None or size is None or not 1 <= size <= s.max_party_size:
+    if day is None or at is None or size is None:
         return render_template("reservations/_availability.html", answer=None)
     answer = availability.for_form(queries.moment_on(day, at), size, own_id=own if own and 0 < own <= MAX_ID else None)
     return render_template("reservations/_availability.html", answer=answer, slot=availability.SLOT)

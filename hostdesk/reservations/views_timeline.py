@@ -46,7 +46,12 @@ def timeline_poll():
 def timeline_party(reservation_id: int):
     res = reservation_or_404(reservation_id)
     return render_template("reservations/_timeline_party.html", res=res, tables=queries.all_tables(),
-                           day=res.service_day, pacing=False, reason="")
+                           day=res.service_day, pacing=False, reason="", **_may(res))
+
+
+def _may(res) -> dict:
+    """What the party panel offers: open the booking form, move on the timeline."""
+    return {"editable": bookings.editable(res), "movable": bookings.movable(res)}
 
 
 def _start(day, raw: str) -> datetime:
@@ -78,7 +83,7 @@ def timeline_move(reservation_id: int):
         res = reservation_or_404(reservation_id)
         return render_template("reservations/_timeline_party.html", res=res, tables=queries.all_tables(), day=day,
                                pacing=True, message=str(error.message), wanted=[t.id for t in tables],
-                               wanted_time=request.form.get("time", ""), reason=reason), 422
+                               wanted_time=request.form.get("time", ""), reason=reason, **_may(res)), 422
     tl = timeline.load(day)
     moved = _("Moved: %(name)s to table %(table)s at %(time)s.", name=res.display_name, table=res.table_names,
               time=bookings.local_hhmm(res.start_at))

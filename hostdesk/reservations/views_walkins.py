@@ -40,7 +40,7 @@ def walk_in():
         return _dialog("reservations/_walkin_dialog.html", size=None)
     board = load_board()
     options = queries.seating_options(board.floor, size)
-    quote = walkins.quote_wait(board.floor, size, [c.res for c in board.waiting])
+    quote = walkins.quote_wait(size, [c.res for c in board.waiting])
     form = WaitlistForm(formdata=None, party_size=size, quoted_wait=min(quote, 240), computed_wait=quote)
     return _dialog("reservations/_walkin_dialog.html", size=size, options=options, quote=quote, form=form,
                    free=free_tables(board, None))

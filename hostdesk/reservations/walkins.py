@@ -14,15 +14,14 @@ from ..forms import LINE_BREAKS_AND_TABS
 from ..settings import get_settings
 from . import availability, live, operations, turntimes
 from .models import Assignment, Reservation, Source, State
-from .queries import Floor
 
 ROUND_TO = 5  # minutes
 NAME_MAX = 80  # Reservation.name's length
 
 
-def quote_wait(floor: Floor, party_size: int, waiting: list[Reservation], now: datetime | None = None) -> int:
+def quote_wait(party_size: int, waiting: list[Reservation], now: datetime | None = None) -> int:
     """Minutes until a table that fits is likely free for the party's turn, after the parties
-    already waiting (availability.waitlist_quote); `floor` is the board's, for the caller's convenience."""
+    already waiting (availability.waitlist_quote)."""
     ahead = [w.party_size for w in sorted(waiting, key=lambda w: (w.created_at, w.id)) if w.state is State.WAITING]
     return availability.waitlist_quote(party_size, now=now, ahead=ahead)
 
@@ -88,10 +87,10 @@ def leave_waitlist(res: Reservation) -> None:
 
 def _open_for(view, party: Reservation, now: datetime) -> bool:
     """The table is free now, not held for a party at the door, and no booking there starts before
-    this party would leave."""
+    this party would leave (its expected turn: the learned turn time it was given when it came)."""
     if view.state not in ("free", "reserved") or view.at_door is not None or not view.fits(party.party_size):
         return False
-    until = now + timedelta(minutes=get_settings().duration_for(party.party_size))
+    until = now + timedelta(minutes=party.duration_minutes)
     return view.next_booking is None or view.next_booking.start_at >= until
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hostdesk import clock
 from hostdesk.extensions import db
-from hostdesk.reservations import availability, turntimes
+from hostdesk.reservations import availability, queries, turntimes
 from hostdesk.reservations.models import Assignment, State, TurnTime
 from hostdesk.settings import update_settings
 
@@ -54,6 +54,19 @@ def test_learned_median_per_band_and_service_once_there_are_twenty_visits(frozen
     assert times.minutes_for(3, at("12:30")) == 50
     assert times.minutes_for(3, at("20:00")) == 105  # no dinner history for 3-4
     assert times.minutes_for(5, at("20:00")) == 120  # 19 visits: not trusted
+
+
+def test_turn_times_are_read_once_per_request(frozen, app_ctx, make_res):
+    from tests.statements import Statements
+
+    with Statements(db.engine) as statements:
+        turntimes.minutes_for(2, at("19:00"))
+        turntimes.minutes_for(5, at("12:30"))
+        turntimes.current()
+    assert sum("FROM turn_times" in s for s in statements.seen) == 1
+    visits(make_res, 20, 2, at("19:00"), sat=70)
+    turntimes.refresh()  # what this request learned is what it reads from then on
+    assert turntimes.minutes_for(2, at("19:00")) == 70
 
 
 def test_visits_older_than_eight_weeks_are_not_learned(frozen, app_ctx, make_res):
@@ -165,15 +178,6 @@ def seat(make_res, table, size, seated_minutes_ago, **extra):
     return res
 
 
-def test_expected_free_times_of_held_tables(frozen, floor, make_res):
-    seat(make_res, floor["10"], 4, 30)  # 105 minutes: free at 19:45 local + ... = now + 75
-    seat(make_res, floor["11"], 5, 200)  # over time: soon
-    found = availability.expected_free()
-    assert found[floor["10"].id] == frozen + minutes(75)
-    assert found[floor["11"].id] == frozen + minutes(5)
-    assert floor["12"].id not in found
-
-
 def test_quote_is_zero_while_a_fitting_table_is_free(frozen, floor):
     assert availability.waitlist_quote(8) == 0
 
@@ -227,6 +231,12 @@ def test_booking_form_fragment_lists_free_tables_and_fills_nothing_when_typed_ba
     assert bad.status_code == 200 and "Type a date, time and party size" in bad.get_data(as_text=True)
 
 
+def test_booking_form_fragment_answers_nothing_for_a_party_size_no_booking_may_have(frozen, floor, host_client_en):
+    for size in ("0", "99"):
+        html = host_client_en.get(f"/host/bookings/availability?day=2026-11-20&time=19:30&party_size={size}")
+        assert "Type a date, time and party size" in html.get_data(as_text=True), size
+
+
 def test_booking_form_fragment_offers_nearest_times_when_nothing_is_free(frozen, floor, make_res, host_client_en):
     make_res(size=8, at=at("20:00"), tables=[floor["12"]])
     html = host_client_en.get(
@@ -277,7 +287,7 @@ def test_seated_tables_show_expected_free_time_and_over_time_in_words(frozen, fl
 
 def test_turn_is_soon_in_the_last_ten_minutes(frozen, floor, make_res):
     res = seat(make_res, floor["10"], 2, 85)
-    turn = availability.turn_of(res, clock.utcnow())
+    turn = queries.turn_of(res, clock.utcnow())
     assert turn.level == "soon" and turn.minutes_left == 5 and turn.until == frozen + minutes(5)
 
 

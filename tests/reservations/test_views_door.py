@@ -103,3 +103,28 @@ def test_the_pin_screen_keeps_the_door_alerts(frozen, floor, make_res, app, user
     assert 'hx-get="/host/door"' in page
     door = tablet.get("/host/door", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "1 party is waiting to be greeted" in door and "longest wait 2:00" in door and "Dekker" not in door
+
+
+def test_the_door_poll_reads_no_messages(frozen, floor, make_res, app_ctx):
+    """The PIN screen's poll (every 5 s) reads the day's parties and their tables, not the waitlist
+    guests' messages: the same few statements however many parties there are."""
+    from flask import g
+
+    from hostdesk.reservations.board import door_alerts
+    from tests.statements import Statements
+
+    def statements_of_the_poll() -> list[str]:
+        db.session.expire_all()
+        g.pop("hostdesk_settings", None)
+        with Statements(db.engine) as statements:
+            door_alerts()
+        return statements.seen
+
+    make_res("Dekker", 2, frozen, State.ARRIVED, arrived_at=frozen - minutes(2))
+    few = statements_of_the_poll()
+    for i in range(30):
+        make_res(f"Gast {i}", 2, frozen + minutes(i), State.WAITING if i % 2 else State.ARRIVED, arrived_at=frozen,
+                 quoted_wait_minutes=10)
+    many = statements_of_the_poll()
+    assert len(few) == len(many) <= 3, many
+    assert not any("guest_messages" in s for s in many), many

@@ -2,6 +2,8 @@
 and the tables offered to a party (smallest fit first, preferred area first, combinations)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from hostdesk import clock
@@ -15,14 +17,13 @@ from hostdesk.reservations.models import State
 from .conftest import minutes
 
 
-def _floor():
-    board = load_board()
-    return board.floor, [c.res for c in board.waiting]
+def _waiting():
+    return [c.res for c in load_board().waiting]
 
 
 def test_quote_is_zero_when_a_table_is_free(frozen, floor, app_ctx):
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 2, waiting) == 0
+    waiting = _waiting()
+    assert walkins.quote_wait(2, waiting) == 0
 
 
 def no_combinations(floor) -> None:
@@ -41,16 +42,16 @@ def test_quote_waits_for_the_first_table_to_free_up(frozen, floor, make_res, act
         operations.seat(res, host, [floor[table]])
     clock.freeze(frozen)
     db.session.commit()
-    floor_state, waiting = _floor()
+    waiting = _waiting()
     # 12 frees at 19:00 - 100 + 105 min = +5; 10 at -60 + 105 = +45; 11 at -30 + 105 = +75.
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5
+    assert walkins.quote_wait(4, waiting) == 5
     walkins.add_to_waitlist(host, 4, 5, "Visser")
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 45  # one party is ahead
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 45  # one party is ahead
     walkins.add_to_waitlist(host, 4, 45, "")
     walkins.add_to_waitlist(host, 4, 75, "")
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5 + 105  # a second round at the first table
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 5 + 105  # a second round at the first table
 
 
 def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor, make_res, actors):
@@ -62,9 +63,9 @@ def test_quote_for_a_table_to_clear_and_for_a_party_no_table_takes(frozen, floor
         other = make_res("B" + table, 4, frozen, State.GREETED)
         operations.seat(other, actors["host"], [floor[table]])
     db.session.commit()
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 5  # table 10 only needs clearing
-    assert walkins.quote_wait(floor_state, 20, waiting) == 150  # nothing fits: the usual duration
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 5  # table 10 only needs clearing
+    assert walkins.quote_wait(20, waiting) == 150  # nothing fits: the usual duration
 
 
 def test_quote_counts_a_free_combination_of_tables(frozen, floor, make_res, actors):
@@ -72,8 +73,8 @@ def test_quote_counts_a_free_combination_of_tables(frozen, floor, make_res, acto
         other = make_res("B" + table, 4, frozen, State.GREETED)
         operations.seat(other, actors["host"], [floor[table]])
     db.session.commit()
-    floor_state, waiting = _floor()
-    assert walkins.quote_wait(floor_state, 4, waiting) == 0  # 1 + 2 pushed together are free now
+    waiting = _waiting()
+    assert walkins.quote_wait(4, waiting) == 0  # 1 + 2 pushed together are free now
 
 
 def test_waitlist_and_call_next_are_audited(frozen, floor, actors):
@@ -127,3 +128,20 @@ def test_options_mark_a_table_booked_soon(frozen, floor, make_res):
     make_res("Soon", 2, frozen + minutes(45), tables=[floor["1"]])
     options = queries.seating_options(load_board().floor, 2)
     assert options[-1].names == "1" and options[-1].reserved_at == frozen + minutes(45)
+
+
+def test_the_seat_chooser_and_table_ready_go_by_the_learned_turn_time(frozen, floor, make_res, actors):
+    """Twenty dinners of two that sat 60 minutes, not the manager's 90: a table booked in 75 minutes
+    is free for a party of two now, for the seat chooser and for "Table ready" as for the quote."""
+    from hostdesk.reservations import turntimes
+
+    for i in range(20):
+        begin = frozen - timedelta(days=i + 1)
+        make_res(f"v{i}", 2, begin, State.LEFT, seated_at=begin, left_at=begin + minutes(60))
+    turntimes.refresh()
+    make_res("Later", 2, frozen + minutes(75), tables=[floor["10"]])
+    options = queries.seating_options(load_board().floor, 2)
+    assert next(o for o in options if o.names == "10").reserved_at is None
+    party = walkins.add_to_waitlist(actors["host"], 2, 15, "Visser")
+    db.session.commit()
+    assert walkins.call_next(actors["host"], floor["10"]).id == party.id
