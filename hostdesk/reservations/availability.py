@@ -130,9 +130,6 @@ def free_options(start: datetime, party_size: int, *, own_id: int | None = None,
             if all(busy.free(t.id, start, end, own_id) for t in option)]
 
 
-turntimes_day = day_of  # the service day of a moment
-
-
 def opening_slots(day: date, s: Settings | None = None) -> list[datetime]:
     """Every quarter hour a booking may start on a service day, in the order of the day."""
     s = s or get_settings()
@@ -182,7 +179,7 @@ def nearest_times(start: datetime, party_size: int, *, own_id: int | None = None
                   tables: Iterable[Table] | None = None, busy: Busy | None = None,
                   now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
     """The nearest bookable times before and after `start` on its service day (None when none)."""
-    day = turntimes_day(start)
+    day = day_of(start)
     times = bookable_times(day, party_size, tables=tables, own_id=own_id, busy=busy, now=now)
     before = [t for t in times if t < start]
     after = [t for t in times if t > start]
