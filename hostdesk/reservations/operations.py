@@ -153,12 +153,19 @@ def no_show(res: Reservation, actor) -> None:
     _step(res, actor, State.NO_SHOW, (State.BOOKED,), "no_show", closed_at=clock.utcnow())
 
 
+CANCELLABLE = (State.BOOKED, State.WAITING)
+
+
+def cancellable(res: Reservation) -> bool:
+    return res.state in CANCELLABLE
+
+
 def cancel(res: Reservation, actor) -> None:
     if res.state is State.CANCELLED:
         raise AlreadyDone(_l("This reservation is already cancelled."))
     if res.state is State.NO_SHOW:
         raise AlreadyDone(_l("Already marked as no-show."))
-    _step(res, actor, State.CANCELLED, (State.BOOKED, State.WAITING), "cancel",
+    _step(res, actor, State.CANCELLED, CANCELLABLE, "cancel",
           closed_at=clock.utcnow())
 
 

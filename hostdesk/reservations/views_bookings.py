@@ -20,7 +20,7 @@ from . import availability, bookings, queries
 from .forms import BookingForm
 from .labels import STATE_LABELS
 from .models import Source
-from .operations import can_undo
+from .operations import can_undo, cancellable
 from .views import bp, reservation_or_404
 
 
@@ -134,7 +134,8 @@ def bookings_of_day():
     day = clock.parse_day(request.args.get("day")) or queries.today()
     reservations = queries.reservations_of(day)
     return render_template("reservations/bookings.html", day=day, reservations=reservations, labels=STATE_LABELS,
-                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), can_undo=can_undo)
+                           prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1), can_undo=can_undo,
+                           editable=bookings.editable, cancellable=cancellable)
 
 
 def _when(moment: datetime) -> str:
