@@ -10,9 +10,10 @@ TESTS_BY_MODULE = {
     "hostdesk.auth.access": ["tests/auth/test_access_rule.py", "tests/test_access.py"],
     "hostdesk.auth.policy": ["tests/auth/test_secret_policy.py"],
     "hostdesk.auth.operations": [
-        "tests/auth/test_operations.py", "tests/auth/test_pin_lock.py", "tests/auth/test_pin_switch.py",
-        "tests/auth/test_login.py", "tests/auth/test_secret_policy.py", "tests/auth/test_login_throttle.py",
-        "tests/auth/test_first_run.py", "tests/manager/test_users.py"],
+        "tests/auth/test_operations.py", "tests/auth/test_operations_rules.py", "tests/auth/test_operations_rules_2.py",
+        "tests/auth/test_pin_lock.py", "tests/auth/test_pin_switch.py", "tests/auth/test_login.py",
+        "tests/auth/test_secret_policy.py", "tests/auth/test_login_throttle.py", "tests/auth/test_first_run.py",
+        "tests/manager/test_users.py"],
     "hostdesk.lostfound.claims": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_attempt_limits.py",
         "tests/lostfound/test_trust.py", "tests/lostfound/test_concurrency.py"],
