@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 
 from .clock import FIRST_DAY, LAST_DAY
 
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"  # a time of day typed as 19:30
 LINE_BREAKS_AND_TABS = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 

@@ -9,12 +9,11 @@ from flask_wtf.i18n import translations as wtf_translations
 from wtforms import Form, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
-from ..forms import NumberRange
+from ..forms import HHMM, NumberRange
 from ..lostfound.models import Category
 from .forms import options
 from .stats import minutes_of
 
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 TIME_MESSAGE = _l("Give a time as hours:minutes, for example 17:30.")
 
 

@@ -7,13 +7,11 @@ from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from ..forms import AppForm, NumberRange, SensibleDate
+from ..forms import HHMM, AppForm, NumberRange, SensibleDate
 from ..public import PublicForm
 from ..reservations.forms import NAME_TOO_LONG
 from ..reservations.labels import OCCASION_LABELS
 from ..reservations.models import Occasion
-
-HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 
 
 def _occasion(value):
