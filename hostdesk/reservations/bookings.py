@@ -20,7 +20,7 @@ from ..settings import Settings, get_settings
 from . import availability, live, turntimes
 from .availability import Slot
 from .models import ACTIVE, Assignment, Guest, Occasion, Reservation, ShiftNote, Source, State
-from .operations import cancel, local_hhmm
+from .operations import cancel, check_party_size, local_hhmm
 
 
 @dataclass
@@ -174,11 +174,8 @@ def _check_seats(tables: list[Table], party_size: int) -> None:
 
 
 def _validate(data: BookingData, own: Reservation | None = None) -> tuple[str, list[Table]]:
-    s = get_settings()
     own_id = own.id if own is not None else None
-    if not 1 <= data.party_size <= s.max_party_size:
-        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
-                               field="party_size")
+    check_party_size(data.party_size)
     if not data.name.strip():
         raise ValidationFailed(_l("Give the guest's name."), field="name")
     if len(data.name.strip()) > NAME_MAX:

@@ -14,7 +14,7 @@ from ..errors import AlreadyDone, InvalidTransition, ValidationFailed
 from ..extensions import db
 from ..phones import valid_number
 from ..settings import get_settings
-from . import live, turntimes
+from . import live, operations, turntimes
 from .labels import STATE_LABELS
 from .models import ACTIVE, Reservation
 
@@ -22,13 +22,10 @@ from .models import ACTIVE, Reservation
 def change_party_size(res: Reservation, actor, size: int) -> None:
     """A party of 4 turns out to be 5: checked against the setting and its tables' seats; its expected
     time at the table (and so its end) follows the learned turn time of its new size."""
-    s = get_settings()
     if res.state not in ACTIVE:
         raise InvalidTransition(_l("Not possible: %(name)s is %(state)s.", name=res.display_name,
                                    state=STATE_LABELS[res.state]))
-    if not 1 <= size <= s.max_party_size:
-        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
-                               field="party_size")
+    operations.check_party_size(size)
     if size == res.party_size:
         raise AlreadyDone(_l("%(name)s is already a party of %(size)s.", name=res.display_name, size=size))
     if res.tables and res.seats < size:

@@ -32,6 +32,13 @@ class NeedsTable(DomainError):
     status = 409
 
 
+def check_party_size(size: int) -> None:
+    """A party of 1 up to the restaurant's largest (a setting), for every way a party is made or changed."""
+    largest = get_settings().max_party_size
+    if not 1 <= size <= largest:
+        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=largest), field="party_size")
+
+
 def local_hhmm(moment: datetime | None) -> str:
     return moment.astimezone(get_settings().zone).strftime("%H:%M") if moment else ""
 

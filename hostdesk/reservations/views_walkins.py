@@ -7,11 +7,11 @@ from flask_login import current_user
 
 from ..errors import ValidationFailed
 from ..htmx import dialog
-from ..settings import get_settings
 from . import messages, queries, walkins
 from .board import load_board
 from .forms import WaitlistForm
 from .models import MessageKind
+from .operations import check_party_size
 from .views import bp, done, free_tables, parse_ids, send_after_commit, tables_by_ids
 
 
@@ -22,9 +22,7 @@ def _party_size(raw: str | None) -> int | None:
         size = int(raw)
     except ValueError:
         size = 0
-    largest = get_settings().max_party_size
-    if not 1 <= size <= largest:
-        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=largest), field="party_size")
+    check_party_size(size)
     return size
 
 

@@ -28,9 +28,7 @@ def quote_wait(party_size: int, waiting: list[Reservation], now: datetime | None
 
 def _walk_in(actor, party_size: int, name: str, state: State, **values) -> Reservation:
     s = get_settings()
-    if not 1 <= party_size <= s.max_party_size:
-        raise ValidationFailed(_l("The party size must be between 1 and %(max)s.", max=s.max_party_size),
-                               field="party_size")
+    operations.check_party_size(party_size)
     name = name.strip()
     if len(name) > NAME_MAX:
         raise ValidationFailed(_l("The name is too long: at most %(max)s characters.", max=NAME_MAX), field="name")
