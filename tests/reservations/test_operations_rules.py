@@ -9,10 +9,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hostdesk import clock
 from hostdesk.audit import entries_for
-from hostdesk.errors import AlreadyDone, InvalidTransition
+from hostdesk.errors import AlreadyDone, InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.reservations import operations
-from hostdesk.reservations.models import State
+from hostdesk.reservations.models import Guest, Source, State
 from hostdesk.settings import update_settings
 
 from .conftest import minutes
@@ -142,3 +142,108 @@ def test_cancel_twice_or_of_a_no_show_says_so(frozen, floor, actors, make_res):
     assert _en(no_show.value) == "Already marked as no-show."
     db.session.rollback()
     assert late.state is State.NO_SHOW and not _entries(late, "cancel")
+
+
+# What a step stores, and who did it ------------------------------------------------------------
+
+def test_cancel_stores_when_it_was_closed(frozen, floor, actors, make_res):
+    res = make_res()
+    clock.advance(minutes(7))
+    operations.cancel(res, actors["host"])
+    _stored(res)
+    assert res.state is State.CANCELLED and res.closed_at == frozen + minutes(7)
+
+
+def test_calling_a_walk_in_stores_its_arrival_and_who_called(frozen, floor, actors, make_res):
+    res = make_res("Walk-in", state=State.WAITING, source=Source.WALK_IN)
+    clock.advance(minutes(3))
+    operations.call(res, actors["manager"])
+    assert res.arrived_by is actors["manager"]  # as returned, before any read back
+    _stored(res)
+    assert res.state is State.ARRIVED
+    assert res.called_at == res.arrived_at == frozen + minutes(3)
+    assert res.arrived_by_id == actors["manager"].id
+
+
+def test_leave_stores_who_and_when(frozen, floor, actors, make_res):
+    res = _seated(make_res, actors["host"], floor["10"])
+    clock.advance(minutes(75))
+    operations.leave(res, actors["manager"])
+    assert res.left_by is actors["manager"]
+    _stored(res)
+    assert res.left_at == frozen + minutes(75) and res.left_by_id == actors["manager"].id
+
+
+def test_leave_keeps_the_note_on_the_guest_and_needs_no_guest(frozen, floor, actors, make_res):
+    regular = make_res("Bakker", guest=Guest(name="Bakker", last_visit_note="old"), notes="allergic to nuts")
+    quiet = make_res("Smit", guest=Guest(name="Smit", last_visit_note="window seat"), notes=None)
+    anonymous = make_res("Visser", notes="high chair")
+    for res, table in ((regular, "10"), (quiet, "11"), (anonymous, "12")):
+        operations.arrive(res, actors["host"])
+        operations.seat(res, actors["host"], [floor[table]])
+        operations.leave(res, actors["host"])
+    _stored(regular)
+    assert regular.guest.last_visit_note == "allergic to nuts"
+    assert quiet.guest.last_visit_note == "window seat"  # no note this time: the last one stays
+    assert anonymous.state is State.LEFT and anonymous.guest is None
+
+
+# Part of the party ---------------------------------------------------------------------------
+
+def test_one_guest_of_a_party_may_arrive_first(frozen, floor, actors, make_res):
+    res = make_res(size=5)
+    operations.arrive(res, actors["host"], guests=1)
+    _stored(res)
+    assert res.state is State.ARRIVED and res.arrived_guests == 1 and res.partly_arrived
+
+
+@pytest.mark.parametrize("guests", [0, 6])
+def test_arrived_guests_outside_the_party_are_refused(frozen, floor, actors, make_res, guests):
+    res = make_res(size=5)
+    with pytest.raises(ValidationFailed) as caught:
+        operations.arrive(res, actors["host"], guests=guests)
+    assert _en(caught.value) == "Give how many are here: a whole number from 1 to 5."
+    assert caught.value.details == {"field": "guests"}
+    db.session.rollback()
+    assert res.state is State.BOOKED and not _entries(res, "arrive")
+
+
+def test_the_rest_arrived_is_audited_with_the_count_before(frozen, floor, actors, make_res):
+    res = make_res("Dekker", 5)
+    other = make_res("Jansen", 4)
+    operations.arrive(res, actors["host"], guests=3)
+    operations.arrive(other, actors["host"], guests=3)
+    db.session.commit()
+    operations.rest_arrived(res, actors["manager"])
+    _stored(res)
+    assert res.arrived_guests is None
+    assert other.arrived_guests == 3 and other.partly_arrived  # another party's count stays
+    [entry] = _entries(res, "rest_arrived")
+    assert entry.actor_id == actors["manager"].id and entry.changes == {"arrived_guests": [3, 5]}
+    assert not _entries(other, "rest_arrived")
+
+
+def test_the_rest_arrived_refusals(frozen, floor, actors, make_res):
+    booked = make_res("Bakker")
+    with pytest.raises(InvalidTransition) as not_here:
+        operations.rest_arrived(booked, actors["host"])
+    assert type(not_here.value) is InvalidTransition
+    assert _en(not_here.value) == "Not possible: Bakker is booked."
+    whole = make_res("Smit", 4)
+    operations.arrive(whole, actors["host"])
+    with pytest.raises(AlreadyDone) as all_here:
+        operations.rest_arrived(whole, actors["host"])
+    assert _en(all_here.value) == "The whole Smit party is already here."
+
+
+def test_the_rest_arrived_on_another_tablet_first_changes_nothing_twice(frozen, floor, actors, make_res):
+    res = make_res("Dekker", 5)
+    operations.arrive(res, actors["host"], guests=3)
+    operations.rest_arrived(res, actors["host"])
+    db.session.commit()
+    set_committed_value(res, "arrived_guests", 3)  # the second tablet still shows three of five
+    with pytest.raises(AlreadyDone) as caught:
+        operations.rest_arrived(res, actors["manager"])
+    assert _en(caught.value) == "The whole Dekker party is already here."
+    db.session.rollback()
+    assert [e.actor_id for e in _entries(res, "rest_arrived")] == [actors["host"].id]
