@@ -11,8 +11,9 @@ from hostdesk import clock
 from hostdesk.audit import entries_for
 from hostdesk.errors import AlreadyDone, InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
-from hostdesk.reservations import operations
+from hostdesk.reservations import operations, queries, seating
 from hostdesk.reservations.models import Guest, Source, State
+from hostdesk.reservations.operations import TableTaken
 from hostdesk.settings import update_settings
 
 from .conftest import minutes
@@ -247,3 +248,79 @@ def test_the_rest_arrived_on_another_tablet_first_changes_nothing_twice(frozen, 
     assert _en(caught.value) == "The whole Dekker party is already here."
     db.session.rollback()
     assert [e.actor_id for e in _entries(res, "rest_arrived")] == [actors["host"].id]
+
+
+# Which party holds the table ------------------------------------------------------------------
+
+def test_a_taken_table_names_who_sits_there_since_when_and_by_whom(frozen, floor, actors, make_res):
+    clock.advance(minutes(2))
+    _seated(make_res, actors["host"], floor["10"], "De Waard", 2)
+    clock.advance(minutes(10))
+    late = make_res("Jansen", 3, state=State.ARRIVED, arrived_at=clock.utcnow())
+    with pytest.raises(TableTaken) as caught:
+        operations.seat(late, actors["manager"], [floor["10"]])
+    assert _en(caught.value) == ("Table 10 (main room) is taken: De Waard (2) sits there since 19:02, "
+                                 "seated by Sanne.")
+    db.session.rollback()
+    assert late.state is State.ARRIVED
+
+
+def test_the_occupant_is_the_party_seated_at_those_tables(frozen, floor, actors, make_res):
+    host = actors["host"]
+    elsewhere = _seated(make_res, host, floor["11"], "Elders", 4)
+    gone = _seated(make_res, host, floor["10"], "Weg", 2)
+    operations.leave(gone, host)
+    booked = make_res("Later", 2, frozen + minutes(120), tables=[floor["10"]])  # assigned, not sitting
+    db.session.commit()
+    assert operations.occupant([floor["10"].id]) is None
+    there = _seated(make_res, host, floor["10"], "Hier", 2)
+    assert operations.occupant([floor["10"].id]) is there
+    assert operations.occupant([floor["10"].id, floor["12"].id]) is there
+    assert operations.occupant([floor["10"].id], other_than=there.id) is None
+    assert operations.occupant([floor["11"].id], other_than=there.id) is elsewhere
+    assert operations.occupant([floor["12"].id]) is None
+    assert booked.state is State.BOOKED
+    newcomer = make_res("Nieuw", 2, state=State.ARRIVED, arrived_at=frozen)
+    with pytest.raises(TableTaken) as caught:
+        operations.seat(newcomer, host, [floor["10"]])
+    assert "is taken: Hier (2)" in _en(caught.value)
+
+
+def test_a_move_refused_in_a_race_names_the_other_party_not_itself(frozen, floor, actors, make_res, monkeypatch):
+    """The tablet saw table 3 free; by its write another party sits there (the unique index refuses)."""
+    host = actors["host"]
+    mover = make_res("Visser", 3, frozen, State.GREETED, greeted_at=frozen)
+    operations.seat(mover, host, [floor["1"], floor["2"]])
+    other = _seated(make_res, host, floor["3"], "Mulder", 2)
+    monkeypatch.setattr(queries, "blocked_tables", lambda ids, own=None: [])  # as read before Mulder sat down
+    with pytest.raises(TableTaken) as caught:
+        seating.move(mover, host, [floor["2"], floor["3"]])
+    assert _en(caught.value).startswith("Table 3 (window) is taken: Mulder (2)")
+    db.session.rollback()
+    assert mover.table_names == "1 + 2" and other.table_names == "3"
+
+
+def test_a_table_taken_by_a_party_gone_since_says_it_was_just_taken(frozen, floor, actors, make_res, monkeypatch):
+    """The unique index refused the table, but its party left before the lookup of who sits there."""
+    first = _seated(make_res, actors["host"], floor["10"], "De Waard", 2)
+    late = make_res("Jansen", 2, state=State.ARRIVED, arrived_at=frozen)
+    lookup = operations.occupant
+
+    def occupant_after_they_left(table_ids, other_than=None):
+        for assignment in first.assignments:
+            assignment.occupied = False
+        db.session.flush()
+        return lookup(table_ids, other_than)
+
+    monkeypatch.setattr(operations, "occupant", occupant_after_they_left)
+    with pytest.raises(TableTaken) as caught:
+        operations.seat(late, actors["host"], [floor["10"]])
+    assert _en(caught.value) == "That table was just taken. Please choose another."
+
+
+def test_tables_together_too_small_are_refused_on_the_table_field(frozen, floor, actors, make_res):
+    res = make_res(size=5, state=State.GREETED, greeted_at=frozen)
+    with pytest.raises(ValidationFailed) as caught:
+        operations.seat(res, actors["host"], [floor["1"], floor["2"]])
+    assert _en(caught.value) == "Table 1 + 2 seats at most 4 guests."
+    assert caught.value.details == {"field": "table_ids"}
