@@ -3,6 +3,8 @@ machine, what a step stores and who did it, the audit entries, the undo's guard 
 made meanwhile on another tablet, and which party a refused table names."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy.orm.attributes import set_committed_value
@@ -324,3 +326,96 @@ def test_tables_together_too_small_are_refused_on_the_table_field(frozen, floor,
         operations.seat(res, actors["host"], [floor["1"], floor["2"]])
     assert _en(caught.value) == "Table 1 + 2 seats at most 4 guests."
     assert caught.value.details == {"field": "table_ids"}
+
+
+# Undo -----------------------------------------------------------------------------------------
+
+def test_undo_stores_and_audits_who_stepped_back_and_when(frozen, floor, actors, make_res):
+    res = make_res()
+    operations.arrive(res, actors["host"])
+    db.session.commit()
+    clock.advance(timedelta(seconds=30))
+    operations.undo(res, actors["manager"])
+    _stored(res)
+    assert res.state is State.BOOKED and res.previous_state is None
+    assert res.changed_at == frozen + timedelta(seconds=30) and res.changed_by_id == actors["manager"].id
+    [entry] = _entries(res, "undo")
+    assert entry.actor_id == actors["manager"].id and entry.actor_name == "Manager"
+    assert entry.changes == {"state": ["arrived", "booked"]}
+
+
+def test_undo_of_a_move_is_audited_with_who(frozen, floor, actors, make_res):
+    res = _seated(make_res, actors["host"], floor["10"])
+    seating.move(res, actors["host"], [floor["11"]])
+    db.session.commit()
+    operations.undo(res, actors["manager"])
+    db.session.commit()
+    assert res.table_names == "10"
+    [entry] = _entries(res, "undo")
+    assert entry.actor_id == actors["manager"].id and entry.actor_name == "Manager"
+
+
+def test_undo_steps_back_only_its_own_party(frozen, floor, actors, make_res):
+    mine = make_res("De Waard")
+    other = make_res("Jansen")
+    operations.arrive(mine, actors["host"])
+    operations.arrive(other, actors["host"])  # the same moment: the same change time
+    db.session.commit()
+    operations.undo(mine, actors["host"])
+    _stored(mine)
+    assert mine.state is State.BOOKED
+    assert other.state is State.ARRIVED and other.arrived_at == frozen and other.previous_state is State.BOOKED
+
+
+def test_undo_of_a_step_taken_further_on_another_tablet_is_refused(frozen, floor, actors, make_res):
+    res = make_res(state=State.ARRIVED, arrived_at=frozen)
+    operations.greet(res, actors["manager"])  # the other tablet, at the very same moment
+    db.session.commit()
+    set_committed_value(res, "state", State.ARRIVED)  # this tablet still shows the arrival
+    set_committed_value(res, "previous_state", State.BOOKED)
+    with pytest.raises(AlreadyDone) as caught:
+        operations.undo(res, actors["host"])
+    assert _en(caught.value) == "This was already changed on another tablet."
+    _stored(res)
+    assert res.state is State.GREETED and res.arrived_at == frozen and not _entries(res, "undo")
+
+
+def test_undo_of_a_step_redone_on_another_tablet_is_refused(frozen, floor, actors, make_res):
+    res = make_res()
+    operations.arrive(res, actors["host"])
+    db.session.commit()
+    first_change = res.changed_at
+    clock.advance(timedelta(seconds=10))
+    operations.undo(res, actors["manager"])
+    clock.advance(timedelta(seconds=10))
+    operations.arrive(res, actors["manager"])  # the other tablet undid and marked it again
+    db.session.commit()
+    set_committed_value(res, "changed_at", first_change)  # this tablet shows the first arrival
+    set_committed_value(res, "arrived_by_id", actors["host"].id)
+    with pytest.raises(AlreadyDone) as caught:
+        operations.undo(res, actors["host"])
+    assert _en(caught.value) == "This was already changed on another tablet."
+    _stored(res)
+    assert res.state is State.ARRIVED and res.arrived_by_id == actors["manager"].id
+    assert [e.actor_id for e in _entries(res, "undo")] == [actors["manager"].id]
+
+
+def test_undo_of_a_first_visit_seat_counts_no_visit(frozen, floor, actors, make_res):
+    res = make_res(state=State.GREETED, greeted_at=frozen, guest=Guest(name="Nieuw"))
+    operations.seat(res, actors["host"], [floor["10"]])
+    db.session.commit()
+    assert res.guest.visits == 1
+    operations.undo(res, actors["host"])
+    _stored(res)
+    assert res.guest.visits == 0
+
+
+def test_undo_of_leave_occupies_the_tables_again(frozen, floor, actors, make_res):
+    res = _seated(make_res, actors["host"], floor["10"])
+    operations.leave(res, actors["host"])
+    db.session.commit()
+    operations.undo(res, actors["host"])
+    _stored(res)
+    assert res.state is State.SEATED and res.left_at is None
+    assert [a.occupied for a in res.assignments] == [True]
+    assert operations.occupant([floor["10"].id]) is res
