@@ -1,12 +1,15 @@
 """Claims word by word: the lock's refusal, the attempts left, who locks which item, and the unlock."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask import g
 from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
+from sqlalchemy import event
 
 from hostdesk import clock
 from hostdesk.audit import entries_for
@@ -14,8 +17,9 @@ from hostdesk.auth.models import User
 from hostdesk.errors import InvalidTransition
 from hostdesk.extensions import db
 from hostdesk.lostfound import claims
+from hostdesk.lostfound import operations as ops
 from hostdesk.lostfound.errors import ClaimsLocked, NotAllowed
-from hostdesk.lostfound.models import AttemptOutcome, Channel, FoundItem
+from hostdesk.lostfound.models import AttemptOutcome, Channel, DisposalMethod, FoundItem, ItemState
 from hostdesk.settings import get_settings, update_settings
 
 from .conftest import fail_under_the_old_limit, right_answers, wrong_answers
@@ -156,6 +160,72 @@ def test_an_item_another_tablet_just_locked_is_not_locked_again(app, frozen, mak
     assert attempt.outcome is AttemptOutcome.REFUSED_LOCKED
     assert seen.locked_at == locked_at and seen.failed_attempts == 3
     assert len(lock_entries(seen)) == 1
+
+
+
+@contextmanager
+def just_before_this_tablet_locks(app, change: Callable[[], None]) -> Iterator[list]:
+    """Run change() in a request of its own, committed, at the moment this tablet sends the UPDATE that would
+    lock the item: the race PostgreSQL's READ COMMITTED allows between two statements of one attempt."""
+    fired: list = []
+
+    def before(_conn, _cursor, statement, *_args):
+        if not fired and statement.startswith("UPDATE lf_items SET locked_at"):
+            fired.append(statement)
+            with app.app_context():
+                change()
+                db.session.commit()
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield fired
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_an_item_a_manager_unlocks_at_that_moment_is_not_locked_again(app, postgresql, make_item, staff, manager):
+    item = make_item()
+    fail(staff, item, 2)
+    item_id, staff_id, manager_id = item.id, staff.id, manager.id
+    db.session.commit()
+    seen = db.session.get(FoundItem, item_id)  # this tablet reads the item, open ...
+    answers = right_answers(seen)
+    with app.app_context():  # ... another tablet's wrong answer locks it ...
+        verify(db.session.get(User, staff_id), db.session.get(FoundItem, item_id), wrong_answers(seen), name="Other")
+        db.session.commit()
+
+    def unlock():  # ... and a manager unlocks it just as this tablet's attempt is refused
+        claims.unlock_claims(db.session.get(User, manager_id), db.session.get(FoundItem, item_id))
+
+    with just_before_this_tablet_locks(app, unlock) as fired:
+        attempt = verify(db.session.get(User, staff_id), seen, answers)
+    assert fired and attempt.outcome is AttemptOutcome.REFUSED_LOCKED
+    db.session.commit()
+    db.session.refresh(seen)
+    assert not seen.claims_locked and seen.failed_attempts == 0
+    assert [e.changes for e in lock_entries(seen)] == [{"failed_attempts": 3}]  # the other tablet's lock only
+
+
+def test_an_item_disposed_of_at_that_moment_is_not_locked(app, postgresql, frozen, make_item, staff, manager):
+    update_settings(manager, claim_lock_after_failures=5)
+    item = make_item()
+    fail(staff, item, 2)
+    fail_under_the_old_limit(app, item, staff.id, manager.id, new_limit=3)
+    assert item.failed_attempts == 3 and not item.claims_locked
+    clock.advance(timedelta(days=8))  # past the bank card's retention
+    item_id, staff_id, manager_id = item.id, staff.id, manager.id
+
+    def dispose():
+        ops.dispose_item(db.session.get(User, manager_id), db.session.get(FoundItem, item_id),
+                         DisposalMethod.DESTROYED, clock.utcnow().date(), "Mila")
+
+    with just_before_this_tablet_locks(app, dispose) as fired:
+        attempt = verify(db.session.get(User, staff_id), item, right_answers(item))
+    assert fired and attempt.outcome is AttemptOutcome.REFUSED_LOCKED
+    db.session.commit()
+    db.session.refresh(item)
+    assert item.state is ItemState.DISPOSED and not item.claims_locked
+    assert lock_entries(item) == []
 
 
 # --- unlock ------------------------------------------------------------------------------------------------------
