@@ -16,10 +16,11 @@ TESTS_BY_MODULE = {
         "tests/manager/test_users.py"],
     "hostdesk.lostfound.claims": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_attempt_limits.py",
-        "tests/lostfound/test_trust.py", "tests/lostfound/test_concurrency.py"],
+        "tests/lostfound/test_trust.py", "tests/lostfound/test_concurrency.py",
+        "tests/lostfound/test_claims_rules.py"],
     "hostdesk.lostfound.matching": [
         "tests/lostfound/test_matching.py", "tests/lostfound/test_answer_table.py",
-        "tests/lostfound/test_operations.py"],
+        "tests/lostfound/test_operations.py", "tests/lostfound/test_matching_rules.py"],
     "hostdesk.lostfound.operations": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_trust.py",
         "tests/lostfound/test_concurrency.py", "tests/lostfound/test_operations_rules.py",
