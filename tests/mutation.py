@@ -20,7 +20,8 @@ TESTS_BY_MODULE = {
         "tests/lostfound/test_claims_rules.py"],
     "hostdesk.lostfound.matching": [
         "tests/lostfound/test_matching.py", "tests/lostfound/test_answer_table.py",
-        "tests/lostfound/test_operations.py", "tests/lostfound/test_matching_rules.py"],
+        "tests/lostfound/test_operations.py", "tests/lostfound/test_matching_rules.py",
+        "tests/lostfound/test_matching_rules_2.py"],
     "hostdesk.lostfound.operations": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_trust.py",
         "tests/lostfound/test_concurrency.py", "tests/lostfound/test_operations_rules.py",
