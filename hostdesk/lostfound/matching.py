@@ -357,11 +357,15 @@ def gives_away(text: str, kind: str, answer: str, category: str | None = None) -
     if kind == "name":
         surname = split_name(answer).surname
         words = [w for w in _name_words(text) if w not in PARTICLES]
-        spans = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1)}
-        return bool(surname) and surname in spans
-    words = fold(_JOINERS.sub("", text)).split()
-    spans = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 6) + 1)}
-    return any(form in spans for form in text_forms(answer, category) if form)
+        return bool(surname) and surname in _stretches(words)
+    stretches = _stretches(fold(_JOINERS.sub("", text)).split())
+    return any(form in stretches for form in text_forms(answer, category) if form)
+
+
+def _stretches(words: list[str]) -> set[str]:
+    """Every stretch of whole words, joined as an answer is kept: a surname or answer of any length.
+    A description holds at most 200 characters, so at most some 5,000 stretches."""
+    return {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
 
 
 # --- card numbers ----------------------------------------------------------------------------

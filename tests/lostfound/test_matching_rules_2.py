@@ -161,3 +161,24 @@ def test_outside_a_request_the_managers_groups_are_read_each_time(app, users):
             assert own_aliases("bank_card") == [("Moneyou", "Moneyou Bank")]
         finally:
             db.session.rollback()
+
+
+LONG_ANSWERS = [
+    # a surname of four words, a text answer of seven: as the claimant would say them, and a description
+    # that holds them whole
+    ("name", "phone", "Garcia Fuentes Perez Sanchez, M.", "M. García Fuentes Pérez Sánchez",
+     "telefoon van García Fuentes Pérez Sánchez"),
+    ("text", "phone", "Samsung Galaxy S21 Ultra 5G 256 GB", "samsung galaxy s21 ultra 5g 256gb",
+     "Samsung Galaxy S21 Ultra 5G 256 GB in een zwart hoesje"),
+]
+
+
+@pytest.mark.parametrize("kind,category,expected,said,description", LONG_ANSWERS,
+                         ids=[row[0] for row in LONG_ANSWERS])
+def test_a_long_answer_held_whole_by_the_description_is_given_away(app_ctx, kind, category, expected, said,
+                                                                    description):
+    stored = hash_expected(kind, expected, category)
+    assert matches(kind, said, stored.salt, stored.answer_hash, stored.initial_hash, category)
+    assert gives_away(description, kind, expected, category) is GIVES_AWAY
+    assert gives_away(description.replace("Pérez", "Perea").replace("Ultra", "Plus"), kind, expected,
+                      category) is KEEPS_IT
