@@ -11,6 +11,7 @@ from flask_login import AnonymousUserMixin
 from hostdesk import clock
 from hostdesk.audit import entries_for
 from hostdesk.auth.models import User
+from hostdesk.errors import InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.lostfound import claims
 from hostdesk.lostfound.models import (
@@ -18,6 +19,7 @@ from hostdesk.lostfound.models import (
     Category,
     Channel,
     Claim,
+    FoundItem,
     ItemState,
     QuestionKind,
 )
@@ -153,3 +155,56 @@ def test_an_attempt_without_a_signed_in_user_is_recorded_without_a_taker(make_it
     attempt = verify(nobody, item, wrong_answers(item))
     assert attempt.outcome is AttemptOutcome.FAILED and attempt.taken_by_id is None
     assert entries(item, "lostfound.claim_failed")[0].actor_id is None
+
+
+# --- refusals before anything is compared ---------------------------------------------------------------------
+
+def test_the_claimants_name_is_at_most_120_characters(make_item, staff):
+    item = make_item()
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
+        verify(staff, item, right_answers(item), name="R" * 121)
+    assert refused_message(refused) == "Claimant's name is at most 120 characters."
+    assert item.failed_attempts == 0 and entries_for("lf_item", item.id)[-1].action == "lostfound.register"
+    assert verify(staff, item, right_answers(item), name="R" * 120).claimant_name == "R" * 120
+
+
+def test_a_claim_without_a_name_is_refused(make_item, staff):
+    item = make_item()
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
+        verify(staff, item, right_answers(item), name="   ")
+    assert refused_message(refused) == "Type the claimant's name."
+
+
+def test_a_long_digit_run_in_the_claimants_name_is_refused_for_a_bank_card(make_item, staff):
+    item = make_item()
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
+        verify(staff, item, right_answers(item), name="Remco 123456789012")
+    assert refused_message(refused) == (
+        "“Claimant's name” holds a run of 12 or more digits. Never write down a card number: "
+        "for a bank card keep at most the last 4 digits.")
+    assert item.failed_attempts == 0 and item.state is ItemState.IN_STORAGE
+
+
+def test_an_item_already_verified_is_not_open_for_claims(make_item, staff):
+    item = make_item()
+    verify(staff, item, right_answers(item))
+    with force_locale("en"), pytest.raises(InvalidTransition) as refused:
+        verify(staff, item, right_answers(item), name="Someone Else")
+    assert refused_message(refused) == "This item is not open for claims (Claim verified)."
+
+
+def test_an_item_another_tablet_just_verified_is_refused_with_its_new_state(app, make_item, staff):
+    item = make_item()
+    item_id, staff_id = item.id, staff.id
+    db.session.commit()
+    seen = db.session.get(FoundItem, item_id)  # this tablet reads the item, open ...
+    answers = right_answers(seen)
+    db.session.close()
+    with app.app_context():  # ... and another tablet verifies a claim on it first
+        other = db.session.get(FoundItem, item_id)
+        verify(db.session.get(User, staff_id), other, right_answers(other), name="First Caller")
+        db.session.commit()
+    db.session.add(seen)
+    with force_locale("en"), pytest.raises(InvalidTransition) as refused:
+        verify(db.session.get(User, staff_id), seen, answers, name="Second Caller")
+    assert refused_message(refused) == "Another tablet has just dealt with this item (Claim verified)."
