@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
 
@@ -14,11 +15,13 @@ from hostdesk.auth.models import User
 from hostdesk.errors import InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.lostfound import claims
+from hostdesk.lostfound.errors import TooManyAttempts
 from hostdesk.lostfound.models import (
     AttemptOutcome,
     Category,
     Channel,
     Claim,
+    ClaimAttempt,
     FoundItem,
     ItemState,
     QuestionKind,
@@ -208,3 +211,70 @@ def test_an_item_another_tablet_just_verified_is_refused_with_its_new_state(app,
     with force_locale("en"), pytest.raises(InvalidTransition) as refused:
         verify(db.session.get(User, staff_id), seen, answers, name="Second Caller")
     assert refused_message(refused) == "Another tablet has just dealt with this item (Claim verified)."
+
+
+# --- guessing across items: staff and claimant limits --------------------------------------------------------
+
+def test_past_the_staff_limit_the_refusal_says_so_and_is_audited_on_the_item(app, make_item, staff):
+    limit = app.config["CLAIM_MAX_FAILURES_PER_STAFF"]
+    items = [make_item(description=f"bank card {n}") for n in range(limit // 2 + 2)]
+    for n in range(limit):
+        item = items[n // 2]
+        assert verify(staff, item, wrong_answers(item), name=f"Claimant {n}").outcome is AttemptOutcome.FAILED
+    fresh = items[-1]
+    with force_locale("en"), pytest.raises(TooManyAttempts) as refused:
+        verify(staff, fresh, right_answers(fresh), name="Someone Else")
+    assert refused_message(refused) == ("Too many failed verifications by you in a short time. Ask a manager or a "
+                                        "colleague to check this claim.")
+    [entry] = entries(fresh, "lostfound.claim_refused_limit")
+    assert (entry.actor_id, entry.changes) == (staff.id, {"scope": "staff", "failures": limit})
+
+
+def test_past_the_claimant_limit_the_refusal_is_audited_on_the_item(app, make_item, staff):
+    limit = app.config["CLAIM_MAX_FAILURES_PER_CLAIMANT"]
+    items = [make_item(description=f"bank card {n}") for n in range(limit // 2 + 2)]
+    for n in range(limit):
+        item = items[n // 2]
+        verify(staff, item, wrong_answers(item))
+    fresh = items[-1]
+    with pytest.raises(TooManyAttempts):
+        verify(staff, fresh, right_answers(fresh))
+    [entry] = entries(fresh, "lostfound.claim_refused_limit")
+    assert (entry.actor_id, entry.changes) == (staff.id, {"scope": "claimant", "failures": limit})
+
+
+def test_the_claimant_limit_counts_failures_to_the_end_of_the_window(app, frozen, make_item, staff):
+    limit, window = app.config["CLAIM_MAX_FAILURES_PER_CLAIMANT"], app.config["CLAIM_FAILURE_WINDOW"]
+    items = [make_item(description=f"bank card {n}") for n in range(limit // 2 + 2)]
+    for n in range(limit):
+        item = items[n // 2]
+        verify(staff, item, wrong_answers(item))
+    fresh = items[-1]
+    clock.advance(window)  # the first failures are exactly one window old: still counted
+    with pytest.raises(TooManyAttempts):
+        verify(staff, fresh, right_answers(fresh))
+    clock.advance(timedelta(microseconds=1))  # past the window: forgotten
+    assert verify(staff, fresh, right_answers(fresh)).outcome is AttemptOutcome.VERIFIED
+
+
+def test_failures_whose_claimants_name_was_erased_count_for_no_claimant(app, make_item, staff):
+    limit = app.config["CLAIM_MAX_FAILURES_PER_CLAIMANT"]
+    items = [make_item(description=f"bank card {n}") for n in range(limit // 2 + 2)]
+    for n in range(limit):
+        item = items[n // 2]
+        verify(staff, item, wrong_answers(item), name=f"Caller {n}")
+    db.session.execute(sa.update(ClaimAttempt).values(claimant_name=None))  # as the purge erases them
+    fresh = items[-1]
+    assert verify(staff, fresh, right_answers(fresh), name="Xx Xx").outcome is AttemptOutcome.VERIFIED
+
+
+def test_only_failed_verifications_count_for_the_claimant(app, make_item, staff):
+    limit = app.config["CLAIM_MAX_FAILURES_PER_CLAIMANT"]
+    items = [make_item(description=f"bank card {n}") for n in range(limit // 2 + 3)]
+    for n in range(limit - 1):
+        item = items[n // 2]
+        verify(staff, item, wrong_answers(item))
+    verified = items[-2]
+    assert verify(staff, verified, right_answers(verified)).outcome is AttemptOutcome.VERIFIED
+    fresh = items[-1]
+    assert verify(staff, fresh, right_answers(fresh)).outcome is AttemptOutcome.VERIFIED
