@@ -15,6 +15,7 @@ from hostdesk.auth.models import User
 from hostdesk.errors import InvalidTransition, ValidationFailed
 from hostdesk.extensions import db
 from hostdesk.lostfound import claims
+from hostdesk.lostfound import operations as ops
 from hostdesk.lostfound.errors import TooManyAttempts
 from hostdesk.lostfound.models import (
     AttemptOutcome,
@@ -278,3 +279,69 @@ def test_only_failed_verifications_count_for_the_claimant(app, make_item, staff)
     assert verify(staff, verified, right_answers(verified)).outcome is AttemptOutcome.VERIFIED
     fresh = items[-1]
     assert verify(staff, fresh, right_answers(fresh)).outcome is AttemptOutcome.VERIFIED
+
+
+# --- the return: a verified claim and the claimant's contact details -----------------------------------------
+
+@pytest.fixture
+def verified(make_item, staff):
+    def make(description="bank card"):
+        item = make_item(description=description)
+        verify(staff, item, right_answers(item))
+        return item
+
+    return make
+
+
+def test_a_return_needs_a_verified_claim(make_item, staff):
+    item = make_item()
+    with force_locale("en"), pytest.raises(InvalidTransition) as refused:
+        ops.choose_pickup(staff, item, phone="0612345678")
+    assert refused_message(refused) == "This item has no verified claim."
+    assert item.state is ItemState.IN_STORAGE
+
+
+def pickup_refused(staff, item, **contact) -> str:
+    with force_locale("en"), pytest.raises(ValidationFailed) as refused:
+        ops.choose_pickup(staff, item, **contact)
+    assert item.state is ItemState.CLAIM_VERIFIED
+    return refused_message(refused)
+
+
+def test_a_phone_number_is_at_most_40_characters(verified, staff):
+    item = verified()
+    assert pickup_refused(staff, item, phone="0" * 41) == "Phone is at most 40 characters."
+    assert ops.choose_pickup(staff, item, phone="0" * 40).phone == "0" * 40
+
+
+def test_a_phone_number_holds_no_letters(verified, staff):
+    item = verified()
+    assert pickup_refused(staff, item, phone="0612345678 X") == "A phone number holds only digits, spaces and + - ( )."
+
+
+def test_an_email_address_is_at_most_254_characters(verified, staff):
+    item = verified()
+    domain = "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".nl"
+    longest = "a" * 64 + "@" + domain
+    assert len(longest) == 254
+    assert pickup_refused(staff, item, email="a" * 65 + "@" + domain) == "E-mail is at most 254 characters."
+    assert ops.choose_pickup(staff, item, email=longest).email == longest
+
+
+def test_an_email_address_that_does_not_look_right_is_refused(verified, staff):
+    item = verified()
+    assert pickup_refused(staff, item, email="remco@") == "That e-mail address does not look right."
+
+
+def test_a_return_needs_a_phone_number_or_an_email_address(verified, staff):
+    item = verified()
+    assert pickup_refused(staff, item, phone=" ", email="") == (
+        "Give a phone number or an e-mail address to reach the claimant.")
+
+
+@pytest.mark.parametrize(("language", "kept"), [("en", "en"), ("nl", "nl"), ("fr", "nl"), ("", "nl")])
+def test_the_claimants_language_is_dutch_or_english_and_dutch_otherwise(verified, staff, language, kept):
+    item = verified()
+    claim = ops.choose_pickup(staff, item, phone="0612345678", language=language)
+    assert claim.language == kept
+    assert entries(item, "lostfound.hold_for_pickup")[0].changes["language"] == kept
