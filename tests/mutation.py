@@ -17,7 +17,7 @@ TESTS_BY_MODULE = {
     "hostdesk.lostfound.claims": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_attempt_limits.py",
         "tests/lostfound/test_trust.py", "tests/lostfound/test_concurrency.py",
-        "tests/lostfound/test_claims_rules.py"],
+        "tests/lostfound/test_claims_rules.py", "tests/lostfound/test_claims_rules_2.py"],
     "hostdesk.lostfound.matching": [
         "tests/lostfound/test_matching.py", "tests/lostfound/test_answer_table.py",
         "tests/lostfound/test_operations.py", "tests/lostfound/test_matching_rules.py",
