@@ -25,7 +25,8 @@ TESTS_BY_MODULE = {
     "hostdesk.lostfound.operations": [
         "tests/lostfound/test_operations.py", "tests/lostfound/test_trust.py",
         "tests/lostfound/test_concurrency.py", "tests/lostfound/test_operations_rules.py",
-        "tests/lostfound/test_operations_rules_2.py"],
+        "tests/lostfound/test_operations_rules_2.py", "tests/lostfound/test_operations_rules_3.py",
+        "tests/lostfound/test_operations_rules_4.py"],
     "hostdesk.reservations.operations": [
         "tests/reservations/test_operations.py", "tests/reservations/test_steps.py",
         "tests/reservations/test_seating.py", "tests/reservations/test_walkins.py",
