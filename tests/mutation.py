@@ -31,7 +31,8 @@ TESTS_BY_MODULE = {
         "tests/reservations/test_bookings.py", "tests/reservations/test_door.py",
         "tests/reservations/test_concurrency.py", "tests/reservations/test_operations_rules.py"],
     "hostdesk.floor.operations": ["tests/floor/test_floor.py", "tests/floor/test_floor_rules.py"],
-    "hostdesk.online.operations": ["tests/online/test_operations.py", "tests/online/test_views.py"],
+    "hostdesk.online.operations": [
+        "tests/online/test_operations.py", "tests/online/test_operations_rules.py", "tests/online/test_views.py"],
     "hostdesk.manager.operations": ["tests/manager/test_users.py", "tests/manager/test_own_account.py"],
 }
 
