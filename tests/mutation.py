@@ -11,6 +11,7 @@ TESTS_BY_MODULE = {
     "hostdesk.auth.policy": ["tests/auth/test_secret_policy.py"],
     "hostdesk.auth.operations": [
         "tests/auth/test_operations.py", "tests/auth/test_operations_rules.py", "tests/auth/test_operations_rules_2.py",
+        "tests/auth/test_operations_rules_3.py",
         "tests/auth/test_pin_lock.py", "tests/auth/test_pin_switch.py", "tests/auth/test_login.py",
         "tests/auth/test_secret_policy.py", "tests/auth/test_login_throttle.py", "tests/auth/test_first_run.py",
         "tests/manager/test_users.py"],
