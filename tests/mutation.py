@@ -30,7 +30,8 @@ TESTS_BY_MODULE = {
         "tests/reservations/test_operations.py", "tests/reservations/test_steps.py",
         "tests/reservations/test_seating.py", "tests/reservations/test_walkins.py",
         "tests/reservations/test_bookings.py", "tests/reservations/test_door.py",
-        "tests/reservations/test_concurrency.py", "tests/reservations/test_operations_rules.py"],
+        "tests/reservations/test_concurrency.py", "tests/reservations/test_operations_rules.py",
+        "tests/reservations/test_operations_rules_2.py"],
     "hostdesk.floor.operations": ["tests/floor/test_floor.py", "tests/floor/test_floor_rules.py"],
     "hostdesk.online.operations": [
         "tests/online/test_operations.py", "tests/online/test_operations_rules.py", "tests/online/test_views.py"],
