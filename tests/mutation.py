@@ -11,6 +11,7 @@ TESTS_BY_MODULE = {
     "hostdesk.auth.policy": ["tests/auth/test_secret_policy.py"],
     "hostdesk.auth.operations": [
         "tests/auth/test_operations.py", "tests/auth/test_operations_rules.py", "tests/auth/test_operations_rules_2.py",
+        "tests/auth/test_operations_rules_3.py",
         "tests/auth/test_pin_lock.py", "tests/auth/test_pin_switch.py", "tests/auth/test_login.py",
         "tests/auth/test_secret_policy.py", "tests/auth/test_login_throttle.py", "tests/auth/test_first_run.py",
         "tests/manager/test_users.py"],
@@ -31,9 +32,11 @@ TESTS_BY_MODULE = {
         "tests/reservations/test_operations.py", "tests/reservations/test_steps.py",
         "tests/reservations/test_seating.py", "tests/reservations/test_walkins.py",
         "tests/reservations/test_bookings.py", "tests/reservations/test_door.py",
-        "tests/reservations/test_concurrency.py", "tests/reservations/test_operations_rules.py"],
+        "tests/reservations/test_concurrency.py", "tests/reservations/test_operations_rules.py",
+        "tests/reservations/test_operations_rules_2.py"],
     "hostdesk.floor.operations": ["tests/floor/test_floor.py", "tests/floor/test_floor_rules.py"],
-    "hostdesk.online.operations": ["tests/online/test_operations.py", "tests/online/test_views.py"],
+    "hostdesk.online.operations": [
+        "tests/online/test_operations.py", "tests/online/test_operations_rules.py", "tests/online/test_views.py"],
     "hostdesk.manager.operations": ["tests/manager/test_users.py", "tests/manager/test_own_account.py"],
 }
 
