@@ -150,3 +150,10 @@ def test_seating_an_arrived_party_greets_it_by_the_same_host_and_counts_the_gues
     assert (res.greeted_at, res.greeted_by_id) == (frozen + minutes(3), actors["manager"].id)
     assert (res.guest.visits, res.guest.last_visit_at) == (3, frozen + minutes(3))
     assert _logged(res, "tables") == [(actors["manager"].id, {"tables": [floor["10"].id]})]
+
+
+def test_one_table_picked_by_hand_is_the_hosts_call_even_when_small(frozen, floor, make_res, actors):
+    """Several tables must seat the party together; one table the host picks may take a chair more."""
+    party = make_res("Jansen", 5, frozen, State.GREETED, greeted_at=frozen)
+    operations.seat(party, actors["host"], [floor["10"]])  # 4 seats for 5 guests
+    assert party.state is State.SEATED and [t.name for t in party.tables] == ["10"]
