@@ -138,6 +138,16 @@ def _manage_page(res: Reservation | None, when: WhenForm | None = None, change: 
                            first_day=today(), last_day=operations.last_day(s), settings=s), status
 
 
+def _refused_page(token: str, refused: DomainError, when: WhenForm | None = None,
+                  change: ChangeForm | None = None):
+    """A refused change or cancellation: nothing kept, the booking as it stands with the reason, and
+    the next free times when the chosen one was just taken."""
+    db.session.rollback()
+    times = (refused.details.get("times") or []) if isinstance(refused, SlotTaken) else None
+    return _manage_page(queries.booking_by_token(token), when, change, times, str(refused.message),
+                        status=refused.status)
+
+
 @bp.get("/book/manage/<token:token>")
 @public
 @limit_per_address("book-page", "PUBLIC_PAGE_LIMIT", methods=("GET",))
@@ -170,14 +180,8 @@ def change(token: str):
         return _manage_page(res, when, form, None, status=422)
     try:
         operations.change_online(res, _start(form.day.data, form.time.data), form.party_size.data)
-    except SlotTaken as taken:
-        db.session.rollback()
-        res = queries.booking_by_token(token)
-        return _manage_page(res, when, form, taken.details.get("times") or [], str(taken.message), status=409)
     except DomainError as refused:
-        db.session.rollback()
-        res = queries.booking_by_token(token)
-        return _manage_page(res, when, form, None, str(refused.message), status=refused.status)
+        return _refused_page(token, refused, when, form)
     db.session.commit()
     mailed = _confirm(res)
     flash(_("Your booking has been changed. We have sent you a new confirmation.") if mailed else
@@ -197,8 +201,7 @@ def cancel(token: str):
     try:
         operations.cancel_online(res)
     except DomainError as refused:
-        db.session.rollback()
-        return _manage_page(queries.booking_by_token(token), problem=str(refused.message), status=refused.status)
+        return _refused_page(token, refused)
     db.session.commit()
     return render_template("online/cancelled.html", settings=get_settings())
 
