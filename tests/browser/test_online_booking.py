@@ -149,3 +149,49 @@ def test_a_large_party_is_asked_to_call_and_the_page_is_accessible(app, live_ser
     assert "020 123 4567" in page.get_by_role("alert").inner_text()
     check_axe(page, "please call")
     screenshot(page, "online-6-please-call-nl")
+
+
+TABLET_SIZES = [((1024, 768), "en"), ((768, 1024), "nl")]
+TAKEN = {"en": "Sorry, 21:30 has just been taken.", "nl": "Helaas, 21:30 is net bezet."}
+
+
+@pytest.mark.parametrize(("size", "lang"), TABLET_SIZES)
+def test_a_change_to_a_time_just_taken_is_refused_with_the_next_free_times(
+        app, live_server, frozen, new_context, check_axe, screenshot, smtp_inbox, users, size, lang):
+    """The guest's pages on a tablet: the booking stands, the reason is said and free times are offered."""
+    from hostdesk.reservations.models import Assignment, Reservation, Source, State
+
+    _, port = smtp_inbox
+    _restaurant(app, live_server, port)
+    words = TEXT[lang]
+    guest = new_context(size, words["locale"]).new_page()
+    guest.goto(f"{live_server}/book")
+    check_axe(guest, f"book tablet {lang}")
+    guest.select_option("select[name=party_size]", "2")
+    guest.get_by_role("button", name=words["show"]).click()
+    guest.locator("label.time-choice", has_text="21:00").click()
+    guest.fill("input[name=name]", "Fleur")
+    guest.fill("input[name=phone]", "06 12345678")
+    _fill_wait()
+    guest.get_by_role("button", name=words["book"], exact=True).click()
+    guest.wait_for_selector(f"text={words['booked']}")
+    guest.locator(".when-form select[name=party_size]").select_option("4")
+    guest.locator(".when-form").get_by_role("button", name=words["show"]).click()
+    guest.locator("label.time-choice", has_text="21:30").click()
+    with app.app_context():  # meanwhile the phone books both tables that seat four at 21:30
+        start = frozen + timedelta(hours=2, minutes=30)
+        for name, table in (("Bakker", "5"), ("Smit", "6")):
+            res = Reservation(name=name, party_size=4, start_at=start, service_day=start.date(),
+                              duration_minutes=120, state=State.BOOKED, source=Source.PHONE,
+                              created_at=clock.utcnow())
+            res.assignments.append(Assignment(table=db.session.scalars(
+                db.select(Table).where(Table.name == table)).one()))
+            db.session.add(res)
+        db.session.commit()
+    guest.get_by_role("button", name=words["change"]).click()
+    guest.wait_for_selector("[role=alert]")
+    assert TAKEN[lang] in guest.locator("[role=alert]").inner_text()
+    assert guest.locator("dd", has_text="21:00").count() == 1  # the booking stands as it was
+    assert guest.locator("input[name=time]").count() > 0  # the next free times are offered
+    check_axe(guest, f"manage refused tablet {lang}")
+    screenshot(guest, f"online-7-change-refused-{size[0]}x{size[1]}-{lang}")
